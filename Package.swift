@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "MeshLint",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "meshlint", targets: ["MeshLint"]),
+        .library(name: "YAMLModel", targets: ["YAMLModel"]),
+        .library(name: "Rules", targets: ["Rules"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Debian's libyaml-dev, linked as a system library: the event parser is the floor every
+        // libyaml-based scanner is measured against, and we drive it ourselves.
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "YAMLModel", dependencies: ["CLibYAML"]),
+        .target(name: "Rules", dependencies: ["YAMLModel"]),
+        .executableTarget(
+            name: "MeshLint",
+            dependencies: [
+                "YAMLModel",
+                "Rules",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "YAMLModelTests", dependencies: ["YAMLModel"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "YAMLModel"]),
+        .testTarget(name: "MeshLintTests", dependencies: ["MeshLint", "Rules", "YAMLModel"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Finds the manifest files to read: named files as given, directories walked for `.yaml`, `.yml`
+/// and `.json`, `-` for standard input.
+///
+/// Walking uses POSIX calls directly: no symlinks are followed inside directories (a link loop or a
+/// link out of the repository must not be walked), hidden entries (`.git`, `.github`) are skipped,
+/// and anything but a regular file (a FIFO, a device) is never opened, so it can never block the scan.
+struct Discovery {
+    enum Input: Sendable, Equatable {
+        case file(path: String, display: String)
+        case standardInput
+    }
+
+    static let manifestExtensions: Set<String> = ["yaml", "yml", "json"]
+
+    /// The inputs, in a deterministic order, and one message for each path that could not be used.
+    static func inputs(for paths: [String], workingDirectory: String = currentDirectory()) -> (inputs: [Input], errors: [String]) {
+        var inputs: [Input] = []
+        var errors: [String] = []
+        var seen = Set<String>()
+        for path in paths {
+            if path == "-" {
+                if !inputs.contains(.standardInput) { inputs.append(.standardInput) }
+                continue
+            }
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                errors.append("\(path): \(String(cString: strerror(errno)))")
+                continue
+            }
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                var found: [String] = []
+                walk(directory: path, into: &found, errors: &errors)
+                for file in found.sorted() where seen.insert(file).inserted {
+                    inputs.append(.file(path: file, display: displayPath(file, workingDirectory: workingDirectory)))
+                }
+            } else if (info.st_mode & S_IFMT) == S_IFREG {
+                if seen.insert(path).inserted {
+                    inputs.append(.file(path: path, display: displayPath(path, workingDirectory: workingDirectory)))
+                }
+            } else {
+                errors.append("\(path): not a regular file or directory; skipped")
+            }
+        }
+        return (inputs, errors)
+    }
+
+    private static func walk(directory: String, into found: inout [String], errors: inout [String]) {
+        guard let handle = opendir(directory) else {
+            errors.append("\(directory): \(String(cString: strerror(errno)))")
+            return
+        }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name.hasPrefix(".") { continue }
+            names.append(name)
+        }
+        for name in names.sorted() {
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                walk(directory: path, into: &found, errors: &errors)
+            case S_IFREG:
+                if let dot = name.lastIndex(of: "."), manifestExtensions.contains(name[name.index(after: dot)...].lowercased()) {
+                    found.append(path)
+                }
+            default:
+                continue
+            }
+        }
+    }
+
+    /// The path as reports show it: relative to the working directory when under it, without `./`.
+    static func displayPath(_ path: String, workingDirectory: String) -> String {
+        var result = path
+        let base = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
+        if result.hasPrefix("/"), result.hasPrefix(base) { result.removeFirst(base.count) }
+        while result.hasPrefix("./") { result.removeFirst(2) }
+        while result.contains("//") { result = result.replacingOccurrences(of: "//", with: "/") }
+        return result
+    }
+
+    static func currentDirectory() -> String {
+        guard let pointer = getcwd(nil, 0) else { return "." }
+        defer { free(pointer) }
+        return String(cString: pointer)
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,65 @@
+import Rules
+import YAMLModel
+
+/// The versioned JSON contract (`schemaVersion` 1). Later versions add keys; none is ever removed
+/// or changes meaning. Every key is always present (`null` or `[]` when empty).
+struct JSONReporter {
+    static let schemaVersion = 1
+
+    func render(_ result: Scanner.Result) -> String {
+        let document: JSONValue = .object([
+            ("schemaVersion", .int(Self.schemaVersion)),
+            ("tool", .object([("name", .string(ToolInfo.name)), ("version", .string(ToolInfo.version))])),
+            ("findings", .array(result.findings.map(Self.finding))),
+            ("summary", .object([
+                ("files", .int(result.summary.files)),
+                ("documents", .int(result.summary.documents)),
+                ("resources", .int(result.summary.resources)),
+                ("skipped", .int(result.summary.skipped)),
+                ("errors", .int(result.summary.errors)),
+                ("warnings", .int(result.summary.warnings)),
+                ("notes", .int(result.summary.notes)),
+            ])),
+        ])
+        return document.serialized()
+    }
+
+    static func finding(_ finding: Finding) -> JSONValue {
+        .object([
+            ("rule", .string(finding.ruleID)),
+            ("severity", .string(finding.severity.rawValue)),
+            ("message", .string(finding.message)),
+            ("file", .string(finding.file)),
+            ("span", span(finding.span)),
+            ("resource", resource(finding.resource)),
+            ("related", .array(finding.related.map { related in
+                .object([
+                    ("message", .string(related.message)),
+                    ("file", .string(related.file)),
+                    ("span", span(related.span)),
+                    ("resource", resource(related.resource)),
+                ])
+            })),
+            ("remediation", .string(finding.remediation)),
+        ])
+    }
+
+    static func span(_ span: Span) -> JSONValue {
+        .object([
+            ("startLine", .int(span.start.line)),
+            ("startColumn", .int(span.start.column)),
+            ("endLine", .int(span.end.line)),
+            ("endColumn", .int(span.end.column)),
+        ])
+    }
+
+    static func resource(_ resource: ResourceRef?) -> JSONValue {
+        guard let resource else { return .null }
+        return .object([
+            ("apiVersion", .string(resource.apiVersion)),
+            ("kind", .string(resource.kind)),
+            ("namespace", resource.namespace.map(JSONValue.string) ?? .null),
+            ("name", .string(resource.name)),
+        ])
+    }
+}

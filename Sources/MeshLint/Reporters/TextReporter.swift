@@ -1,0 +1,120 @@
+import Rules
+import YAMLModel
+
+/// The human format: `path:line:col: severity: message [rule-id]`, the source line with a caret
+/// under the span, the fix, the related locations, then a one-line summary.
+struct TextReporter {
+    var colored: Bool
+    var sources: SourceLines
+
+    func render(_ result: Scanner.Result) -> String {
+        var output = ""
+        for finding in result.findings {
+            let location = "\(finding.file):\(finding.span.start.line):\(finding.span.start.column)"
+            output += "\(paint(location, .bold)): \(paint(finding.severity.rawValue, Self.color(finding.severity))): "
+            output += "\(finding.message) \(paint("[\(finding.ruleID)]", .dim))\n"
+            if let line = sources.line(finding.span.start.line, of: finding.file) {
+                let (excerpt, span) = Self.excerpt(of: line, around: finding.span)
+                output += "    \(excerpt)\n"
+                output += "    \(caret(under: span, in: excerpt))\n"
+            }
+            let fix = finding.remediation.split(separator: "\n", omittingEmptySubsequences: false)
+            if let first = fix.first {
+                output += "  \(paint("fix:", .bold)) \(first)\n"
+                for line in fix.dropFirst() { output += "       \(line)\n" }
+            }
+            for related in finding.related {
+                output += "  related: \(related.file):\(related.span.start.line):\(related.span.start.column): \(related.message)\n"
+            }
+            output += "\n"
+        }
+        output += summaryLine(result.summary) + "\n"
+        return output
+    }
+
+    private func summaryLine(_ summary: Scanner.Summary) -> String {
+        func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+        var line = "\(count(summary.errors, "error")), \(count(summary.warnings, "warning")), \(count(summary.notes, "note"))"
+        line += " in \(count(summary.files, "file")) (\(count(summary.resources, "resource"))"
+        if summary.skipped > 0 { line += ", \(summary.skipped) skipped without apiVersion/kind" }
+        return line + ")"
+    }
+
+    /// Longest source line quoted whole; longer ones (minified JSON, a generated document) are cut
+    /// to a window around the span.
+    static let maxQuotedWidth = 120
+
+    /// The part of `line` to quote, and the span shifted to it.
+    static func excerpt(of line: String, around span: Span) -> (String, Span) {
+        let scalars = Array(line.unicodeScalars)
+        guard scalars.count > maxQuotedWidth else { return (line, span) }
+        let start = min(max(span.start.column - 1 - maxQuotedWidth / 4, 0), scalars.count)
+        let end = min(start + maxQuotedWidth, scalars.count)
+        var text = String(String.UnicodeScalarView(scalars[start..<end]))
+        var shift = start
+        if start > 0 {
+            text = "…" + text
+            shift -= 1
+        }
+        if end < scalars.count { text += "…" }
+        let moved = Span(
+            start: Mark(line: span.start.line, column: span.start.column - shift),
+            end: Mark(line: span.end.line, column: span.end.column - shift))
+        return (text, moved)
+    }
+
+    /// `^~~~` under the span's code points on its first line (to the line's end when it goes on).
+    private func caret(under span: Span, in line: String) -> String {
+        let scalars = Array(line.unicodeScalars)
+        let start = max(span.start.column - 1, 0)
+        let lastColumn = span.end.line == span.start.line ? span.end.column - 1 : scalars.count
+        let width = max(min(lastColumn, scalars.count) - start, 1)
+        // Keep tabs so the caret lines up under tab-indented text.
+        let padding = String(String.UnicodeScalarView(scalars.prefix(start).map { $0 == "\t" ? "\t" : " " }))
+        return padding + paint("^" + String(repeating: "~", count: width - 1), .green)
+    }
+
+    enum Style: String {
+        case bold = "1", dim = "2", red = "1;31", yellow = "1;33", cyan = "1;36", green = "32"
+    }
+
+    private static func color(_ severity: Severity) -> Style {
+        switch severity {
+        case .error: .red
+        case .warning: .yellow
+        case .note: .cyan
+        }
+    }
+
+    private func paint(_ text: String, _ style: Style) -> String {
+        colored ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    }
+}
+
+/// Source lines for quoting, read from disk only for files that have findings.
+final class SourceLines {
+    private var cache: [String: [ArraySlice<UInt8>]] = [:]
+    private let standardInput: [UInt8]?
+
+    init(standardInput: [UInt8]?) {
+        self.standardInput = standardInput
+    }
+
+    /// Line `number` (1-based) without its line break; CRLF files are split on bytes, since Swift
+    /// treats "\r\n" as one character.
+    func line(_ number: Int, of file: String) -> String? {
+        if cache[file] == nil {
+            var bytes: [UInt8] = []
+            if file == Scanner.standardInputName {
+                bytes = standardInput ?? []
+            } else if case .bytes(let read) = FileReader.read(path: file, maxSize: ParseLimits.default.maxFileSize) {
+                bytes = read
+            }
+            cache[file] = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        }
+        guard let lines = cache[file], number >= 1, number <= lines.count else { return nil }
+        var line = lines[number - 1]
+        if line.last == 0x0D { line = line.dropLast() }
+        return String(decoding: line, as: UTF8.self)
+    }
+}

@@ -1,0 +1,50 @@
+import YAMLModel
+
+/// A check over the whole mesh that reports on single nodes.
+///
+/// A rule is a pure function of the `LintContext`: it asks the `MeshIndex` for resolved facts and
+/// never re-derives Istio semantics itself.
+public protocol Rule: Sendable {
+    static var description: RuleDescription { get }
+    init()
+    func check(_ context: LintContext) -> [Finding]
+}
+
+extension Rule {
+    public var description: RuleDescription { Self.description }
+
+    /// A finding of this rule on `resource`, at `span`, with the rule's default severity.
+    public func finding(
+        _ message: String, on resource: Resource, at span: Span, related: [RelatedLocation] = [],
+        remediation: String? = nil
+    ) -> Finding {
+        Finding(
+            ruleID: Self.description.id, severity: Self.description.severity, message: message,
+            file: resource.file, span: span, resource: ResourceRef(resource), related: related,
+            remediation: remediation ?? Self.description.remediation)
+    }
+}
+
+/// What a rule sees: the index of every resource read, and the problems found in the input files.
+public struct LintContext: Sendable {
+    /// A problem of an input file, with the file it is in.
+    public struct FileProblem: Sendable {
+        public let file: String
+        public let problem: InputProblem
+    }
+
+    public let index: MeshIndex
+    public let inputProblems: [FileProblem]
+
+    public init(index: MeshIndex, inputProblems: [FileProblem] = []) {
+        self.index = index
+        self.inputProblems = inputProblems
+    }
+
+    /// Builds the context for a set of read files.
+    public init(files: [ManifestFile], options: MeshIndexOptions = MeshIndexOptions()) {
+        self.init(
+            index: MeshIndex(resources: files.flatMap(\.resources), options: options),
+            inputProblems: files.flatMap { file in file.problems.map { FileProblem(file: file.path, problem: $0) } })
+    }
+}

@@ -1,0 +1,92 @@
+import YAMLModel
+
+/// Everything known about a rule apart from its logic: what `meshlint rules` and `explain` print,
+/// what SARIF's `tool.driver.rules` carries, and the examples the test suite runs.
+public struct RuleDescription: Sendable {
+    /// Stable, kebab-case, never reused.
+    public let id: String
+    /// A short title, e.g. "Ambient namespace without default deny".
+    public let name: String
+    /// One sentence: what the rule finds.
+    public let summary: String
+    /// Why it matters in an ambient mesh.
+    public let rationale: String
+    /// The generic fix; findings may give a more specific one.
+    public let remediation: String
+    public let severity: Severity
+    /// istio.io (or other authoritative) pages backing the rule's semantics.
+    public let references: [String]
+    /// The kinds the rule reads.
+    public let inputs: [GroupKind]
+    /// YAML that must trigger the rule exactly where `↓` marks.
+    public let triggeringExamples: [Example]
+    /// YAML that must not trigger the rule.
+    public let nonTriggeringExamples: [Example]
+
+    public init(
+        id: String, name: String, summary: String, rationale: String, remediation: String, severity: Severity,
+        references: [String] = [], inputs: [GroupKind] = [],
+        triggeringExamples: [Example], nonTriggeringExamples: [Example]
+    ) {
+        self.id = id
+        self.name = name
+        self.summary = summary
+        self.rationale = rationale
+        self.remediation = remediation
+        self.severity = severity
+        self.references = references
+        self.inputs = inputs
+        self.triggeringExamples = triggeringExamples
+        self.nonTriggeringExamples = nonTriggeringExamples
+    }
+}
+
+/// A YAML input for a rule's example test. In a triggering example, `↓` marks the first character
+/// of each node a finding must start at; the marker is removed before parsing.
+public struct Example: Sendable {
+    public static let marker: Character = "↓"
+
+    public let yaml: String
+    public let rootNamespace: String
+    public let limits: ParseLimits
+    /// Where the example is written, so a failing example points at its own line in the rule file.
+    public let fileID: String
+    public let filePath: String
+    public let line: Int
+    public let column: Int
+
+    public init(
+        _ yaml: String, rootNamespace: String = WellKnown.defaultRootNamespace, limits: ParseLimits = .default,
+        fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column
+    ) {
+        self.yaml = yaml
+        self.rootNamespace = rootNamespace
+        self.limits = limits
+        self.fileID = fileID
+        self.filePath = filePath
+        self.line = line
+        self.column = column
+    }
+
+    /// The YAML without markers, and the positions the markers stood at.
+    public var unmarked: (yaml: String, marks: [Mark]) {
+        var text = ""
+        var marks: [Mark] = []
+        var line = 1
+        var column = 1
+        for scalar in yaml.unicodeScalars {
+            if Character(scalar) == Self.marker {
+                marks.append(Mark(line: line, column: column))
+                continue
+            }
+            text.unicodeScalars.append(scalar)
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return (text, marks)
+    }
+}

@@ -1,0 +1,17 @@
+/// Every built-in rule, sorted by id. Kept by hand (like istioctl analyze's `All()`): adding a rule
+/// is one line here, and a test checks that every rule file under `BuiltIn/` is listed.
+public enum RuleCatalog {
+    public static let builtIn: [any Rule.Type] = [
+        AmbientNamespaceWithoutDefaultDenyRule.self,
+        HelmTemplateNotRenderedRule.self,
+        InputLimitExceededRule.self,
+        InputNotTextRule.self,
+        YAMLDuplicateKeyRule.self,
+        YAMLSyntaxErrorRule.self,
+    ]
+
+    /// The rule with this id, if it is built in.
+    public static func rule(withID id: String) -> (any Rule.Type)? {
+        builtIn.first { $0.description.id == id }
+    }
+}

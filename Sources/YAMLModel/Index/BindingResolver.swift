@@ -1,0 +1,119 @@
+/// Resolves `istio.io/use-waypoint` labels to waypoints, as istiod does.
+struct BindingResolver {
+    let namespaces: [String: NamespaceFacts]
+    let gateways: [ObjectKey: GatewayView]
+    let waypoints: [ObjectKey: Waypoint]
+
+    /// The object's own label wins over its namespace's; when the own label names a waypoint that
+    /// is missing, istiod does not fall back to the namespace's, and neither do we.
+    mutating func binding(for resource: Resource, labels: Labels, traffic: BoundTraffic) -> WaypointBinding {
+        let home = resource.namespace ?? "default"
+        let namespace = namespaces[home]
+        let request: WaypointBinding.Request
+        if let own = labels[WellKnown.useWaypointLabel] {
+            let crossNamespace = labels[WellKnown.useWaypointNamespaceLabel]
+            request = WaypointBinding.Request(
+                label: own, namespaceLabel: crossNamespace, source: .ownLabel,
+                waypointKey: ObjectKey(namespace: crossNamespace?.value ?? home, name: own.value))
+        } else if let objectLabels = namespace?.object?.labels, let inherited = objectLabels[WellKnown.useWaypointLabel] {
+            let crossNamespace = objectLabels[WellKnown.useWaypointNamespaceLabel]
+            request = WaypointBinding.Request(
+                label: inherited, namespaceLabel: crossNamespace, source: .namespaceLabel,
+                waypointKey: ObjectKey(namespace: crossNamespace?.value ?? home, name: inherited.value))
+        } else {
+            return .notRequested
+        }
+        return WaypointBinding(request: request, status: status(of: request, home: home, traffic: traffic))
+    }
+
+    private func status(of request: WaypointBinding.Request, home: String, traffic: BoundTraffic) -> WaypointBinding.Status {
+        if request.label.value == WellKnown.dataplaneModeNone { return .optedOut }
+        let key = request.waypointKey
+        guard let gateway = gateways[key] else {
+            return namespaces[key.namespace ?? ""]?.isPresent == true ? .waypointNotFound : .unresolved
+        }
+        guard gateway.isWaypoint, let waypoint = waypoints[key] else { return .notAWaypoint(gateway) }
+        guard waypoint.trafficType?.accepts(traffic) == true else { return .trafficTypeNotAccepted(waypoint) }
+        guard key.namespace != home else { return .bound(waypoint) }
+        // Across namespaces, the waypoint's HBONE listener must admit the client namespace.
+        guard let listener = waypoint.hboneListener else { return .namespaceNotAllowed(waypoint) }
+        switch listener.allowedRoutesFrom?.value ?? "Same" {
+        case "All":
+            return .bound(waypoint)
+        case "Selector":
+            guard var labels = namespaces[home]?.labels else { return .unresolved }
+            // Kubernetes labels every Namespace with its own name; manifests never write it.
+            labels["kubernetes.io/metadata.name"] = home
+            guard let selector = listener.allowedRoutesSelector, selector.matches(labels) else {
+                return .namespaceNotAllowed(waypoint)
+            }
+            return .bound(waypoint)
+        default:
+            return .namespaceNotAllowed(waypoint)
+        }
+    }
+}
+
+/// Resolves a policy's `selector` / `targetRefs` to its enforcement point.
+struct TargetResolver {
+    let rootNamespace: String
+    let gateways: [ObjectKey: GatewayView]
+    let waypoints: [ObjectKey: Waypoint]
+    let gatewayClasses: [String: GatewayClassView]
+    let services: [ObjectKey: ServiceView]
+    let serviceEntries: [ObjectKey: ServiceEntryView]
+    let bindings: [ResourceOrigin: WaypointBinding]
+
+    func attachment(of policy: some WorkloadPolicyView) -> PolicyAttachment {
+        let refs = policy.targetRefs
+        let namespace = policy.namespace ?? "default"
+        switch (policy.selector != nil, refs.isEmpty) {
+        case (true, false):
+            return PolicyAttachment(scope: .selectorAndTargetRefs, targets: [])
+        case (true, true):
+            return PolicyAttachment(scope: .workloadSelector, targets: [])
+        case (false, true):
+            return PolicyAttachment(scope: namespace == rootNamespace ? .mesh : .namespace, targets: [])
+        case (false, false):
+            let targets = refs.map { ResolvedTarget(ref: $0, outcome: outcome(of: $0, policyNamespace: namespace)) }
+            return PolicyAttachment(scope: .targetRefs, targets: targets)
+        }
+    }
+
+    private func outcome(of ref: PolicyTargetRef, policyNamespace: String) -> ResolvedTarget.Outcome {
+        if let namespace = ref.namespace, !namespace.value.isEmpty {
+            return .invalid("targetRefs[].namespace must be empty: a policy only targets objects of its own namespace")
+        }
+        let key = ObjectKey(namespace: policyNamespace, name: ref.name)
+        switch ref.groupKind {
+        case .gateway:
+            guard let gateway = gateways[key] else { return .notFound }
+            if let waypoint = waypoints[key] { return .waypoint(waypoint) }
+            return gateway.isWaypoint ? .notFound : .gateway(gateway)
+        case .gatewayClass:
+            guard policyNamespace == rootNamespace else {
+                return .invalid("a GatewayClass can only be targeted from the root namespace (\(rootNamespace))")
+            }
+            let isWaypointClass = gatewayClasses[ref.name].map { $0.controllerName == WellKnown.meshControllerName }
+                ?? (ref.name == WellKnown.waypointGatewayClass)
+            return isWaypointClass ? .allWaypoints : .invalid("GatewayClass \(ref.name) is not the waypoint class")
+        case .service:
+            guard let service = services[key] else { return .notFound }
+            return serviceOutcome(service.resource)
+        case .serviceEntry:
+            guard let entry = serviceEntries[key] else { return .notFound }
+            return serviceOutcome(entry.resource)
+        default:
+            return .invalid("targetRefs kind \(ref.groupKind) is not supported (Gateway, GatewayClass, Service, ServiceEntry)")
+        }
+    }
+
+    private func serviceOutcome(_ resource: Resource) -> ResolvedTarget.Outcome {
+        let binding = bindings[resource.origin] ?? .notRequested
+        switch binding.isBound {
+        case true?: return binding.waypoint.map(ResolvedTarget.Outcome.waypoint) ?? .unresolved
+        case nil: return .unresolved
+        case false?: return .serviceWithoutWaypoint(resource, binding)
+        }
+    }
+}

@@ -1,0 +1,205 @@
+/// Settings the index needs that manifests do not carry.
+public struct MeshIndexOptions: Sendable {
+    /// `meshConfig.rootNamespace`: policies here apply mesh-wide.
+    public var rootNamespace: String
+
+    public init(rootNamespace: String = WellKnown.defaultRootNamespace) {
+        self.rootNamespace = rootNamespace
+    }
+}
+
+/// The cross-resource index and the resolved ambient facts every rule reads.
+///
+/// Istio's semantics live here, computed once: enrollment, waypoints, bindings, where each policy
+/// is enforced, default deny. Rules ask; they never re-derive a fact. Every lookup is by key, so
+/// no rule needs to scan all resources to relate two of them.
+public struct MeshIndex: Sendable {
+    public let options: MeshIndexOptions
+    /// Every resource, in input order (file, document, list item).
+    public let resources: [Resource]
+
+    public let namespaceObjects: [NamespaceView]
+    public let services: [ServiceView]
+    public let serviceEntries: [ServiceEntryView]
+    public let serviceAccounts: [ServiceAccountView]
+    public let workloads: [WorkloadView]
+    public let gateways: [GatewayView]
+    public let gatewayClasses: [GatewayClassView]
+    public let configMaps: [ConfigMapView]
+    public let horizontalPodAutoscalers: [HorizontalPodAutoscalerView]
+    public let podDisruptionBudgets: [PodDisruptionBudgetView]
+    public let authorizationPolicies: [AuthorizationPolicyView]
+    public let requestAuthentications: [RequestAuthenticationView]
+    public let peerAuthentications: [PeerAuthenticationView]
+
+    private let namespaceFactsByName: [String: NamespaceFacts]
+    private let gatewaysByKey: [ObjectKey: GatewayView]
+    private let servicesByKey: [ObjectKey: ServiceView]
+    private let serviceEntriesByKey: [ObjectKey: ServiceEntryView]
+    private let waypointsByKey: [ObjectKey: Waypoint]
+    private let bindings: [ResourceOrigin: WaypointBinding]
+    private let enrollments: [ResourceOrigin: Enrollment]
+    private let attachments: [ResourceOrigin: PolicyAttachment]
+    private let authorizationPoliciesByNamespace: [String: [AuthorizationPolicyView]]
+
+    public var rootNamespace: String { options.rootNamespace }
+
+    public init(resources: [Resource], options: MeshIndexOptions = MeshIndexOptions()) {
+        self.options = options
+        self.resources = resources
+
+        var namespaceObjects: [NamespaceView] = [], services: [ServiceView] = [], serviceEntries: [ServiceEntryView] = []
+        var serviceAccounts: [ServiceAccountView] = [], workloads: [WorkloadView] = [], gateways: [GatewayView] = []
+        var gatewayClasses: [GatewayClassView] = [], configMaps: [ConfigMapView] = []
+        var hpas: [HorizontalPodAutoscalerView] = [], pdbs: [PodDisruptionBudgetView] = []
+        var authorizationPolicies: [AuthorizationPolicyView] = [], requestAuthentications: [RequestAuthenticationView] = []
+        var peerAuthentications: [PeerAuthenticationView] = []
+        var namespacesWithResources = Set<String>()
+        for resource in resources {
+            if let namespace = resource.namespace { namespacesWithResources.insert(namespace) }
+            switch resource.groupKind {
+            case .namespace: namespaceObjects.append(NamespaceView(unchecked: resource))
+            case .service: services.append(ServiceView(unchecked: resource))
+            case .serviceEntry: serviceEntries.append(ServiceEntryView(unchecked: resource))
+            case .serviceAccount: serviceAccounts.append(ServiceAccountView(unchecked: resource))
+            case .gateway: gateways.append(GatewayView(unchecked: resource))
+            case .gatewayClass: gatewayClasses.append(GatewayClassView(unchecked: resource))
+            case .configMap: configMaps.append(ConfigMapView(unchecked: resource))
+            case .horizontalPodAutoscaler: hpas.append(HorizontalPodAutoscalerView(unchecked: resource))
+            case .podDisruptionBudget: pdbs.append(PodDisruptionBudgetView(unchecked: resource))
+            case .authorizationPolicy: authorizationPolicies.append(AuthorizationPolicyView(unchecked: resource))
+            case .requestAuthentication: requestAuthentications.append(RequestAuthenticationView(unchecked: resource))
+            case .peerAuthentication: peerAuthentications.append(PeerAuthenticationView(unchecked: resource))
+            case let groupKind where GroupKind.workloads.contains(groupKind):
+                workloads.append(WorkloadView(unchecked: resource))
+            default: break
+            }
+        }
+        self.namespaceObjects = namespaceObjects
+        self.services = services
+        self.serviceEntries = serviceEntries
+        self.serviceAccounts = serviceAccounts
+        self.workloads = workloads
+        self.gateways = gateways
+        self.gatewayClasses = gatewayClasses
+        self.configMaps = configMaps
+        self.horizontalPodAutoscalers = hpas
+        self.podDisruptionBudgets = pdbs
+        self.authorizationPolicies = authorizationPolicies
+        self.requestAuthentications = requestAuthentications
+        self.peerAuthentications = peerAuthentications
+
+        // Namespaces: declared ones, and every namespace a resource lives in.
+        var objectsByName: [String: NamespaceView] = [:]
+        for object in namespaceObjects where objectsByName[object.name] == nil { objectsByName[object.name] = object }
+        var facts: [String: NamespaceFacts] = [:]
+        for name in Set(objectsByName.keys).union(namespacesWithResources) {
+            facts[name] = NamespaceFacts(name: name, object: objectsByName[name], isPresent: true)
+        }
+        namespaceFactsByName = facts
+
+        gatewaysByKey = Self.firstByKey(gateways)
+        servicesByKey = Self.firstByKey(services)
+        serviceEntriesByKey = Self.firstByKey(serviceEntries)
+        let classesByName = Dictionary(gatewayClasses.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var waypoints: [ObjectKey: Waypoint] = [:]
+        for gateway in gateways where gateway.isWaypoint && waypoints[gateway.key] == nil {
+            waypoints[gateway.key] = Waypoint(gateway: gateway, gatewayClass: classesByName[WellKnown.waypointGatewayClass])
+        }
+        waypointsByKey = waypoints
+
+        var policiesByNamespace: [String: [AuthorizationPolicyView]] = [:]
+        for policy in authorizationPolicies { policiesByNamespace[policy.namespace ?? "default", default: []].append(policy) }
+        authorizationPoliciesByNamespace = policiesByNamespace
+
+        // Bindings and enrollment need the lookups above, so they are resolved on a partial index.
+        var resolver = BindingResolver(
+            namespaces: facts, gateways: gatewaysByKey, waypoints: waypoints)
+        var bindings: [ResourceOrigin: WaypointBinding] = [:]
+        var enrollments: [ResourceOrigin: Enrollment] = [:]
+        for service in services {
+            bindings[service.resource.origin] = resolver.binding(for: service.resource, labels: service.labels, traffic: .service)
+        }
+        for entry in serviceEntries {
+            bindings[entry.resource.origin] = resolver.binding(for: entry.resource, labels: entry.labels, traffic: .service)
+        }
+        for workload in workloads {
+            bindings[workload.resource.origin] = resolver.binding(for: workload.resource, labels: workload.podLabels, traffic: .workload)
+            let namespace = facts[workload.namespace ?? "default"]
+                ?? NamespaceFacts(name: workload.namespace ?? "default", object: nil, isPresent: false)
+            enrollments[workload.resource.origin] = Enrollment.resolve(workload, namespace: namespace)
+        }
+        self.bindings = bindings
+        self.enrollments = enrollments
+
+        var attachments: [ResourceOrigin: PolicyAttachment] = [:]
+        let targetResolver = TargetResolver(
+            rootNamespace: options.rootNamespace, gateways: gatewaysByKey, waypoints: waypoints,
+            gatewayClasses: classesByName, services: servicesByKey, serviceEntries: serviceEntriesByKey,
+            bindings: bindings)
+        for policy in authorizationPolicies {
+            attachments[policy.resource.origin] = targetResolver.attachment(of: policy)
+        }
+        for policy in requestAuthentications {
+            attachments[policy.resource.origin] = targetResolver.attachment(of: policy)
+        }
+        self.attachments = attachments
+    }
+
+    private static func firstByKey<View: ResourceView>(_ views: [View]) -> [ObjectKey: View] {
+        var result: [ObjectKey: View] = [:]
+        for view in views where result[view.key] == nil { result[view.key] = view }
+        return result
+    }
+
+    // MARK: Namespaces
+
+    /// What the input says about a namespace; `unknown` and not present when it says nothing.
+    public func namespace(_ name: String) -> NamespaceFacts {
+        namespaceFactsByName[name] ?? NamespaceFacts(name: name, object: nil, isPresent: false)
+    }
+
+    /// Every namespace the input declares or puts a resource in, sorted by name.
+    public var namespaces: [NamespaceFacts] {
+        namespaceFactsByName.values.sorted { $0.name < $1.name }
+    }
+
+    /// Whether the namespace denies by default, and the policies that do not make it so.
+    public func defaultDeny(in namespace: String) -> DefaultDeny {
+        DefaultDeny.resolve(
+            namespace: namespace, rootNamespace: rootNamespace,
+            local: authorizationPolicies(in: namespace), root: authorizationPolicies(in: rootNamespace))
+    }
+
+    // MARK: Lookups
+
+    public func gateway(_ key: ObjectKey) -> GatewayView? { gatewaysByKey[key] }
+    public func service(_ key: ObjectKey) -> ServiceView? { servicesByKey[key] }
+    public func serviceEntry(_ key: ObjectKey) -> ServiceEntryView? { serviceEntriesByKey[key] }
+    public func waypoint(_ key: ObjectKey) -> Waypoint? { waypointsByKey[key] }
+
+    /// Every waypoint, sorted by namespace and name.
+    public var waypoints: [Waypoint] { waypointsByKey.values.sorted { $0.key < $1.key } }
+
+    public func authorizationPolicies(in namespace: String) -> [AuthorizationPolicyView] {
+        authorizationPoliciesByNamespace[namespace] ?? []
+    }
+
+    // MARK: Resolved facts
+
+    /// The waypoint binding of a Service, ServiceEntry or workload (by its pod labels).
+    public func binding(of resource: Resource) -> WaypointBinding {
+        bindings[resource.origin] ?? .notRequested
+    }
+
+    /// Whether a workload's pods are in ambient.
+    public func enrollment(of workload: WorkloadView) -> Enrollment {
+        enrollments[workload.resource.origin]
+            ?? Enrollment.resolve(workload, namespace: namespace(workload.namespace ?? "default"))
+    }
+
+    /// Where an AuthorizationPolicy or RequestAuthentication is enforced.
+    public func attachment(of policy: some WorkloadPolicyView) -> PolicyAttachment {
+        attachments[policy.resource.origin] ?? PolicyAttachment(scope: .namespace, targets: [])
+    }
+}

@@ -1,0 +1,50 @@
+/// How the pods of a namespace, or one workload, get their data plane.
+public enum DataplaneMode: String, Sendable, Hashable, CaseIterable {
+    /// ztunnel captures the traffic (and a waypoint may add L7).
+    case ambient
+    /// A sidecar is injected; the pods leave ambient.
+    case sidecar
+    /// Not in the mesh.
+    case none
+    /// The input does not say: the Namespace object is not in it.
+    case unknown
+}
+
+/// What the input says about one namespace.
+public struct NamespaceFacts: Sendable {
+    public let name: String
+    /// The `Namespace` object, when it is in the input.
+    public let object: NamespaceView?
+    /// True when the namespace's manifests are in the input: its object or any resource in it.
+    public let isPresent: Bool
+    public let dataplaneMode: DataplaneMode
+    /// The `istio.io/dataplane-mode` label, when set.
+    public let dataplaneLabel: Spanned<String>.Entry?
+    /// The label that makes the namespace use sidecars (`istio-injection: enabled` or `istio.io/rev`).
+    public let sidecarLabel: Spanned<String>.Entry?
+
+    init(name: String, object: NamespaceView?, isPresent: Bool) {
+        self.name = name
+        self.object = object
+        self.isPresent = isPresent
+        guard let labels = object?.labels else {
+            dataplaneMode = .unknown
+            dataplaneLabel = nil
+            sidecarLabel = nil
+            return
+        }
+        dataplaneLabel = labels[WellKnown.dataplaneModeLabel]
+        let injection = labels[WellKnown.injectionLabel].flatMap { $0.value == "enabled" ? $0 : nil }
+        sidecarLabel = injection ?? labels[WellKnown.revisionLabel]
+        if sidecarLabel != nil {
+            dataplaneMode = .sidecar
+        } else if dataplaneLabel?.value == WellKnown.dataplaneModeAmbient {
+            dataplaneMode = .ambient
+        } else {
+            dataplaneMode = .none
+        }
+    }
+
+    /// The namespace's labels, or nil when its object is not in the input.
+    public var labels: [String: String]? { object?.labels.dictionary }
+}

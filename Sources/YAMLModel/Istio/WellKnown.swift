@@ -1,0 +1,27 @@
+/// Label keys, values and names that carry meaning in an Istio ambient mesh.
+public enum WellKnown {
+    public static let dataplaneModeLabel = "istio.io/dataplane-mode"
+    public static let dataplaneModeAmbient = "ambient"
+    public static let dataplaneModeNone = "none"
+    public static let injectionLabel = "istio-injection"
+    public static let revisionLabel = "istio.io/rev"
+    public static let sidecarInjectLabel = "sidecar.istio.io/inject"
+    public static let useWaypointLabel = "istio.io/use-waypoint"
+    public static let useWaypointNamespaceLabel = "istio.io/use-waypoint-namespace"
+    public static let waypointForLabel = "istio.io/waypoint-for"
+    public static let ingressUseWaypointLabel = "istio.io/ingress-use-waypoint"
+    public static let gatewayNameLabel = "gateway.networking.k8s.io/gateway-name"
+    public static let dryRunAnnotation = "istio.io/dry-run"
+    public static let waypointGatewayClass = "istio-waypoint"
+    public static let meshControllerName = "istio.io/mesh-controller"
+    /// The port and protocol a waypoint listens on for tunnelled (HBONE) traffic.
+    public static let hbonePort = 15008
+    public static let hboneProtocol = "HBONE"
+    public static let defaultRootNamespace = "istio-system"
+    public static let defaultTrustDomain = "cluster.local"
+
+    /// The SPIFFE-style principal of a ServiceAccount, as AuthorizationPolicy `principals` name it.
+    public static func principal(namespace: String, serviceAccount: String) -> String {
+        "\(defaultTrustDomain)/ns/\(namespace)/sa/\(serviceAccount)"
+    }
+}

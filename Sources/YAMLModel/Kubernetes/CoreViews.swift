@@ -1,0 +1,106 @@
+/// A `Namespace`: its labels decide ambient enrollment and the namespace's waypoint.
+public struct NamespaceView: ResourceView {
+    public static let groupKinds: Set<GroupKind> = [.namespace]
+    public let resource: Resource
+    public init(unchecked resource: Resource) { self.resource = resource }
+}
+
+/// A `Service`: what clients address, and what a waypoint serves.
+public struct ServiceView: ResourceView {
+    public static let groupKinds: Set<GroupKind> = [.service]
+    public let resource: Resource
+    public init(unchecked resource: Resource) { self.resource = resource }
+
+    /// `spec.selector`: the pods behind the service (nil for a service without selector).
+    public var selector: LabelSelector? {
+        guard let node = spec?["selector"], node.count > 0 else { return nil }
+        return LabelSelector(plainMap: node)
+    }
+
+    public var type: String { spec?["type"]?.string ?? "ClusterIP" }
+
+    public var ports: [Node] { spec?["ports"]?.items ?? [] }
+}
+
+/// A `ServiceAccount`: the identity `cluster.local/ns/<ns>/sa/<name>` policies name.
+public struct ServiceAccountView: ResourceView {
+    public static let groupKinds: Set<GroupKind> = [.serviceAccount]
+    public let resource: Resource
+    public init(unchecked resource: Resource) { self.resource = resource }
+}
+
+/// A `ConfigMap`; waypoints read their Deployment, HPA and PDB overlays from one.
+public struct ConfigMapView: ResourceView {
+    public static let groupKinds: Set<GroupKind> = [.configMap]
+    public let resource: Resource
+    public init(unchecked resource: Resource) { self.resource = resource }
+
+    public func data(_ key: String) -> Spanned<String>? { resource.node["data"]?.spannedString(key) }
+}
+
+/// A `HorizontalPodAutoscaler` (v1 or v2).
+public struct HorizontalPodAutoscalerView: ResourceView {
+    public static let groupKinds: Set<GroupKind> = [.horizontalPodAutoscaler]
+    public let resource: Resource
+    public init(unchecked resource: Resource) { self.resource = resource }
+
+    public var scaleTargetKind: String? { spec?["scaleTargetRef", "kind"]?.string }
+    public var scaleTargetName: String? { spec?["scaleTargetRef", "name"]?.string }
+    /// `minReplicas`, defaulting to 1 as the API does.
+    public var minReplicas: Spanned<Int> {
+        if let pair = spec?.pair("minReplicas"), let value = pair.value.int {
+            return Spanned(value, span: pair.value.span, keySpan: pair.key.span)
+        }
+        return Spanned(1, span: resource.nameSpan)
+    }
+    public var maxReplicas: Int? { spec?["maxReplicas"]?.int }
+}
+
+/// A `PodDisruptionBudget`.
+public struct PodDisruptionBudgetView: ResourceView {
+    public static let groupKinds: Set<GroupKind> = [.podDisruptionBudget]
+    public let resource: Resource
+    public init(unchecked resource: Resource) { self.resource = resource }
+
+    public var selector: LabelSelector? { spec?["selector"].map(LabelSelector.init(node:)) }
+    public var minAvailable: Spanned<String>? { spec?.spannedString("minAvailable") }
+    public var maxUnavailable: Spanned<String>? { spec?.spannedString("maxUnavailable") }
+}
+
+/// A `Pod` or any kind with a pod template (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob).
+public struct WorkloadView: ResourceView {
+    public static let groupKinds: Set<GroupKind> = GroupKind.workloads
+    public let resource: Resource
+    public init(unchecked resource: Resource) { self.resource = resource }
+
+    /// The pod (template): `metadata` and `spec` of the pods this object runs.
+    public var podTemplate: Node? {
+        switch resource.groupKind {
+        case .pod: resource.node
+        case .cronJob: resource.node["spec", "jobTemplate", "spec", "template"]
+        default: resource.node["spec", "template"]
+        }
+    }
+
+    /// The labels the pods carry: what selectors and ambient enrollment read.
+    public var podLabels: Labels { Labels(node: podTemplate?["metadata", "labels"]) }
+
+    public var podAnnotations: Labels { Labels(node: podTemplate?["metadata", "annotations"]) }
+
+    /// The pods' ServiceAccount (`serviceAccountName`, its deprecated alias, else `default`).
+    public var serviceAccountName: String {
+        podTemplate?["spec", "serviceAccountName"]?.string ?? podTemplate?["spec", "serviceAccount"]?.string ?? "default"
+    }
+
+    /// The pods share the node's network and are never captured by ztunnel.
+    public var hostNetwork: Spanned<Bool>? {
+        guard let pair = podTemplate?["spec"]?.pair("hostNetwork"), let value = pair.value.bool else { return nil }
+        return Spanned(value, span: pair.value.span, keySpan: pair.key.span)
+    }
+
+    /// `spec.replicas` for kinds that have it; nil when absent (the API defaults it to 1).
+    public var replicas: Spanned<Int>? {
+        guard let pair = spec?.pair("replicas"), let value = pair.value.int else { return nil }
+        return Spanned(value, span: pair.value.span, keySpan: pair.key.span)
+    }
+}

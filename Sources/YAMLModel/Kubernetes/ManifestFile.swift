@@ -1,0 +1,59 @@
+/// One input file, read: the resources found in it and the problems that stopped some of it.
+public struct ManifestFile: Sendable {
+    /// The path as reports show it (relative to the working directory when under it), or `<stdin>`.
+    public let path: String
+    public var resources: [Resource] = []
+    public var problems: [InputProblem] = []
+    /// Non-empty documents read.
+    public var documentCount = 0
+    /// Documents without `apiVersion` and `kind` (CI workflows, Helm values): skipped silently.
+    public var skippedDocuments = 0
+
+    public init(path: String) {
+        self.path = path
+    }
+}
+
+/// Turns a file's bytes into resources: screening, parsing, `kind: List` expansion.
+public enum ManifestLoader {
+    public static func load(path: String, bytes: [UInt8], limits: ParseLimits = .default) -> ManifestFile {
+        var file = ManifestFile(path: path)
+        guard bytes.count <= limits.maxFileSize else {
+            file.problems.append(oversize(bytes.count, limits: limits))
+            return file
+        }
+        if let problem = TextScreening.notTextProblem(bytes) ?? TextScreening.helmTemplateProblem(bytes) {
+            file.problems.append(problem)
+            return file
+        }
+        let parsed = YAMLParser.parse(bytes, limits: limits)
+        file.problems = parsed.problems
+        for document in parsed.documents where !document.root.isNull {
+            file.documentCount += 1
+            let origin = ResourceOrigin(file: path, document: document.index)
+            guard let resource = Resource(node: document.root, origin: origin) else {
+                file.skippedDocuments += 1
+                continue
+            }
+            if resource.kind == "List", resource.group.isEmpty || resource.apiVersion == "v1" {
+                for (offset, item) in (document.root["items"]?.items ?? []).enumerated() {
+                    let itemOrigin = ResourceOrigin(file: path, document: document.index, listItem: offset)
+                    if let itemResource = Resource(node: item, origin: itemOrigin) {
+                        file.resources.append(itemResource)
+                    }
+                }
+            } else {
+                file.resources.append(resource)
+            }
+        }
+        return file
+    }
+
+    /// The problem for a file over the size limit, found before reading it.
+    public static func oversize(_ size: Int, limits: ParseLimits) -> InputProblem {
+        InputProblem(
+            kind: .limitExceeded,
+            message: "the file is \(size) bytes, over the \(limits.maxFileSize)-byte limit; it was not read",
+            span: .fileStart)
+    }
+}

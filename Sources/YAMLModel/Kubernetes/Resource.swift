@@ -1,0 +1,110 @@
+/// Where a resource came from: a file, a document in it, and an item of a `kind: List`.
+public struct ResourceOrigin: Sendable, Hashable, Comparable {
+    public let file: String
+    public let document: Int
+    /// The position in a `kind: List`'s `items`, or nil for a resource that is a document of its own.
+    public let listItem: Int?
+
+    public init(file: String, document: Int, listItem: Int? = nil) {
+        self.file = file
+        self.document = document
+        self.listItem = listItem
+    }
+
+    public static func < (lhs: ResourceOrigin, rhs: ResourceOrigin) -> Bool {
+        (lhs.file, lhs.document, lhs.listItem ?? -1) < (rhs.file, rhs.document, rhs.listItem ?? -1)
+    }
+}
+
+/// One Kubernetes object read from the input: its identity and its whole YAML node.
+public struct Resource: Sendable {
+    public let apiVersion: String
+    public let kind: String
+    /// `metadata.name`, or `metadata.generateName` when only that is given, else empty.
+    public let name: String
+    /// The namespace the object lives in: `metadata.namespace`, else `default` (what `kubectl apply`
+    /// without `-n` does); nil for cluster-scoped kinds.
+    public let namespace: String?
+    /// True when `metadata.namespace` was written, false when defaulted.
+    public let namespaceIsExplicit: Bool
+    public let node: Node
+    public let origin: ResourceOrigin
+
+    public init?(node: Node, origin: ResourceOrigin) {
+        guard let apiVersion = node["apiVersion"]?.string, let kind = node["kind"]?.string,
+              !apiVersion.isEmpty, !kind.isEmpty
+        else { return nil }
+        self.apiVersion = apiVersion
+        self.kind = kind
+        let metadata = node["metadata"]
+        name = metadata?["name"]?.string ?? metadata?["generateName"]?.string ?? ""
+        let group = apiVersion.split(separator: "/", maxSplits: 1).count == 2
+            ? String(apiVersion.split(separator: "/", maxSplits: 1)[0]) : ""
+        if GroupKind.clusterScoped.contains(GroupKind(group: group, kind: kind)) {
+            namespace = nil
+            namespaceIsExplicit = false
+        } else if let explicit = metadata?["namespace"]?.string, !explicit.isEmpty {
+            namespace = explicit
+            namespaceIsExplicit = true
+        } else {
+            namespace = "default"
+            namespaceIsExplicit = false
+        }
+        self.node = node
+        self.origin = origin
+    }
+
+    /// The API group: the part of `apiVersion` before `/`, empty for the core group (`v1`).
+    public var group: String {
+        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
+        return String(apiVersion[..<slash])
+    }
+
+    public var groupKind: GroupKind { GroupKind(group: group, kind: kind) }
+
+    public var file: String { origin.file }
+
+    public var metadata: Node? { node["metadata"] }
+
+    /// `metadata.labels`, each with the spans of its key and value.
+    public var labels: Labels { Labels(node: metadata?["labels"]) }
+
+    /// `metadata.annotations`, each with the spans of its key and value.
+    public var annotations: Labels { Labels(node: metadata?["annotations"]) }
+
+    /// The span of `metadata.name`'s value, else of `kind`: where a finding about the whole object goes.
+    public var nameSpan: Span {
+        metadata?["name"]?.span ?? node.pair("kind")?.value.span ?? node.span
+    }
+
+    /// `Kind namespace/name`, or `Kind name` for a cluster-scoped object.
+    public var displayName: String {
+        if let namespace { return "\(kind) \(namespace)/\(name)" }
+        return "\(kind) \(name)"
+    }
+}
+
+/// A string map of an object (labels, annotations, matchLabels), with lookups that keep spans.
+public struct Labels: Sendable {
+    public let node: Node?
+
+    public init(node: Node?) {
+        self.node = node
+    }
+
+    public subscript(key: String) -> Spanned<String>.Entry? {
+        guard let pair = node?.pair(key) else { return nil }
+        return Spanned<String>.Entry(
+            key: key, value: pair.value.string ?? "", keySpan: pair.key.span, valueSpan: pair.value.span)
+    }
+
+    public var entries: [Spanned<String>.Entry] { node?.stringMap ?? [] }
+
+    public var dictionary: [String: String] {
+        var result: [String: String] = [:]
+        for entry in entries where result[entry.key] == nil { result[entry.key] = entry.value }
+        return result
+    }
+
+    public var isEmpty: Bool { (node?.count ?? 0) == 0 }
+}

@@ -1,0 +1,139 @@
+/// Checks run on a file's bytes before parsing: is it text at all, and is it an unrendered template?
+///
+/// libyaml would also refuse binary input, but with a byte offset and a terse message; and a Helm
+/// template often parses as *valid* YAML that means something else entirely (`{{ .Values.x }}` is a
+/// flow mapping), so it has to be recognised before it is read as manifests.
+public enum TextScreening {
+    /// The first reason these bytes are not UTF-8 text, or nil. UTF-16 with a BOM is left to libyaml,
+    /// which decodes it.
+    public static func notTextProblem(_ bytes: [UInt8]) -> InputProblem? {
+        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+            return nil
+        }
+        return bytes.withUnsafeBufferPointer { buffer -> InputProblem? in
+            var offset = 0
+            let count = buffer.count
+            while offset < count {
+                let byte = buffer[offset]
+                if byte < 0x80 {
+                    if byte == 0 {
+                        return problem("the file is binary (a NUL byte)", at: offset, in: buffer)
+                    }
+                    offset += 1
+                    continue
+                }
+                let length = utf8SequenceLength(buffer, at: offset)
+                guard length > 0 else {
+                    return problem(
+                        "the file is not valid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true)))",
+                        at: offset, in: buffer)
+                }
+                offset += length
+            }
+            return nil
+        }
+    }
+
+    /// The length of the well-formed UTF-8 sequence at `offset`, or 0 when it is malformed
+    /// (overlong forms, surrogates and values past U+10FFFF included).
+    private static func utf8SequenceLength(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int) -> Int {
+        let lead = buffer[offset]
+        let length: Int
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; high = 0x9F
+        case 0xF0: length = 4; low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; high = 0x8F
+        default: return 0
+        }
+        guard offset + length <= buffer.count else { return 0 }
+        let second = buffer[offset + 1]
+        guard second >= low && second <= high else { return 0 }
+        for index in 2..<length where buffer[offset + index] & 0xC0 != 0x80 {
+            return 0
+        }
+        return length
+    }
+
+    /// The first Helm or Go template action in the text, or nil.
+    ///
+    /// Only actions a template engine would act on count: references to the chart's objects
+    /// (`.Values`, `.Release`, ...), template functions (`include`, `toYaml`, ...), and control
+    /// actions (`if`, `range`, `end`, ...) that begin a line or stand as a bare value. A `{{ $labels.x }}`
+    /// inside a quoted Prometheus alert string is data, not a template, and is left alone.
+    public static func helmTemplateProblem(_ bytes: [UInt8]) -> InputProblem? {
+        bytes.withUnsafeBufferPointer { buffer -> InputProblem? in
+            var offset = 0
+            var lineStart = 0
+            let count = buffer.count
+            while offset + 1 < count {
+                let byte = buffer[offset]
+                if byte == 0x0A {
+                    lineStart = offset + 1
+                } else if byte == 0x7B, buffer[offset + 1] == 0x7B, isTemplateAction(buffer, open: offset, lineStart: lineStart) {
+                    return problem(
+                        "the file holds template syntax (Helm or Go templates) and is not a manifest yet; "
+                            + "render it with `helm template` and pipe it to `meshlint scan -`",
+                        kind: .helmTemplate, at: offset, in: buffer, length: 2)
+                }
+                offset += 1
+            }
+            return nil
+        }
+    }
+
+    private static let chartObjects = [".Values", ".Release", ".Chart", ".Capabilities", ".Files", ".Template"]
+    private static let templateFunctions = ["include", "toYaml", "tpl", "required", "template", "define", "nindent", "indent", "quote", "default"]
+    private static let controlWords = ["if", "else", "end", "range", "with", "define", "block", "template", "/*"]
+
+    private static func isTemplateAction(_ buffer: UnsafeBufferPointer<UInt8>, open: Int, lineStart: Int) -> Bool {
+        // The action's text up to `}}` (or the end of the line).
+        var close = open + 2
+        while close + 1 < buffer.count, buffer[close] != 0x0A, !(buffer[close] == 0x7D && buffer[close + 1] == 0x7D) {
+            close += 1
+        }
+        let inner = String(decoding: UnsafeBufferPointer(rebasing: buffer[(open + 2)..<close]), as: UTF8.self)
+        var action = Substring(inner)
+        if action.hasPrefix("-") { action = action.dropFirst() }
+        action = action.drop { $0 == " " || $0 == "\t" }
+        if chartObjects.contains(where: { inner.contains($0) }) { return true }
+        let firstWord = action.prefix { !($0 == " " || $0 == "\t" || $0 == "-" || $0 == "}") }
+        if templateFunctions.contains(String(firstWord)) || inner.contains("| nindent") || inner.contains("| toYaml") {
+            return true
+        }
+        // A control action or a bare `{{ .x }}` where YAML expects a value (not inside quotes).
+        let before = String(decoding: UnsafeBufferPointer(rebasing: buffer[lineStart..<open]), as: UTF8.self)
+        let trimmed = before.trimmingCharacters(in: " \t-")
+        let standsAlone = trimmed.isEmpty || trimmed.hasSuffix(":")
+        guard standsAlone else { return false }
+        return controlWords.contains(String(firstWord)) || action.hasPrefix(".")
+    }
+
+    private static func problem(
+        _ message: String, kind: InputProblem.Kind = .notText, at offset: Int, in buffer: UnsafeBufferPointer<UInt8>,
+        length: Int = 1
+    ) -> InputProblem {
+        let start = mark(atByteOffset: offset, in: buffer)
+        return InputProblem(kind: kind, message: message, span: Span(start: start, end: Mark(line: start.line, column: start.column + length)))
+    }
+
+    /// The line and code-point column of a byte offset (for libyaml's reader errors and our own checks).
+    static func mark(atByteOffset offset: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Mark {
+        LineIndex(buffer).mark(atByteOffset: offset, in: buffer)
+    }
+}
+
+extension String {
+    /// The string without leading and trailing characters from `set`.
+    func trimmingCharacters(in set: String) -> String {
+        let characters = Set(set)
+        guard let first = firstIndex(where: { !characters.contains($0) }) else { return "" }
+        let last = lastIndex(where: { !characters.contains($0) })!
+        return String(self[first...last])
+    }
+}

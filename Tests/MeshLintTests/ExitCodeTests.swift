@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+@Suite("Exit codes and inputs")
+struct ExitCodeTests {
+    @Test func cleanScanExitsZero() throws {
+        let run = try meshlint(["scan", "examples/payments-guide"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("0 errors"))
+        #expect(run.stderr.isEmpty)
+    }
+
+    /// The payments guide has a default deny; without it, the namespace label is reported.
+    @Test func removingTheDefaultDenyFails() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let guide = packageRoot.appendingPathComponent("examples/payments-guide")
+        for name in try FileManager.default.contentsOfDirectory(atPath: guide.path) {
+            var text = try String(contentsOf: guide.appendingPathComponent(name), encoding: .utf8)
+            if name == "authorization.yaml" {
+                let documents = text.components(separatedBy: "\n---\n").filter { !$0.contains("name: default-deny") }
+                #expect(documents.count == 3)
+                text = documents.joined(separator: "\n---\n")
+            }
+            try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let run = try meshlint(["scan", directory.path, "--format", "json"])
+        #expect(run.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let findings = try #require(object["findings"] as? [[String: Any]])
+        let finding = try #require(findings.first { $0["rule"] as? String == "ambient-namespace-without-default-deny" })
+        #expect((finding["file"] as? String)?.hasSuffix("namespace.yaml") == true)
+        let namespaceText = try String(contentsOf: guide.appendingPathComponent("namespace.yaml"), encoding: .utf8)
+        let lines = namespaceText.components(separatedBy: "\n")
+        let labelLine = try #require(lines.firstIndex { $0.contains("istio.io/dataplane-mode:") }) + 1
+        let span = try #require(finding["span"] as? [String: Int])
+        #expect(span["startLine"] == labelLine)
+        let column = lines[labelLine - 1].distance(
+            from: lines[labelLine - 1].startIndex, to: lines[labelLine - 1].range(of: "istio.io/dataplane-mode")!.lowerBound) + 1
+        #expect(span["startColumn"] == column)
+        #expect((finding["remediation"] as? String)?.contains("namespace: payments") == true)
+    }
+
+    @Test func eachBadInputIsAFindingAndTheRestIsStillScanned() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: shop
+              labels: {istio.io/dataplane-mode: ambient}
+            """.write(to: directory.appendingPathComponent("shop.yaml"), atomically: true, encoding: .utf8)
+        let run = try meshlint(["scan", "examples/broken", directory.path, "--format", "json"])
+        #expect(run.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let findings = try #require(object["findings"] as? [[String: Any]])
+        func rules(in file: String) -> Set<String> {
+            Set(findings.filter { ($0["file"] as? String)?.hasSuffix(file) == true }.compactMap { $0["rule"] as? String })
+        }
+        #expect(rules(in: "syntax-error.yaml") == ["yaml-syntax-error"])
+        #expect(rules(in: "duplicate-key.yaml") == ["yaml-duplicate-key"])
+        #expect(rules(in: "helm-template.yaml") == ["helm-template-not-rendered"])
+        #expect(rules(in: "binary.yaml") == ["input-not-text"])
+        #expect(rules(in: "not-utf8.yaml") == ["input-not-text"])
+        #expect(rules(in: "deep-nesting.yaml") == ["input-limit-exceeded"])
+        #expect(rules(in: "alias-bomb.yaml") == ["input-limit-exceeded"])
+        #expect(rules(in: "no-kind.yaml").isEmpty)
+        #expect(rules(in: "shop.yaml") == ["ambient-namespace-without-default-deny"])
+        let summary = try #require(object["summary"] as? [String: Int])
+        #expect(summary["skipped"] == 1)
+    }
+
+    @Test func findingsBelowTheThresholdExitZero() throws {
+        let helm = "Tests/MeshLintTests/Fixtures/contract/chart.yaml"
+        #expect(try meshlint(["scan", helm]).status == 0)
+        #expect(try meshlint(["scan", helm, "--fail-on", "note"]).status == 1)
+        #expect(try meshlint(["scan", "examples/broken", "--fail-on", "never"]).status == 0)
+        #expect(try meshlint(["scan", "examples/broken", "--fail-on", "warning"]).status == 1)
+    }
+
+    @Test func unreadableInputIsExitTwoOnlyWhenNothingWasRead() throws {
+        let missing = try meshlint(["scan", "does/not/exist.yaml"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("does/not/exist.yaml"))
+        #expect(missing.stdout.isEmpty)
+
+        let mixed = try meshlint(["scan", "does/not/exist.yaml", "examples/payments-guide"])
+        #expect(mixed.status == 0)
+        #expect(mixed.stderr.contains("does/not/exist.yaml"))
+        #expect(mixed.stdout.contains("6 files"))
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let badFormat = try meshlint(["scan", "examples", "--format", "xml"])
+        #expect(badFormat.status == 2)
+        #expect(badFormat.stderr.contains("xml"))
+        #expect(try meshlint(["scan", "--fail-on", "sometimes"]).status == 2)
+        #expect(try meshlint(["no-such-command-or-path"]).status == 2)
+        #expect(try meshlint(["scan", "--help"]).status == 0)
+    }
+
+    @Test func standardInputIsScanned() throws {
+        let run = try meshlint(["scan", "-", "--format", "json"], stdin: """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: stdin-ns, labels: {istio.io/dataplane-mode: ambient}}
+            """)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("\"file\": \"<stdin>\""))
+        let text = try meshlint(["scan", "-"], stdin: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels:\n    istio.io/dataplane-mode: ambient\n")
+        #expect(text.stdout.contains("<stdin>:6:5: error:"))
+        #expect(text.stdout.contains("    istio.io/dataplane-mode: ambient\n        ^~~~"))
+    }
+
+    @Test func rulesAndVersionCommands() throws {
+        let rules = try meshlint(["rules"])
+        #expect(rules.status == 0)
+        for id in ["ambient-namespace-without-default-deny", "yaml-syntax-error", "yaml-duplicate-key",
+                   "input-limit-exceeded", "helm-template-not-rendered", "input-not-text"] {
+            #expect(rules.stdout.contains(id))
+        }
+        #expect(rules.stdout.hasPrefix("ID"))
+        let version = try meshlint(["version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.hasPrefix("meshlint "))
+    }
+}

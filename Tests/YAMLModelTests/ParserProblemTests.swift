@@ -1,0 +1,119 @@
+import Testing
+@testable import YAMLModel
+
+@Suite("Parser problems")
+struct ParserProblemTests {
+    @Test func duplicateKeyIsReportedAtTheSecondKey() throws {
+        let result = YAMLParser.parse(Array("""
+            metadata:
+              name: a
+              labels: {x: "1"}
+              name: b
+            """.utf8))
+        let problem = try #require(result.problems.first)
+        #expect(result.problems.count == 1)
+        #expect(problem.kind == .duplicateKey)
+        #expect(problem.span == span(4, 3, 4, 7))
+        #expect(problem.message.contains("first at line 2, column 3"))
+        // The document itself is kept; lookups see the first value.
+        #expect(result.documents.first?.root["metadata"]?["name"]?.string == "a")
+    }
+
+    @Test func duplicateKeyInALargeMapping() throws {
+        var text = ""
+        for index in 0..<40 { text += "k\(index): \(index)\n" }
+        text += "k7: again\n"
+        let result = YAMLParser.parse(Array(text.utf8))
+        #expect(result.problems.map(\.kind) == [.duplicateKey])
+        #expect(result.problems.first?.span.start == Mark(line: 41, column: 1))
+        #expect(result.problems.first?.message.contains("first at line 8") == true)
+    }
+
+    @Test func sameKeyInDifferentMappingsIsFine() {
+        let result = YAMLParser.parse(Array("a: {name: x}\nb: {name: y}\n".utf8))
+        #expect(result.problems.isEmpty)
+    }
+
+    @Test func syntaxErrorKeepsEarlierDocuments() throws {
+        let result = YAMLParser.parse(Array("""
+            kind: A
+            ---
+            kind: B
+              bad: indentation
+            """.utf8))
+        #expect(result.documents.count == 1)
+        let problem = try #require(result.problems.first)
+        #expect(problem.kind == .syntaxError)
+        #expect(problem.span.start == Mark(line: 4, column: 6))
+        #expect(problem.message.contains("mapping values are not allowed"))
+    }
+
+    @Test func parsingResumesAfterABrokenDocument() throws {
+        let result = YAMLParser.parse(Array("""
+            kind: A
+            ---
+            kind: B
+            ports: [8080
+            ---
+            kind: C
+            list: [1, 2]
+            """.utf8))
+        #expect(result.problems.map(\.kind) == [.syntaxError])
+        #expect(result.documents.map { $0.root["kind"]?.string } == ["A", "C"])
+        #expect(result.documents.map(\.index) == [0, 2])
+        // Marks after the resumption still count from the top of the file.
+        #expect(result.documents.last?.root["list"]?.span == span(7, 7, 7, 13))
+    }
+
+    @Test func resumesAfterAnExplicitDocumentEnd() throws {
+        let result = YAMLParser.parse(Array("a: [1\n...\nb: 2\n".utf8))
+        #expect(result.problems.count == 1)
+        #expect(result.documents.last?.root["b"]?.span.start == Mark(line: 3, column: 4))
+    }
+
+    @Test func undefinedAliasIsASyntaxError() {
+        let result = YAMLParser.parse(Array("a: *nowhere\n---\nb: 1\n".utf8))
+        #expect(result.problems.map(\.kind) == [.syntaxError])
+        #expect(result.problems.first?.span.start == Mark(line: 1, column: 4))
+        #expect(result.documents.map(\.index) == [1])
+    }
+
+    @Test func depthLimitSkipsOnlyThatDocument() throws {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let result = YAMLParser.parse(Array("a: 1\n---\n\(deep)\n---\nb: 2\n".utf8), limits: ParseLimits(maxDepth: 512))
+        let problem = try #require(result.problems.first)
+        #expect(problem.kind == .limitExceeded)
+        #expect(problem.span.start == Mark(line: 3, column: 513))
+        #expect(result.documents.map(\.index) == [0, 2])
+        #expect(result.nodesBuilt < 10)
+    }
+
+    /// Nine levels of ten aliases would expand to 10⁹ nodes; the cap stops it after a bounded amount
+    /// of work, and nodes built stay proportional to the input, not the expansion.
+    @Test func aliasBombIsCapped() throws {
+        var text = "a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n"
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]
+        for level in 1..<names.count {
+            let previous = names[level - 1]
+            text += "\(names[level]): &\(names[level]) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        let clock = ContinuousClock()
+        var result = ParseResult()
+        let elapsed = clock.measure { result = YAMLParser.parse(Array(text.utf8)) }
+        let problem = try #require(result.problems.first)
+        #expect(problem.kind == .limitExceeded)
+        #expect(problem.message.contains("alias"))
+        #expect(result.documents.isEmpty)
+        #expect(result.nodesBuilt < 200)
+        #expect(result.aliasExpansion <= ParseLimits.default.maxAliasExpansion + 111_111)
+        // A loose guard against an accidental expansion: the real figure is well under a millisecond.
+        #expect(elapsed < .seconds(5))
+    }
+
+    @Test func readerErrorsHaveLineAndColumn() throws {
+        let result = YAMLParser.parse(Array("a: 1\nb: \u{1}x\n".utf8))
+        let problem = try #require(result.problems.first)
+        #expect(problem.kind == .syntaxError)
+        #expect(problem.span.start == Mark(line: 2, column: 4))
+    }
+}

@@ -1,0 +1,109 @@
+import Testing
+@testable import YAMLModel
+
+@Suite("Text screening and manifest loading")
+struct TextScreeningTests {
+    @Test func nulByteMeansBinary() throws {
+        let problem = try #require(TextScreening.notTextProblem(Array("a: 1\nb: x\u{0}y\n".utf8)))
+        #expect(problem.kind == .notText)
+        #expect(problem.message.contains("binary"))
+        #expect(problem.span.start == Mark(line: 2, column: 5))
+    }
+
+    @Test func invalidUTF8IsLocated() throws {
+        let bytes = Array("name: caf".utf8) + [0xE9] + Array("\n".utf8)
+        let problem = try #require(TextScreening.notTextProblem(bytes))
+        #expect(problem.message.contains("0xE9"))
+        #expect(problem.span.start == Mark(line: 1, column: 10))
+        // Overlong encodings and surrogates are not UTF-8 either.
+        #expect(TextScreening.notTextProblem([0x61, 0xC0, 0x80]) != nil)
+        #expect(TextScreening.notTextProblem([0xED, 0xA0, 0x80]) != nil)
+        #expect(TextScreening.notTextProblem(Array("ok: ✓ é 😀".utf8)) == nil)
+    }
+
+    @Test func utf16WithBOMIsParsed() throws {
+        let text = "apiVersion: v1\nkind: Namespace\nmetadata: {name: payments}\n"
+        let bytes: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let file = ManifestLoader.load(path: "utf16.yaml", bytes: bytes)
+        #expect(file.problems.isEmpty)
+        #expect(file.resources.first?.name == "payments")
+        #expect(file.resources.first?.metadata?["name"]?.span.start == Mark(line: 3, column: 18))
+    }
+
+    @Test(arguments: [
+        "replicas: {{ .Values.replicas }}",
+        "  {{- include \"x.labels\" . | nindent 4 }}",
+        "{{- if .Values.enabled }}",
+        "name: {{ template \"fullname\" . }}",
+        "{{ end }}",
+        "image: \"{{ .Values.image }}\"",
+    ])
+    func helmTemplatesAreRecognised(_ line: String) throws {
+        let problem = try #require(TextScreening.helmTemplateProblem(Array("apiVersion: v1\n\(line)\n".utf8)))
+        #expect(problem.kind == .helmTemplate)
+        #expect(problem.span.start.line == 2)
+        #expect(problem.message.contains("helm template"))
+    }
+
+    @Test(arguments: [
+        "summary: \"{{ $labels.pod }} is down\"",
+        "description: 'value {{ $value }}'",
+        "text: plain {braces} only",
+        "json: '{\"a\": {\"b\": 1}}'",
+    ])
+    func dataIsNotATemplate(_ line: String) {
+        #expect(TextScreening.helmTemplateProblem(Array("a: 1\n\(line)\n".utf8)) == nil)
+    }
+
+    @Test func listItemsBecomeResources() throws {
+        let file = ManifestLoader.load(path: "list.yaml", bytes: Array("""
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: ServiceAccount
+              metadata: {name: a, namespace: shop}
+            - apiVersion: v1
+              kind: Service
+              metadata: {name: b}
+            """.utf8))
+        #expect(file.resources.map(\.kind) == ["ServiceAccount", "Service"])
+        #expect(file.resources.map(\.origin.listItem) == [0, 1])
+        #expect(file.resources[1].namespace == "default")
+        #expect(file.resources[1].namespaceIsExplicit == false)
+        #expect(file.documentCount == 1)
+    }
+
+    @Test func documentsWithoutKindAreSkippedAndCounted() {
+        let file = ManifestLoader.load(path: "mixed.yaml", bytes: Array("""
+            replicaCount: 2
+            ---
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: payments, namespace: ignored}
+            ---
+            - just
+            - a list
+            """.utf8))
+        #expect(file.skippedDocuments == 2)
+        #expect(file.documentCount == 3)
+        #expect(file.resources.count == 1)
+        // Cluster-scoped kinds have no namespace even when one is written.
+        #expect(file.resources.first?.namespace == nil)
+    }
+
+    @Test func oversizeFilesAreRefusedBeforeParsing() {
+        let file = ManifestLoader.load(path: "big.yaml", bytes: Array(repeating: 0x61, count: 2048), limits: ParseLimits(maxFileSize: 1024))
+        #expect(file.problems.map(\.kind) == [.limitExceeded])
+        #expect(file.problems.first?.span == .fileStart)
+        #expect(file.documentCount == 0)
+    }
+
+    @Test func aTenMegabyteScalarIsRead() {
+        let big = String(repeating: "x", count: 10 << 20)
+        let file = ManifestLoader.load(path: "scalar.yaml", bytes: Array("apiVersion: v1\nkind: ConfigMap\ndata: {big: \(big)}\n".utf8))
+        #expect(file.problems.isEmpty)
+        #expect(file.resources.first?.node["data", "big"]?.string?.count == 10 << 20)
+    }
+}
