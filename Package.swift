@@ -32,7 +32,7 @@ let package = Package(
         ),
         .testTarget(name: "YAMLModelTests", dependencies: ["YAMLModel"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "YAMLModel"]),
-        .testTarget(name: "MeshLintTests", dependencies: ["MeshLint", "Rules", "YAMLModel"]),
+        .testTarget(name: "MeshLintTests", dependencies: ["MeshLint", "Rules", "YAMLModel"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

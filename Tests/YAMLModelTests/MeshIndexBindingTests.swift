@@ -630,8 +630,8 @@ struct MeshIndexBindingTests {
         #expect(index.gateways.count == 4)
         let waypoint = try #require(index.waypoint(ObjectKey(namespace: "a", name: "wp")))
         let listener = try #require(waypoint.hboneListener)
-        #expect(listener.port == 15008)
-        #expect(listener.protocol == "HBONE")
+        #expect(listener.port?.value == 15008)
+        #expect(listener.protocol?.value == "HBONE")
         #expect(listener.allowedRoutesFrom == nil)
     }
 }

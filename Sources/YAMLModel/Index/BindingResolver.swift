@@ -84,7 +84,7 @@ struct TargetResolver {
         if let namespace = ref.namespace, !namespace.value.isEmpty {
             return .invalid("targetRefs[].namespace must be empty: a policy only targets objects of its own namespace")
         }
-        let key = ObjectKey(namespace: policyNamespace, name: ref.name)
+        let key = ObjectKey(namespace: policyNamespace, name: ref.nameValue)
         switch ref.groupKind {
         case .gateway:
             guard let gateway = gateways[key] else { return .notFound }
@@ -94,9 +94,9 @@ struct TargetResolver {
             guard policyNamespace == rootNamespace else {
                 return .invalid("a GatewayClass can only be targeted from the root namespace (\(rootNamespace))")
             }
-            let isWaypointClass = gatewayClasses[ref.name].map { $0.controllerName == WellKnown.meshControllerName }
-                ?? (ref.name == WellKnown.waypointGatewayClass)
-            return isWaypointClass ? .allWaypoints : .invalid("GatewayClass \(ref.name) is not the waypoint class")
+            let isWaypointClass = gatewayClasses[ref.nameValue].map { $0.controllerName?.value == WellKnown.meshControllerName }
+                ?? (ref.nameValue == WellKnown.waypointGatewayClass)
+            return isWaypointClass ? .allWaypoints : .invalid("GatewayClass \(ref.nameValue) is not the waypoint class")
         case .service:
             guard let service = services[key] else { return .notFound }
             return serviceOutcome(service.resource)

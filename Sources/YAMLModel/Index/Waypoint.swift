@@ -41,7 +41,7 @@ public struct Waypoint: Sendable {
 
     /// The listener on 15008 with protocol HBONE that a waypoint needs; nil when it has none.
     public var hboneListener: GatewayView.Listener? {
-        gateway.listeners.first { $0.port == WellKnown.hbonePort && $0.protocol == WellKnown.hboneProtocol }
+        gateway.listeners.first { $0.port?.value == WellKnown.hbonePort && $0.protocol?.value == WellKnown.hboneProtocol }
     }
 
     init(gateway: GatewayView, gatewayClass: GatewayClassView?) {

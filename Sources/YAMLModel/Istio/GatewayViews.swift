@@ -7,9 +7,9 @@ public struct GatewayView: ResourceView {
     /// One `spec.listeners` entry.
     public struct Listener: Sendable {
         public let node: Node
-        public var name: String? { node["name"]?.string }
-        public var port: Int? { node["port"]?.int }
-        public var `protocol`: String? { node["protocol"]?.string }
+        public var name: Spanned<String>? { node.spannedString("name") }
+        public var port: Spanned<Int>? { node.spannedInt("port") }
+        public var `protocol`: Spanned<String>? { node.spannedString("protocol") }
         /// `allowedRoutes.namespaces.from`: `Same` when absent, as the Gateway API defaults it.
         public var allowedRoutesFrom: Spanned<String>? { node["allowedRoutes", "namespaces"]?.spannedString("from") }
         public var allowedRoutesSelector: LabelSelector? {
@@ -37,7 +37,7 @@ public struct GatewayClassView: ResourceView {
     public let resource: Resource
     public init(unchecked resource: Resource) { self.resource = resource }
 
-    public var controllerName: String? { spec?["controllerName"]?.string }
+    public var controllerName: Spanned<String>? { spec?.spannedString("controllerName") }
 }
 
 /// An Istio `ServiceEntry`: a service outside the cluster's registry, which a waypoint can serve.

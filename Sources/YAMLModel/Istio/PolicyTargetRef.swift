@@ -2,18 +2,24 @@
 public struct PolicyTargetRef: Sendable {
     public let node: Node
 
-    public var group: String { node["group"]?.string ?? "" }
-    public var kind: String { node["kind"]?.string ?? "" }
-    public var name: String { node["name"]?.string ?? "" }
+    public var group: Spanned<String>? { node.spannedString("group") }
+    public var kind: Spanned<String>? { node.spannedString("kind") }
+    public var name: Spanned<String>? { node.spannedString("name") }
     /// Must be empty: a policy only targets objects of its own namespace.
     public var namespace: Spanned<String>? { node.spannedString("namespace") }
     public var span: Span { node.span }
 
     /// The group and kind, with `core` read as the core group, as Istio does.
-    public var groupKind: GroupKind { GroupKind(group: group == "core" ? "" : group, kind: kind) }
+    public var groupKind: GroupKind {
+        let group = group?.value ?? ""
+        return GroupKind(group: group == "core" ? "" : group, kind: kind?.value ?? "")
+    }
+
+    /// The referenced name, empty when missing.
+    public var nameValue: String { name?.value ?? "" }
 
     /// `Kind/name`, for messages.
-    public var display: String { "\(kind)/\(name)" }
+    public var display: String { "\(kind?.value ?? "")/\(nameValue)" }
 }
 
 /// The parts shared by AuthorizationPolicy and RequestAuthentication (and PeerAuthentication's selector).

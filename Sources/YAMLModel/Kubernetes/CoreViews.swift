@@ -17,7 +17,8 @@ public struct ServiceView: ResourceView {
         return LabelSelector(plainMap: node)
     }
 
-    public var type: String { spec?["type"]?.string ?? "ClusterIP" }
+    /// `spec.type` as written; absent means `ClusterIP`.
+    public var type: Spanned<String>? { spec?.spannedString("type") }
 
     public var ports: [Node] { spec?["ports"]?.items ?? [] }
 }
@@ -44,16 +45,13 @@ public struct HorizontalPodAutoscalerView: ResourceView {
     public let resource: Resource
     public init(unchecked resource: Resource) { self.resource = resource }
 
-    public var scaleTargetKind: String? { spec?["scaleTargetRef", "kind"]?.string }
-    public var scaleTargetName: String? { spec?["scaleTargetRef", "name"]?.string }
+    public var scaleTargetKind: Spanned<String>? { spec?["scaleTargetRef"]?.spannedString("kind") }
+    public var scaleTargetName: Spanned<String>? { spec?["scaleTargetRef"]?.spannedString("name") }
     /// `minReplicas`, defaulting to 1 as the API does.
     public var minReplicas: Spanned<Int> {
-        if let pair = spec?.pair("minReplicas"), let value = pair.value.int {
-            return Spanned(value, span: pair.value.span, keySpan: pair.key.span)
-        }
-        return Spanned(1, span: resource.nameSpan)
+        spec?.spannedInt("minReplicas") ?? Spanned(1, span: resource.nameSpan)
     }
-    public var maxReplicas: Int? { spec?["maxReplicas"]?.int }
+    public var maxReplicas: Spanned<Int>? { spec?.spannedInt("maxReplicas") }
 }
 
 /// A `PodDisruptionBudget`.
@@ -87,10 +85,13 @@ public struct WorkloadView: ResourceView {
 
     public var podAnnotations: Labels { Labels(node: podTemplate?["metadata", "annotations"]) }
 
-    /// The pods' ServiceAccount (`serviceAccountName`, its deprecated alias, else `default`).
-    public var serviceAccountName: String {
-        podTemplate?["spec", "serviceAccountName"]?.string ?? podTemplate?["spec", "serviceAccount"]?.string ?? "default"
+    /// `serviceAccountName` (or its deprecated alias `serviceAccount`) as written in the pod spec.
+    public var serviceAccountName: Spanned<String>? {
+        podTemplate?["spec"]?.spannedString("serviceAccountName") ?? podTemplate?["spec"]?.spannedString("serviceAccount")
     }
+
+    /// The ServiceAccount the pods run as: the written one, else `default`.
+    public var serviceAccount: String { serviceAccountName?.value ?? "default" }
 
     /// The pods share the node's network and are never captured by ztunnel.
     public var hostNetwork: Spanned<Bool>? {
@@ -100,7 +101,6 @@ public struct WorkloadView: ResourceView {
 
     /// `spec.replicas` for kinds that have it; nil when absent (the API defaults it to 1).
     public var replicas: Spanned<Int>? {
-        guard let pair = spec?.pair("replicas"), let value = pair.value.int else { return nil }
-        return Spanned(value, span: pair.value.span, keySpan: pair.key.span)
+        spec?.spannedInt("replicas")
     }
 }

@@ -132,6 +132,12 @@ public struct Node: Sendable {
         return Spanned(text, span: pair.value.span, keySpan: pair.key.span)
     }
 
+    /// The integer under `key`, with its spans.
+    public func spannedInt(_ key: String) -> Spanned<Int>? {
+        guard let pair = pair(key), let number = pair.value.int else { return nil }
+        return Spanned(number, span: pair.value.span, keySpan: pair.key.span)
+    }
+
     /// The strings of a sequence under `key` (a lone scalar is not accepted: Kubernetes rejects it).
     public func spannedStrings(_ key: String) -> [Spanned<String>] {
         guard let node = self[key] else { return [] }

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// The real upstream manifests in the shared folder (istio/istio, Kiali, istio.io), beside the clone.
+let corpus = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+
+@Suite("Upstream corpus", .enabled(if: FileManager.default.fileExists(atPath: corpus.path)))
+struct CorpusTests {
+    /// Real manifests written by the Istio and Kiali projects all parse: no input finding, no crash.
+    @Test func realManifestsParseCleanly() throws {
+        let run = try meshlint(["scan", corpus.path, "--format", "json"])
+        #expect(run.status == 0 || run.status == 1, "stderr: \(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let summary = try #require(object["summary"] as? [String: Int])
+        #expect(summary["files"]! >= 40)
+        #expect(summary["resources"]! >= 100)
+        let findings = try #require(object["findings"] as? [[String: Any]])
+        let inputRules: Set<String> = ["yaml-syntax-error", "yaml-duplicate-key", "input-not-text", "input-limit-exceeded"]
+        let inputFindings = findings.filter { inputRules.contains($0["rule"] as? String ?? "") }
+        #expect(inputFindings.isEmpty, "\(inputFindings)")
+    }
+
+    /// istio/istio's Go-templated test manifest is recognised as a template, not read as YAML.
+    @Test func goTemplateIsNotRead() throws {
+        let template = corpus.appendingPathComponent("istio/tests__integration__ambient__testdata__requestauthn__waypoint-jwt.yaml.tmpl")
+        let run = try meshlint(["scan", template.path, "--format", "json", "--fail-on", "note"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("\"rule\": \"helm-template-not-rendered\""))
+        #expect(run.stdout.contains("\"resources\": 0"))
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+/// Every folder under `examples/` is a scenario with committed expected findings: one line per
+/// finding, `file:line:col severity rule-id`, so a change in what MeshLint reports on a real
+/// manifest set shows up as a reviewed diff.
+@Suite("Example scenarios")
+struct ScenarioTests {
+    static let scenarios: [String] = {
+        let examples = packageRoot.appendingPathComponent("examples")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: examples.path)) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted()
+    }()
+
+    @Test(arguments: scenarios)
+    func scenarioReportsItsExpectedFindings(_ name: String) throws {
+        let run = try meshlint(["scan", "examples/\(name)", "--format", "json"])
+        #expect(run.status == 0 || run.status == 1, "stderr: \(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let findings = try #require(object["findings"] as? [[String: Any]])
+        let lines = findings.map { finding -> String in
+            let span = finding["span"] as! [String: Int]
+            return "\(finding["file"]!):\(span["startLine"]!):\(span["startColumn"]!) \(finding["severity"]!) \(finding["rule"]!)"
+        }
+        try expectGolden(lines.map { $0 + "\n" }.joined(), file: "scenarios/\(name).expected")
+        let hasErrors = findings.contains { $0["severity"] as? String == "error" }
+        #expect(run.status == (hasErrors ? 1 : 0))
+    }
+
+    @Test func thereAreScenarios() {
+        #expect(Self.scenarios.contains("payments-guide"))
+        #expect(Self.scenarios.contains("broken"))
+    }
+}
