@@ -22,10 +22,10 @@ struct ScanCommand: ParsableCommand {
     @Argument(help: "Files or directories to scan ('-' for standard input).")
     var paths: [String] = ["."]
 
-    @Option(help: "Output format: text or json.")
+    @Option(name: [.short, .long], help: "Output format: text or json.")
     var format: Format = .text
 
-    @Option(help: "Write the report to this file instead of standard output.")
+    @Option(name: [.short, .long], help: "Write the report to this file instead of standard output.")
     var output: String?
 
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity (error, warning, note, never).")
