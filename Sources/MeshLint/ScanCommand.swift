@@ -31,32 +31,42 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity (error, warning, note, never).")
     var failOn: FailOn = .error
 
-    @Option(name: .customLong("root-namespace"), help: "Istio's root namespace (meshConfig.rootNamespace).")
-    var rootNamespace: String = WellKnown.defaultRootNamespace
+    @Option(help: "Configuration file (default: the nearest .meshlint.yaml from the first path upward).")
+    var config: String?
 
-    @Option(name: .customLong("max-file-size"), help: "Largest file read, in bytes.")
-    var maxFileSize: Int = ParseLimits.default.maxFileSize
+    @Option(name: .customLong("root-namespace"), help: "Istio's root namespace, meshConfig.rootNamespace (default istio-system).")
+    var rootNamespace: String?
 
-    @Option(name: .customLong("max-depth"), help: "Deepest YAML nesting read.")
-    var maxDepth: Int = ParseLimits.default.maxDepth
+    @Option(name: .customLong("max-file-size"), help: "Largest file read, in bytes (default 64 MiB).")
+    var maxFileSize: Int?
 
-    @Option(name: .customLong("max-alias-expansion"), help: "Most nodes the aliases of one file may expand to.")
-    var maxAliasExpansion: Int = ParseLimits.default.maxAliasExpansion
+    @Option(name: .customLong("max-depth"), help: "Deepest YAML nesting read (default 512).")
+    var maxDepth: Int?
+
+    @Option(name: .customLong("max-alias-expansion"), help: "Most nodes the aliases of one file may expand to (default 100000).")
+    var maxAliasExpansion: Int?
 
     @Flag(name: .customLong("no-color"), help: "Never colour the text output.")
     var noColor = false
 
     func validate() throws {
-        guard maxFileSize > 0, maxDepth > 0, maxAliasExpansion >= 0 else {
+        for limit in [maxFileSize, maxDepth, maxAliasExpansion].compactMap({ $0 }) where limit <= 0 {
             throw ValidationError("limits must be positive")
         }
     }
 
     func run() throws {
+        let configuration = try loadConfiguration()
+        let defaults = ParseLimits.default
         let request = Scanner.Request(
             paths: paths,
-            limits: ParseLimits(maxFileSize: maxFileSize, maxDepth: maxDepth, maxAliasExpansion: maxAliasExpansion),
-            indexOptions: MeshIndexOptions(rootNamespace: rootNamespace))
+            limits: ParseLimits(
+                maxFileSize: maxFileSize ?? configuration.limits.maxFileSize ?? defaults.maxFileSize,
+                maxDepth: maxDepth ?? configuration.limits.maxDepth ?? defaults.maxDepth,
+                maxAliasExpansion: maxAliasExpansion ?? configuration.limits.maxAliasExpansion ?? defaults.maxAliasExpansion),
+            indexOptions: MeshIndexOptions(
+                rootNamespace: rootNamespace ?? configuration.rootNamespace ?? WellKnown.defaultRootNamespace),
+            settings: configuration.lintSettings)
         let result = Scanner.run(request)
         for error in result.readErrors {
             FileHandle.writeToStandardError("meshlint: \(error)\n")
@@ -82,6 +92,27 @@ struct ScanCommand: ParsableCommand {
 
         if let threshold = failOn.threshold, result.findings.contains(where: { $0.severity >= threshold }) {
             throw ExitCode.findings
+        }
+    }
+
+    /// `--config`, else the nearest `.meshlint.yaml` from the first scanned path upward, else none.
+    private func loadConfiguration() throws -> Configuration {
+        let path: String?
+        if let config {
+            path = config
+        } else {
+            let first = paths.first { $0 != "-" } ?? "."
+            var info = stat()
+            let isDirectory = stat(first, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            let directory = isDirectory ? first : String(first.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
+            path = Configuration.find(from: first.hasPrefix("/") && directory.isEmpty ? "/" : directory)
+        }
+        guard let path else { return Configuration() }
+        do {
+            return try Configuration.load(path: path, display: Discovery.displayPath(path, workingDirectory: Discovery.currentDirectory()))
+        } catch let problem as Configuration.Problem {
+            FileHandle.writeToStandardError("meshlint: \(problem)\n")
+            throw ExitCode.usageOrIOError
         }
     }
 

@@ -8,6 +8,7 @@ struct Scanner {
         var paths: [String]
         var limits = ParseLimits.default
         var indexOptions = MeshIndexOptions()
+        var settings = LintSettings()
     }
 
     /// What a scan produced, ready for any reporter.
@@ -80,7 +81,7 @@ struct Scanner {
             }
         }
 
-        let context = LintContext(files: manifests, options: request.indexOptions)
+        let context = LintContext(files: manifests, options: request.indexOptions, settings: request.settings)
         let findings = linter.lint(context)
         var summary = Summary()
         summary.files = manifests.count

@@ -3,11 +3,32 @@ import Testing
 
 @Suite("Exit codes and inputs")
 struct ExitCodeTests {
-    @Test func cleanScanExitsZero() throws {
-        let run = try meshlint(["scan", "examples/payments-guide"])
-        #expect(run.status == 0)
-        #expect(run.stdout.contains("0 errors"))
+    /// The hardened payments scenario passes every rule: no finding at any severity.
+    @Test func hardenedScenarioIsClean() throws {
+        let run = try meshlint(["scan", "examples/payments-hardened", "--fail-on", "note", "--format", "json"])
+        #expect(run.status == 0, "\(run.stdout)")
+        let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        #expect((object["findings"] as? [Any])?.isEmpty == true)
         #expect(run.stderr.isEmpty)
+    }
+
+    /// The guide as published has exactly these gaps, each on the resource that causes it.
+    @Test func paymentsGuideFindingsAreExactlyTheKnownGaps() throws {
+        let run = try meshlint(["scan", "examples/payments-guide", "--format", "json"])
+        #expect(run.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let findings = try #require(object["findings"] as? [[String: Any]])
+        let pairs = Set(findings.map { finding -> String in
+            let resource = finding["resource"] as? [String: Any]
+            let name = "\(resource?["kind"] ?? "-") \(resource?["namespace"] ?? "-")/\(resource?["name"] ?? "-")"
+            return "\(finding["rule"]!) \(name)"
+        })
+        #expect(pairs == [
+            "jwt-audience-mismatch RequestAuthentication payments/payments-entra-jwt",
+            "jwt-scope-claim-not-split AuthorizationPolicy payments/ledger-debit-allow",
+            "waypoint-bypass-possible Service payments/ledger",
+        ])
+        #expect(findings.count == pairs.count)
     }
 
     /// The payments guide has a default deny; without it, the namespace label is reported.
@@ -85,10 +106,10 @@ struct ExitCodeTests {
         #expect(missing.stderr.contains("does/not/exist.yaml"))
         #expect(missing.stdout.isEmpty)
 
-        let mixed = try meshlint(["scan", "does/not/exist.yaml", "examples/payments-guide"])
+        let mixed = try meshlint(["scan", "does/not/exist.yaml", "examples/payments-hardened"])
         #expect(mixed.status == 0)
         #expect(mixed.stderr.contains("does/not/exist.yaml"))
-        #expect(mixed.stdout.contains("6 files"))
+        #expect(mixed.stdout.contains("7 files"))
     }
 
     @Test func usageErrorsExitTwo() throws {
@@ -121,6 +142,19 @@ struct ExitCodeTests {
             #expect(rules.stdout.contains(id))
         }
         #expect(rules.stdout.hasPrefix("ID"))
+        for id in ["waypoint-without-request-authentication", "jwt-audience-mismatch", "l7-policy-without-waypoint",
+                   "singleton-waypoint", "jwt-not-required", "request-authentication-without-waypoint",
+                   "waypoint-identity-not-allowed", "waypoint-bypass-possible", "jwt-scope-claim-not-split"] {
+            #expect(rules.stdout.contains(id))
+            let explain = try meshlint(["explain", id])
+            #expect(explain.status == 0)
+            for section in ["\(id) (", "\nWhy\n", "\nFix\n", "Triggering example 1 (finding at line", "Not triggering example 1\n", "\nReferences\n  https://istio.io/"] {
+                #expect(explain.stdout.contains(section), "\(id): no \(section)")
+            }
+        }
+        let unknown = try meshlint(["explain", "waypoint"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("did you mean"))
         let version = try meshlint(["version"])
         #expect(version.status == 0)
         #expect(version.stdout.hasPrefix("meshlint "))

@@ -31,7 +31,8 @@ struct ExampleCase: Sendable, CustomTestStringConvertible {
 func findings(of ruleID: String, in example: Example) -> (findings: [Finding], marks: [Mark], problems: [InputProblem]) {
     let (yaml, marks) = example.unmarked
     let file = ManifestLoader.load(path: "example.yaml", bytes: Array(yaml.utf8), limits: example.limits)
-    let context = LintContext(files: [file], options: MeshIndexOptions(rootNamespace: example.rootNamespace))
+    let context = LintContext(
+        files: [file], options: MeshIndexOptions(rootNamespace: example.rootNamespace), settings: example.settings)
     guard let rule = RuleCatalog.rule(withID: ruleID) else { return ([], marks, file.problems) }
     return (rule.init().check(context), marks, file.problems)
 }

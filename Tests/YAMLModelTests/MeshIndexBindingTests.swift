@@ -285,6 +285,15 @@ struct MeshIndexBindingTests {
         #expect(binding.isBound == false)
     }
 
+    @Test("no own label and no Namespace object in the input: the binding cannot be judged")
+    func namespaceObjectAbsentIsUnresolved() throws {
+        let index = meshIndex(documents(Fixture.gateway("wp", in: "app"), Fixture.service("api", in: "app")))
+        let binding = try serviceBinding(index, "app", "api")
+        #expect(summary(binding.status) == "unresolved")
+        #expect(binding.request == nil)
+        #expect(binding.isBound == nil)
+    }
+
     @Test("an own label naming a missing waypoint does not fall back to the namespace's")
     func ownLabelMissingWaypointNoFallback() throws {
         let yaml = documents(

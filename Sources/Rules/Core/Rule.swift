@@ -35,16 +35,19 @@ public struct LintContext: Sendable {
 
     public let index: MeshIndex
     public let inputProblems: [FileProblem]
+    public let settings: LintSettings
 
-    public init(index: MeshIndex, inputProblems: [FileProblem] = []) {
+    public init(index: MeshIndex, inputProblems: [FileProblem] = [], settings: LintSettings = LintSettings()) {
         self.index = index
         self.inputProblems = inputProblems
+        self.settings = settings
     }
 
     /// Builds the context for a set of read files.
-    public init(files: [ManifestFile], options: MeshIndexOptions = MeshIndexOptions()) {
+    public init(files: [ManifestFile], options: MeshIndexOptions = MeshIndexOptions(), settings: LintSettings = LintSettings()) {
         self.init(
             index: MeshIndex(resources: files.flatMap(\.resources), options: options),
-            inputProblems: files.flatMap { file in file.problems.map { FileProblem(file: file.path, problem: $0) } })
+            inputProblems: files.flatMap { file in file.problems.map { FileProblem(file: file.path, problem: $0) } },
+            settings: settings)
     }
 }

@@ -49,6 +49,8 @@ public struct Example: Sendable {
     public let yaml: String
     public let rootNamespace: String
     public let limits: ParseLimits
+    /// Configuration the example runs with (e.g. declared audiences).
+    public let settings: LintSettings
     /// Where the example is written, so a failing example points at its own line in the rule file.
     public let fileID: String
     public let filePath: String
@@ -57,11 +59,13 @@ public struct Example: Sendable {
 
     public init(
         _ yaml: String, rootNamespace: String = WellKnown.defaultRootNamespace, limits: ParseLimits = .default,
+        settings: LintSettings = LintSettings(),
         fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column
     ) {
         self.yaml = yaml
         self.rootNamespace = rootNamespace
         self.limits = limits
+        self.settings = settings
         self.fileID = fileID
         self.filePath = filePath
         self.line = line

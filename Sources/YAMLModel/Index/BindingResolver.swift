@@ -20,6 +20,9 @@ struct BindingResolver {
             request = WaypointBinding.Request(
                 label: inherited, namespaceLabel: crossNamespace, source: .namespaceLabel,
                 waypointKey: ObjectKey(namespace: crossNamespace?.value ?? home, name: inherited.value))
+        } else if namespace?.object == nil {
+            // The namespace's labels are not in the input: it may well bind everything in it.
+            return WaypointBinding(request: nil, status: .unresolved)
         } else {
             return .notRequested
         }
@@ -75,7 +78,12 @@ struct TargetResolver {
         case (false, true):
             return PolicyAttachment(scope: namespace == rootNamespace ? .mesh : .namespace, targets: [])
         case (false, false):
-            let targets = refs.map { ResolvedTarget(ref: $0, outcome: outcome(of: $0, policyNamespace: namespace)) }
+            let targets = refs.map { ref in
+                let isService = ref.groupKind == .service || ref.groupKind == .serviceEntry
+                return ResolvedTarget(
+                    ref: ref, outcome: outcome(of: ref, policyNamespace: namespace),
+                    service: isService ? ObjectKey(namespace: namespace, name: ref.nameValue) : nil)
+            }
             return PolicyAttachment(scope: .targetRefs, targets: targets)
         }
     }

@@ -41,6 +41,25 @@ public struct MeshIndex: Sendable {
     private let enrollments: [ResourceOrigin: Enrollment]
     private let attachments: [ResourceOrigin: PolicyAttachment]
     private let authorizationPoliciesByNamespace: [String: [AuthorizationPolicyView]]
+    let requestAuthenticationsByNamespace: [String: [RequestAuthenticationView]]
+    let workloadsByNamespace: [String: [WorkloadView]]
+    let servicesByNamespace: [String: [ServiceView]]
+    let serviceEntriesByNamespace: [String: [ServiceEntryView]]
+    /// Every waypoint sorted by namespace and name, and by namespace.
+    private let sortedWaypoints: [Waypoint]
+    let waypointsByNamespace: [String: [Waypoint]]
+    /// ConfigMaps labelled `gateway.istio.io/defaults-for-class: istio-waypoint` in the root namespace.
+    let waypointClassDefaults: [ConfigMapView]
+    let configMapsByKey: [ObjectKey: ConfigMapView]
+    let horizontalPodAutoscalersByNamespace: [String: [HorizontalPodAutoscalerView]]
+    let podDisruptionBudgetsByNamespace: [String: [PodDisruptionBudgetView]]
+    /// Services, ServiceEntries and workloads bound to each waypoint.
+    let boundToWaypoint: [ObjectKey: [Resource]]
+    let authorizationPoliciesAtWaypoint: [ObjectKey: [WaypointPolicy<AuthorizationPolicyView>]]
+    let requestAuthenticationsAtWaypoint: [ObjectKey: [WaypointPolicy<RequestAuthenticationView>]]
+    /// Policies targeting the waypoint GatewayClass from the root namespace: enforced at every waypoint.
+    let classWideAuthorizationPolicies: [WaypointPolicy<AuthorizationPolicyView>]
+    let classWideRequestAuthentications: [WaypointPolicy<RequestAuthenticationView>]
 
     public var rootNamespace: String { options.rootNamespace }
 
@@ -108,9 +127,22 @@ public struct MeshIndex: Sendable {
         }
         waypointsByKey = waypoints
 
-        var policiesByNamespace: [String: [AuthorizationPolicyView]] = [:]
-        for policy in authorizationPolicies { policiesByNamespace[policy.namespace ?? "default", default: []].append(policy) }
-        authorizationPoliciesByNamespace = policiesByNamespace
+        authorizationPoliciesByNamespace = Self.grouped(authorizationPolicies)
+        requestAuthenticationsByNamespace = Self.grouped(requestAuthentications)
+        workloadsByNamespace = Self.grouped(workloads)
+        servicesByNamespace = Self.grouped(services)
+        serviceEntriesByNamespace = Self.grouped(serviceEntries)
+        sortedWaypoints = waypoints.values.sorted { $0.key < $1.key }
+        var waypointsByNamespace: [String: [Waypoint]] = [:]
+        for waypoint in sortedWaypoints { waypointsByNamespace[waypoint.namespace, default: []].append(waypoint) }
+        self.waypointsByNamespace = waypointsByNamespace
+        waypointClassDefaults = configMaps.filter {
+            $0.namespace == options.rootNamespace
+                && $0.labels[Self.defaultsForClassLabel]?.value == WellKnown.waypointGatewayClass
+        }
+        horizontalPodAutoscalersByNamespace = Self.grouped(hpas)
+        podDisruptionBudgetsByNamespace = Self.grouped(pdbs)
+        configMapsByKey = Self.firstByKey(configMaps)
 
         // Bindings and enrollment need the lookups above, so they are resolved on a partial index.
         var resolver = BindingResolver(
@@ -144,6 +176,50 @@ public struct MeshIndex: Sendable {
             attachments[policy.resource.origin] = targetResolver.attachment(of: policy)
         }
         self.attachments = attachments
+
+        var bound: [ObjectKey: [Resource]] = [:]
+        for resource in services.map(\.resource) + serviceEntries.map(\.resource) + workloads.map(\.resource) {
+            if let waypoint = bindings[resource.origin]?.waypoint { bound[waypoint.key, default: []].append(resource) }
+        }
+        boundToWaypoint = bound
+
+        var authorizationAtWaypoint: [ObjectKey: [WaypointPolicy<AuthorizationPolicyView>]] = [:]
+        var classWideAuthorization: [WaypointPolicy<AuthorizationPolicyView>] = []
+        for policy in authorizationPolicies {
+            Self.place(policy, attachment: attachments[policy.resource.origin], into: &authorizationAtWaypoint, classWide: &classWideAuthorization)
+        }
+        var authenticationAtWaypoint: [ObjectKey: [WaypointPolicy<RequestAuthenticationView>]] = [:]
+        var classWideAuthentication: [WaypointPolicy<RequestAuthenticationView>] = []
+        for policy in requestAuthentications {
+            Self.place(policy, attachment: attachments[policy.resource.origin], into: &authenticationAtWaypoint, classWide: &classWideAuthentication)
+        }
+        authorizationPoliciesAtWaypoint = authorizationAtWaypoint
+        requestAuthenticationsAtWaypoint = authenticationAtWaypoint
+        classWideAuthorizationPolicies = classWideAuthorization
+        classWideRequestAuthentications = classWideAuthentication
+    }
+
+    /// Files a policy under every waypoint its targets reach.
+    private static func place<View: WorkloadPolicyView>(
+        _ policy: View, attachment: PolicyAttachment?, into table: inout [ObjectKey: [WaypointPolicy<View>]],
+        classWide: inout [WaypointPolicy<View>]
+    ) {
+        for target in attachment?.targets ?? [] {
+            switch target.outcome {
+            case .waypoint(let waypoint):
+                table[waypoint.key, default: []].append(WaypointPolicy(policy: policy, target: target))
+            case .allWaypoints:
+                classWide.append(WaypointPolicy(policy: policy, target: target))
+            default:
+                continue
+            }
+        }
+    }
+
+    private static func grouped<View: ResourceView>(_ views: [View]) -> [String: [View]] {
+        var result: [String: [View]] = [:]
+        for view in views { result[view.namespace ?? "", default: []].append(view) }
+        return result
     }
 
     private static func firstByKey<View: ResourceView>(_ views: [View]) -> [ObjectKey: View] {
@@ -179,7 +255,7 @@ public struct MeshIndex: Sendable {
     public func waypoint(_ key: ObjectKey) -> Waypoint? { waypointsByKey[key] }
 
     /// Every waypoint, sorted by namespace and name.
-    public var waypoints: [Waypoint] { waypointsByKey.values.sorted { $0.key < $1.key } }
+    public var waypoints: [Waypoint] { sortedWaypoints }
 
     public func authorizationPolicies(in namespace: String) -> [AuthorizationPolicyView] {
         authorizationPoliciesByNamespace[namespace] ?? []

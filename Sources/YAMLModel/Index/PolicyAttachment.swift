@@ -73,4 +73,13 @@ public struct ResolvedTarget: Sendable {
 
     public let ref: PolicyTargetRef
     public let outcome: Outcome
+    /// For a ref to a Service or ServiceEntry, that object: the policy applies at the waypoint only
+    /// to traffic for it. nil for a Gateway or GatewayClass ref (all traffic of the waypoint).
+    public let service: ObjectKey?
+
+    public init(ref: PolicyTargetRef, outcome: Outcome, service: ObjectKey?) {
+        self.ref = ref
+        self.outcome = outcome
+        self.service = service
+    }
 }

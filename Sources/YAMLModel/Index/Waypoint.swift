@@ -31,9 +31,16 @@ public struct Waypoint: Sendable {
     public var namespace: String { gateway.namespace ?? "default" }
     public var name: String { gateway.name }
 
+    /// The name of the Deployment (and Service) istiod creates for the waypoint: the Gateway's name,
+    /// unless the Gateway is annotated `gateway.istio.io/name-override`. A HorizontalPodAutoscaler
+    /// written for the waypoint must target a Deployment of this name.
+    public var deploymentName: String {
+        gateway.annotations[WellKnown.gatewayNameOverrideAnnotation]?.value ?? name
+    }
+
     /// The ServiceAccount istiod runs the waypoint as: the Gateway's name unless overridden.
     public var serviceAccountName: String {
-        gateway.annotations["gateway.istio.io/service-account"]?.value ?? gateway.name
+        gateway.annotations[WellKnown.gatewayServiceAccountAnnotation]?.value ?? gateway.name
     }
 
     /// The identity traffic carries after the waypoint, which ztunnel policies at the destination see.

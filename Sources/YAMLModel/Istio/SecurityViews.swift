@@ -16,22 +16,12 @@ public struct AuthorizationPolicyView: WorkloadPolicyView {
     public var actionSpan: Span { spec?["action"]?.span ?? resource.nameSpan }
 
     /// `spec.rules`, in order.
-    public var rules: [AuthorizationRule] { (spec?["rules"]?.items ?? []).map(AuthorizationRule.init(node:)) }
+    public var rules: [AuthorizationRule] {
+        (spec?["rules"]?.items ?? []).enumerated().map { AuthorizationRule(node: $1, index: $0) }
+    }
 
     /// True when `rules` is absent or empty: an ALLOW then allows nothing (the default-deny form).
     public var hasNoRules: Bool { (spec?["rules"]?.count ?? 0) == 0 }
-}
-
-/// One rule of an AuthorizationPolicy: it matches when a `from`, a `to` and every `when` match.
-public struct AuthorizationRule: Sendable {
-    public let node: Node
-
-    public var from: [Node] { node["from"]?.items ?? [] }
-    public var to: [Node] { node["to"]?.items ?? [] }
-    public var when: [Node] { node["when"]?.items ?? [] }
-
-    /// A rule with no `from`, `to` or `when` matches every request: `rules: [{}]` allows all.
-    public var matchesEverything: Bool { from.isEmpty && to.isEmpty && when.isEmpty }
 }
 
 /// An Istio `RequestAuthentication`: which JWTs are valid where it is enforced.
@@ -46,6 +36,17 @@ public struct RequestAuthenticationView: WorkloadPolicyView {
         public var issuer: Spanned<String>? { node.spannedString("issuer") }
         public var audiences: [Spanned<String>] { node.spannedStrings("audiences") }
         public var jwksUri: Spanned<String>? { node.spannedString("jwksUri") }
+        /// Claims Istio splits on spaces before matching (1.28+); `scope` and `permission` always are.
+        public var spaceDelimitedClaims: [Spanned<String>] { node.spannedStrings("spaceDelimitedClaims") }
+        /// True when `claim` is split on spaces for this issuer's tokens.
+        public func splits(claim: String) -> Bool {
+            claim == "scope" || claim == "permission" || spaceDelimitedClaims.contains { $0.value == claim }
+        }
+        /// True when `audience` passes this rule's audience check (no `audiences` accepts any).
+        public func accepts(audience: String) -> Bool {
+            let audiences = self.audiences
+            return audiences.isEmpty || audiences.contains { $0.value == audience }
+        }
     }
 
     public var jwtRules: [JWTRule] { (spec?["jwtRules"]?.items ?? []).map(JWTRule.init(node:)) }

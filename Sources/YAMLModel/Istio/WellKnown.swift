@@ -12,6 +12,10 @@ public enum WellKnown {
     public static let ingressUseWaypointLabel = "istio.io/ingress-use-waypoint"
     public static let gatewayNameLabel = "gateway.networking.k8s.io/gateway-name"
     public static let dryRunAnnotation = "istio.io/dry-run"
+    /// Overrides the name of the Deployment and Service istiod generates for a Gateway.
+    public static let gatewayNameOverrideAnnotation = "gateway.istio.io/name-override"
+    /// Overrides the ServiceAccount istiod generates for a Gateway.
+    public static let gatewayServiceAccountAnnotation = "gateway.istio.io/service-account"
     public static let waypointGatewayClass = "istio-waypoint"
     public static let meshControllerName = "istio.io/mesh-controller"
     /// The port and protocol a waypoint listens on for tunnelled (HBONE) traffic.
