@@ -40,7 +40,7 @@ struct L7PolicyWithoutWaypointRule: Rule {
         inputs: [.namespace, .authorizationPolicy, .service, .gateway, .deployment],
         triggeringExamples: [
             // ALLOW with methods/paths at ztunnel: the rule is dropped, the policy allows nothing.
-            Example(ambientNamespace + """
+            Example(ExampleFixtures.ambientPayments + """
                 apiVersion: security.istio.io/v1
                 kind: AuthorizationPolicy
                 metadata: {name: ledger-allow, namespace: payments}
@@ -55,7 +55,7 @@ struct L7PolicyWithoutWaypointRule: Rule {
                         paths: [/ledger/v1/debit]
                 """),
             // Namespace-wide ALLOW with an L7 `when` key.
-            Example(ambientNamespace + """
+            Example(ExampleFixtures.ambientPayments + """
                 apiVersion: security.istio.io/v1
                 kind: AuthorizationPolicy
                 metadata: {name: scoped, namespace: payments}
@@ -66,7 +66,7 @@ struct L7PolicyWithoutWaypointRule: Rule {
                       values: [ledger.debit]
                 """),
             // DENY whose only source is L7: never matches at ztunnel (fail-open).
-            Example(ambientNamespace + """
+            Example(ExampleFixtures.ambientPayments + """
                 apiVersion: security.istio.io/v1
                 kind: AuthorizationPolicy
                 metadata: {name: require-jwt, namespace: payments}
@@ -78,7 +78,7 @@ struct L7PolicyWithoutWaypointRule: Rule {
                     - source: {↓notRequestPrincipals: ["*"]}
                 """),
             // DENY mixing L4 and L7 in one entry: broadened to all traffic from that principal.
-            Example(ambientNamespace + """
+            Example(ExampleFixtures.ambientPayments + """
                 apiVersion: security.istio.io/v1
                 kind: AuthorizationPolicy
                 metadata: {name: deny-delete, namespace: payments}
@@ -91,7 +91,7 @@ struct L7PolicyWithoutWaypointRule: Rule {
                     - operation: {ports: ["8080"], ↓methods: [DELETE]}
                 """),
             // CUSTOM is not supported by ztunnel.
-            Example(ambientNamespace + """
+            Example(ExampleFixtures.ambientPayments + """
                 apiVersion: security.istio.io/v1
                 kind: AuthorizationPolicy
                 metadata: {name: ext-authz, namespace: payments}
@@ -101,8 +101,18 @@ struct L7PolicyWithoutWaypointRule: Rule {
                   rules:
                   - to: [{operation: {paths: [/admin]}}]
                 """),
+            // AUDIT is not supported by ztunnel either.
+            Example(ExampleFixtures.ambientPayments + """
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: audit-all, namespace: payments}
+                spec:
+                  action: ↓AUDIT
+                  rules:
+                  - from: [{source: {namespaces: [orders]}}]
+                """),
             // A dry-run policy at ztunnel enforces nothing.
-            Example(ambientNamespace + """
+            Example(ExampleFixtures.ambientPayments + """
                 apiVersion: security.istio.io/v1
                 kind: AuthorizationPolicy
                 metadata:
@@ -116,7 +126,7 @@ struct L7PolicyWithoutWaypointRule: Rule {
                   - from: [{source: {namespaces: [legacy]}}]
                 """),
             // targetRefs to a Service that no waypoint serves: enforced nowhere.
-            Example(ambientNamespace + """
+            Example(ExampleFixtures.ambientPayments + """
                 apiVersion: v1
                 kind: Service
                 metadata: {name: ledger, namespace: payments}
@@ -134,7 +144,7 @@ struct L7PolicyWithoutWaypointRule: Rule {
                   - to: [{operation: {methods: [GET]}}]
                 """),
             // A mesh-wide policy in the root namespace reaches every ambient namespace.
-            Example(ambientNamespace + """
+            Example(ExampleFixtures.ambientPayments + """
                 apiVersion: security.istio.io/v1
                 kind: AuthorizationPolicy
                 metadata: {name: no-admin, namespace: istio-system}
@@ -146,7 +156,7 @@ struct L7PolicyWithoutWaypointRule: Rule {
         ],
         nonTriggeringExamples: [
             // L4 only: ztunnel enforces it as written.
-            Example(ambientNamespace + """
+            Example(ExampleFixtures.ambientPayments + """
                 apiVersion: security.istio.io/v1
                 kind: AuthorizationPolicy
                 metadata: {name: ledger-allow, namespace: payments}
@@ -156,6 +166,17 @@ struct L7PolicyWithoutWaypointRule: Rule {
                   - from: [{source: {principals: [cluster.local/ns/payments/sa/accounts]}}]
                     to: [{operation: {ports: ["8080"]}}]
                     when: [{key: source.namespace, values: [payments]}]
+                """),
+            // A DENY with L4 attributes only is enforced as written.
+            Example(ExampleFixtures.ambientPayments + """
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: deny-legacy, namespace: payments}
+                spec:
+                  action: DENY
+                  rules:
+                  - from: [{source: {namespaces: [legacy], notPrincipals: [cluster.local/ns/legacy/sa/migrator]}}]
+                    to: [{operation: {notPorts: ["15021"]}}]
                 """),
             // The same HTTP rules attached to a Service that a waypoint serves.
             Example("""
@@ -202,7 +223,7 @@ struct L7PolicyWithoutWaypointRule: Rule {
                   - to: [{operation: {methods: [GET]}}]
                 """),
             // An ingress gateway (not a waypoint) enforces targetRefs policies itself.
-            Example(ambientNamespace + """
+            Example(ExampleFixtures.ambientPayments + """
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: Gateway
                 metadata: {name: ingress, namespace: payments}
@@ -230,16 +251,6 @@ struct L7PolicyWithoutWaypointRule: Rule {
                   - to: [{operation: {methods: [GET]}}]
                 """),
         ])
-
-    private static let ambientNamespace = """
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: payments
-          labels: {istio.io/dataplane-mode: ambient}
-        ---
-
-        """
 
     func check(_ context: LintContext) -> [Finding] {
         let index = context.index

@@ -145,56 +145,16 @@ struct WaypointBypassPossibleRule: Rule {
                   - to: [{operation: {methods: [GET]}}]
                 """),
             // No L7 policy at the waypoint: nothing to bypass.
-            Example("""
-                apiVersion: v1
-                kind: Namespace
-                metadata:
-                  name: payments
-                  labels: {istio.io/dataplane-mode: ambient, istio.io/use-waypoint: payments-waypoint}
-                ---
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: Gateway
-                metadata: {name: payments-waypoint, namespace: payments}
-                spec:
-                  gatewayClassName: istio-waypoint
-                  listeners: [{name: mesh, port: 15008, protocol: HBONE}]
-                ---
+            Example(ExampleFixtures.paymentsWithWaypoint + ExampleFixtures.ledgerDeployment + """
                 apiVersion: v1
                 kind: Service
                 metadata: {name: ledger, namespace: payments}
                 spec: {selector: {app: ledger}}
-                ---
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: ledger, namespace: payments}
-                spec:
-                  template:
-                    metadata: {labels: {app: ledger}}
                 """),
         ])
 
-    /// Namespace, waypoint, Deployment `ledger` and an L7 policy for Service `ledger` at the waypoint.
-    static let boundLedgerWithL7 = """
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: payments
-          labels: {istio.io/dataplane-mode: ambient, istio.io/use-waypoint: payments-waypoint}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: payments-waypoint, namespace: payments}
-        spec:
-          gatewayClassName: istio-waypoint
-          listeners: [{name: mesh, port: 15008, protocol: HBONE}]
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: ledger, namespace: payments}
-        spec:
-          template:
-            metadata: {labels: {app: ledger}}
-        ---
+    /// `payments` bound to its waypoint, Deployment `ledger`, and an L7 policy for Service `ledger` there.
+    static let boundLedgerWithL7 = ExampleFixtures.paymentsWithWaypoint + ExampleFixtures.ledgerDeployment + """
         apiVersion: security.istio.io/v1
         kind: AuthorizationPolicy
         metadata: {name: ledger-debit, namespace: payments}

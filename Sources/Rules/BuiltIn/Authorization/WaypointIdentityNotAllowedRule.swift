@@ -148,33 +148,12 @@ struct WaypointIdentityNotAllowedRule: Rule {
                 """),
         ])
 
-    /// Namespace `payments` bound to waypoint `payments-waypoint`, with Service and Deployment `ledger`.
-    static let boundLedger = """
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: payments
-          labels: {istio.io/dataplane-mode: ambient, istio.io/use-waypoint: payments-waypoint}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: payments-waypoint, namespace: payments}
-        spec:
-          gatewayClassName: istio-waypoint
-          listeners: [{name: mesh, port: 15008, protocol: HBONE}]
-        ---
+    /// `payments` bound to its waypoint, with Service and Deployment `ledger`.
+    static let boundLedger = ExampleFixtures.paymentsWithWaypoint + ExampleFixtures.ledgerDeployment + """
         apiVersion: v1
         kind: Service
         metadata: {name: ledger, namespace: payments}
         spec: {selector: {app: ledger}, ports: [{port: 8080}]}
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: ledger, namespace: payments}
-        spec:
-          template:
-            metadata: {labels: {app: ledger}}
-            spec: {serviceAccountName: ledger}
         ---
 
         """
