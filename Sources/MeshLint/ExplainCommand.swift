@@ -6,8 +6,13 @@ struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain", abstract: "Explain a rule: rationale, fix, examples and references.")
 
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown }
+
     @Argument(help: "The rule id, as `meshlint rules` lists it.")
     var id: String
+
+    @Option(name: [.short, .long], help: "text, or markdown (the same text SARIF carries as help.markdown).")
+    var format: Format = .text
 
     func run() throws {
         guard let rule = RuleCatalog.rule(withID: id) else {
@@ -17,31 +22,9 @@ struct ExplainCommand: ParsableCommand {
             FileHandle.writeToStandardError(message + " (see `meshlint rules`)\n")
             throw ExitCode.usageOrIOError
         }
-        FileHandle.writeToStandardOutput(Self.render(rule.description))
-    }
-
-    static func render(_ description: RuleDescription) -> String {
-        var output = "\(description.id) (\(description.severity.rawValue)): \(description.name)\n\n"
-        output += description.summary + "\n\n"
-        output += "Why\n" + indent(description.rationale) + "\n\n"
-        output += "Fix\n" + indent(description.remediation) + "\n"
-        for (title, examples) in [("Triggering", description.triggeringExamples), ("Not triggering", description.nonTriggeringExamples)] {
-            for (number, example) in examples.enumerated() {
-                let (yaml, marks) = example.unmarked
-                output += "\n\(title) example \(number + 1)"
-                if !marks.isEmpty {
-                    output += " (finding at " + marks.map { "line \($0.line), column \($0.column)" }.joined(separator: "; ") + ")"
-                }
-                output += "\n" + indent(yaml.hasSuffix("\n") ? String(yaml.dropLast()) : yaml) + "\n"
-            }
+        switch format {
+        case .text: FileHandle.writeToStandardOutput(RuleDocumentation.text(rule.description))
+        case .markdown: FileHandle.writeToStandardOutput(RuleDocumentation.markdown(rule.description))
         }
-        if !description.references.isEmpty {
-            output += "\nReferences\n" + description.references.map { "  \($0)" }.joined(separator: "\n") + "\n"
-        }
-        return output
-    }
-
-    private static func indent(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  \($0)" }.joined(separator: "\n")
     }
 }

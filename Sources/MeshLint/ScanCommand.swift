@@ -11,7 +11,7 @@ struct ScanCommand: ParsableCommand {
         commandName: "scan",
         abstract: "Scan files and directories (recursively: .yaml, .yml, .json); '-' reads standard input.")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, sarif, github, markdown }
 
     enum FailOn: String, ExpressibleByArgument, CaseIterable {
         case error, warning, note, never
@@ -22,11 +22,18 @@ struct ScanCommand: ParsableCommand {
     @Argument(help: "Files or directories to scan ('-' for standard input).")
     var paths: [String] = ["."]
 
-    @Option(name: [.short, .long], help: "Output format: text or json.")
-    var format: Format = .text
+    @Option(name: [.short, .long], help: ArgumentHelp(
+        "Output format: text, json, sarif, github or markdown. Repeatable: the n-th --format goes to the n-th --output; at most one goes to standard output."))
+    var format: [Format] = []
 
-    @Option(name: [.short, .long], help: "Write the report to this file instead of standard output.")
-    var output: String?
+    @Option(name: [.short, .long], help: "Write a report to this file (atomically) instead of standard output. Repeatable.")
+    var output: [String] = []
+
+    @Option(name: .customLong("repo-root"), help: "Repository root for SARIF and GitHub paths (default: the git work tree of the first path, else the working directory).")
+    var repoRoot: String?
+
+    @Option(name: .customLong("sarif-category"), help: "Category for SARIF's automationDetails.id, to upload several scans of one repository.")
+    var sarifCategory: String?
 
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity (error, warning, note, never).")
     var failOn: FailOn = .error
@@ -49,7 +56,62 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("no-color"), help: "Never colour the text output.")
     var noColor = false
 
+    /// Each requested report and where it goes (nil: standard output). An `--output` belongs to the
+    /// `--format` just before it (`-f sarif -o x.sarif -f text`), as written on the command line;
+    /// an `--output` before any unpaired `--format` waits for the next one.
+    var destinations: [(format: Format, path: String?)] {
+        Self.pair(arguments: Array(CommandLine.arguments.dropFirst()), formats: format, outputs: output)
+    }
+
+    static func pair(arguments: [String], formats: [Format], outputs: [String]) -> [(format: Format, path: String?)] {
+        var entries: [(format: Format, path: String?)] = []
+        var waiting: [String] = []
+        var formatIndex = 0
+        var outputIndex = 0
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" { break }
+            let isFormat = argument == "-f" || argument == "--format" || argument.hasPrefix("--format=")
+            let isOutput = argument == "-o" || argument == "--output" || argument.hasPrefix("--output=")
+            guard isFormat || isOutput else { continue }
+            if !argument.contains("=") { index += 1 }  // the value is the next argument
+            if isFormat, formatIndex < formats.count {
+                entries.append((formats[formatIndex], waiting.isEmpty ? nil : waiting.removeFirst()))
+                formatIndex += 1
+            } else if isOutput, outputIndex < outputs.count {
+                let path = outputs[outputIndex]
+                outputIndex += 1
+                if let last = entries.indices.last, entries[last].path == nil {
+                    entries[last].path = path
+                } else {
+                    waiting.append(path)
+                }
+            }
+        }
+        // Whatever the scan above could not place (arguments from elsewhere): pair in order.
+        while formatIndex < formats.count {
+            entries.append((formats[formatIndex], waiting.isEmpty ? nil : waiting.removeFirst()))
+            formatIndex += 1
+        }
+        waiting += outputs[outputIndex...]
+        if entries.isEmpty {
+            return [(.text, waiting.first)] + waiting.dropFirst().map { (Format.text, $0) }
+        }
+        for path in waiting {
+            if let free = entries.firstIndex(where: { $0.path == nil }) { entries[free].path = path } else { entries.append((.text, path)) }
+        }
+        return entries
+    }
+
     func validate() throws {
+        if output.count > max(format.count, 1) {
+            throw ValidationError("each --output needs its own --format (an --output belongs to the --format before it)")
+        }
+        if destinations.filter({ $0.path == nil }).count > 1 {
+            throw ValidationError("at most one --format can go to standard output; give the others an --output")
+        }
         for limit in [maxFileSize, maxDepth, maxAliasExpansion].compactMap({ $0 }) where limit <= 0 {
             throw ValidationError("limits must be positive")
         }
@@ -76,18 +138,20 @@ struct ScanCommand: ParsableCommand {
             throw ExitCode.usageOrIOError
         }
 
-        let rendered: String
-        switch format {
-        case .json:
-            rendered = JSONReporter().render(result)
-        case .text:
-            let colored = output == nil && !noColor && FileHandle.standardOutputIsTerminal && getenv("NO_COLOR") == nil
-            rendered = TextReporter(colored: colored, sources: SourceLines(standardInput: result.standardInput)).render(result)
-        }
-        if let output {
-            try write(rendered, to: output)
-        } else {
-            FileHandle.writeToStandardOutput(rendered)
+        let workingDirectory = Discovery.currentDirectory()
+        let context = ReportContext(
+            repositoryRoot: repoRoot.map { RepositoryRoot.absolute($0, workingDirectory: workingDirectory) }
+                ?? RepositoryRoot.find(from: paths.first { $0 != "-" } ?? ".", workingDirectory: workingDirectory),
+            workingDirectory: workingDirectory, sarifCategory: sarifCategory)
+        for destination in destinations {
+            let colored = destination.path == nil && destination.format == .text && !noColor
+                && FileHandle.standardOutputIsTerminal && getenv("NO_COLOR") == nil
+            let rendered = Self.render(destination.format, result, context: context, colored: colored)
+            if let path = destination.path {
+                try AtomicFile.write(rendered, to: path)
+            } else {
+                FileHandle.writeToStandardOutput(rendered)
+            }
         }
 
         if let threshold = failOn.threshold, result.findings.contains(where: { $0.severity >= threshold }) {
@@ -116,26 +180,13 @@ struct ScanCommand: ParsableCommand {
         }
     }
 
-    private func write(_ text: String, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else {
-            FileHandle.writeToStandardError("meshlint: cannot write \(path): \(String(cString: strerror(errno)))\n")
-            throw ExitCode.usageOrIOError
-        }
-        defer { close(descriptor) }
-        var text = text
-        let ok = text.withUTF8 { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 { if errno == EINTR { continue } else { return false } }
-                offset += written
-            }
-            return true
-        }
-        guard ok else {
-            FileHandle.writeToStandardError("meshlint: cannot write \(path): \(String(cString: strerror(errno)))\n")
-            throw ExitCode.usageOrIOError
+    static func render(_ format: Format, _ result: Scanner.Result, context: ReportContext, colored: Bool) -> String {
+        switch format {
+        case .text: TextReporter(colored: colored, sources: SourceLines(standardInput: result.standardInput)).render(result)
+        case .json: JSONReporter().render(result)
+        case .sarif: SARIFReporter(context: context).render(result)
+        case .github: GitHubReporter(context: context).render(result)
+        case .markdown: MarkdownReporter(context: context).render(result)
         }
     }
 }

@@ -34,7 +34,8 @@ struct OutputContractTests {
         #expect(!findings.isEmpty)
         #expect(summary["errors"]! + summary["warnings"]! + summary["notes"]! == findings.count)
         for finding in findings {
-            #expect(Set(finding.keys) == ["rule", "severity", "message", "file", "span", "resource", "related", "remediation"])
+            #expect(Set(finding.keys) == ["rule", "severity", "message", "file", "span", "resource", "related", "remediation", "fingerprint"])
+            #expect((finding["fingerprint"] as? String)?.count == 32)
             let span = try #require(finding["span"] as? [String: Int])
             #expect(Set(span.keys) == ["startLine", "startColumn", "endLine", "endColumn"])
             #expect(span.values.allSatisfy { $0 >= 1 })

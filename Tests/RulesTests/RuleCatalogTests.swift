@@ -38,6 +38,19 @@ struct RuleCatalogTests {
         }
     }
 
+    /// GitHub code scanning ranks security alerts by `security-severity` and accepts at most 20 tags.
+    @Test func securityRulesCarryASeverityScore() {
+        for description in descriptions {
+            #expect(!description.tags.isEmpty && description.tags.count <= 20, "\(description.id): tags")
+            if description.tags.contains("security") {
+                let score = description.securitySeverity ?? 0
+                #expect(score >= 0.1 && score <= 10.0, "\(description.id): security-severity \(score)")
+            } else {
+                #expect(description.securitySeverity == nil, "\(description.id): a score without the security tag")
+            }
+        }
+    }
+
     @Test func securityRulesCiteIstio() {
         for description in descriptions where !description.inputs.isEmpty {
             #expect(description.references.contains { $0.hasPrefix("https://istio.io/") }, "\(description.id) cites no istio.io page")

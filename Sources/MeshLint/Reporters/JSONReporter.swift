@@ -2,7 +2,8 @@ import Rules
 import YAMLModel
 
 /// The versioned JSON contract (`schemaVersion` 1). Later versions add keys; none is ever removed
-/// or changes meaning. Every key is always present (`null` or `[]` when empty).
+/// or changes meaning. Every key is always present (`null` or `[]` when empty). `fingerprint` (the
+/// same value as SARIF's `partialFingerprints`) was added after the first release of version 1.
 struct JSONReporter {
     static let schemaVersion = 1
 
@@ -41,6 +42,8 @@ struct JSONReporter {
                 ])
             })),
             ("remediation", .string(finding.remediation)),
+            // Added in schema version 1 without breaking it: a line-independent identity for baselines.
+            ("fingerprint", .string(finding.fingerprint)),
         ])
     }
 

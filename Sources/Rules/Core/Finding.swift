@@ -55,10 +55,13 @@ public struct Finding: Sendable, Hashable {
     public let resource: ResourceRef?
     public let related: [RelatedLocation]
     public let remediation: String
+    /// Where in the resource the finding points (`spec.rules[0].to[0].operation.methods`), when it
+    /// points inside one.
+    public let fieldPath: String?
 
     public init(
         ruleID: String, severity: Severity, message: String, file: String, span: Span,
-        resource: ResourceRef?, related: [RelatedLocation] = [], remediation: String
+        resource: ResourceRef?, related: [RelatedLocation] = [], remediation: String, fieldPath: String? = nil
     ) {
         self.ruleID = ruleID
         self.severity = severity
@@ -68,11 +71,47 @@ public struct Finding: Sendable, Hashable {
         self.resource = resource
         self.related = related
         self.remediation = remediation
+        self.fieldPath = fieldPath
+    }
+
+    /// A stable identity for the finding that does not change when lines move: a hash of the rule,
+    /// the resource (kind, namespace/name) and the field path. A finding about no resource (an input
+    /// problem) uses the file and its message without numbers.
+    public var fingerprint: String {
+        let identity: String
+        if let resource {
+            identity = [ruleID, resource.kind, resource.namespace ?? "", resource.name, fieldPath ?? ""].joined(separator: "|")
+        } else {
+            identity = [ruleID, file, String(message.filter { !$0.isNumber })].joined(separator: "|")
+        }
+        return Fingerprint.hex(of: identity)
     }
 
     /// The order of every report: file, line, column, then rule, then message for ties.
     public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
         (lhs.file, lhs.span.start.line, lhs.span.start.column, lhs.ruleID, lhs.message)
             < (rhs.file, rhs.span.start.line, rhs.span.start.column, rhs.ruleID, rhs.message)
+    }
+}
+
+/// A 128-bit FNV-1a hash in hex: stable across runs, platforms and versions (Swift's `Hasher` is
+/// seeded per process, so it cannot be used for anything stored).
+public enum Fingerprint {
+    public static func hex(of text: String) -> String {
+        var high: UInt64 = 0x6c62272e07bb0142
+        var low: UInt64 = 0x62b821756295c58d
+        for byte in text.utf8 {
+            low ^= UInt64(byte)
+            // Multiply the 128-bit state by the FNV-128 prime 2^88 + 0x13B.
+            let (carry, productLow) = low.multipliedFullWidth(by: 0x13B)
+            high = high &* 0x13B &+ carry &+ (low << 24)
+            low = productLow
+        }
+        return hex(high) + hex(low)
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

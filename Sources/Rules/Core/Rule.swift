@@ -21,7 +21,7 @@ extension Rule {
         Finding(
             ruleID: Self.description.id, severity: Self.description.severity, message: message,
             file: resource.file, span: span, resource: ResourceRef(resource), related: related,
-            remediation: remediation ?? Self.description.remediation)
+            remediation: remediation ?? Self.description.remediation, fieldPath: resource.node.path(to: span.start))
     }
 }
 

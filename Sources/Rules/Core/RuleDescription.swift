@@ -14,6 +14,13 @@ public struct RuleDescription: Sendable {
     /// The generic fix; findings may give a more specific one.
     public let remediation: String
     public let severity: Severity
+    /// Keywords for filtering (SARIF `properties.tags`); `security` marks a security rule.
+    public let tags: [String]
+    /// For security rules, how serious a finding is, 0.1 to 10.0 (CVSS-like: critical above 9.0,
+    /// high from 7.0, medium from 4.0, low below): GitHub code scanning ranks alerts by it.
+    public let securitySeverity: Double?
+    /// How often a finding is a true problem.
+    public let precision: Precision
     /// istio.io (or other authoritative) pages backing the rule's semantics.
     public let references: [String]
     /// The kinds the rule reads.
@@ -25,6 +32,7 @@ public struct RuleDescription: Sendable {
 
     public init(
         id: String, name: String, summary: String, rationale: String, remediation: String, severity: Severity,
+        tags: [String], securitySeverity: Double? = nil, precision: Precision,
         references: [String] = [], inputs: [GroupKind] = [],
         triggeringExamples: [Example], nonTriggeringExamples: [Example]
     ) {
@@ -34,11 +42,24 @@ public struct RuleDescription: Sendable {
         self.rationale = rationale
         self.remediation = remediation
         self.severity = severity
+        self.tags = tags
+        self.securitySeverity = securitySeverity
+        self.precision = precision
         self.references = references
         self.inputs = inputs
         self.triggeringExamples = triggeringExamples
         self.nonTriggeringExamples = nonTriggeringExamples
     }
+}
+
+/// How often a rule's findings are true problems (SARIF's `precision` property).
+public enum Precision: String, Sendable {
+    /// The finding follows from the manifests alone, by Istio's own semantics.
+    case veryHigh = "very-high"
+    case high
+    /// Depends on facts the manifests may not hold (what a client does, what a token carries).
+    case medium
+    case low
 }
 
 /// A YAML input for a rule's example test. In a triggering example, `↓` marks the first character

@@ -94,6 +94,9 @@ struct JWTAudienceMismatchRule: Rule {
               values: ["<api-client-id>"]
             """,
         severity: .error,
+        tags: ["security", "authentication", "jwt", "availability"],
+        securitySeverity: 5.9,
+        precision: .high,
         references: [
             "https://istio.io/latest/docs/reference/config/security/request_authentication/",
             "https://istio.io/latest/docs/reference/config/security/conditions/",

@@ -102,6 +102,9 @@ struct JWTNotRequiredRule: Rule {
                     notRequestPrincipals: ["*"]
             """,
         severity: .error,
+        tags: ["security", "authentication", "jwt"],
+        securitySeverity: 9.1,
+        precision: .high,
         references: [
             "https://istio.io/latest/docs/reference/config/security/request_authentication/",
             "https://istio.io/latest/docs/tasks/security/authentication/authn-policy/#require-a-valid-token",

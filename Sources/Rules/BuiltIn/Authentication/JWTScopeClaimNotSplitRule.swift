@@ -99,6 +99,9 @@ struct JWTScopeClaimNotSplitRule: Rule {
               values: ["<app-role>"]
             """,
         severity: .warning,
+        tags: ["security", "authorization", "jwt"],
+        securitySeverity: 4.3,
+        precision: .medium,
         references: [
             "https://istio.io/latest/docs/reference/config/security/request_authentication/",
             "https://istio.io/latest/docs/reference/config/security/conditions/",

@@ -103,6 +103,9 @@ struct RequestAuthenticationWithoutWaypointRule: Rule {
             `istio.io/use-waypoint: <waypoint>`, or target the waypoint's Gateway instead.
             """,
         severity: .error,
+        tags: ["security", "authentication", "jwt", "ambient"],
+        securitySeverity: 8.1,
+        precision: .high,
         references: [
             "https://istio.io/latest/docs/ambient/usage/l7-features/",
             "https://istio.io/latest/docs/ambient/migrate/migrate-policies/",

@@ -66,6 +66,9 @@ struct WaypointWithoutRequestAuthenticationRule: Rule {
                 audiences: ["my-api"]
             """,
         severity: .warning,
+        tags: ["security", "authentication", "waypoint"],
+        securitySeverity: 6.5,
+        precision: .medium,
         references: [
             "https://istio.io/latest/docs/ambient/usage/l7-features/",
             "https://istio.io/latest/docs/reference/config/security/request_authentication/",

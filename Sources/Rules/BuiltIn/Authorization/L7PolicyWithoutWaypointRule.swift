@@ -32,6 +32,9 @@ struct L7PolicyWithoutWaypointRule: Rule {
             Keep only L4 attributes (principals, namespaces, serviceAccounts, ipBlocks, ports) in policies ztunnel enforces.
             """,
         severity: .error,
+        tags: ["security", "authorization", "ambient", "ztunnel"],
+        securitySeverity: 8.2,
+        precision: .veryHigh,
         references: [
             "https://istio.io/latest/docs/ambient/usage/l4-policy/",
             "https://istio.io/latest/docs/ambient/usage/l7-features/",

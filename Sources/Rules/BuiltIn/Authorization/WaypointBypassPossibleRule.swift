@@ -32,6 +32,9 @@ struct WaypointBypassPossibleRule: Rule {
                     - cluster.local/ns/<waypoint-namespace>/sa/<waypoint-name>
             """,
         severity: .warning,
+        tags: ["security", "authorization", "waypoint"],
+        securitySeverity: 7.4,
+        precision: .medium,
         references: [
             "https://istio.io/latest/docs/ambient/migrate/migrate-policies/",
             "https://istio.io/latest/docs/ambient/usage/waypoint/",

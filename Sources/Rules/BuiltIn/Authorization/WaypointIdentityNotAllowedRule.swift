@@ -26,6 +26,9 @@ struct WaypointIdentityNotAllowedRule: Rule {
                   - cluster.local/ns/<waypoint-namespace>/sa/<waypoint-name>
             """,
         severity: .error,
+        tags: ["security", "authorization", "waypoint", "availability"],
+        securitySeverity: 5.3,
+        precision: .high,
         references: [
             "https://istio.io/latest/docs/ambient/usage/l4-policy/",
             "https://istio.io/latest/docs/ambient/getting-started/enforce-auth-policies/",

@@ -38,6 +38,9 @@ struct AmbientNamespaceWithoutDefaultDenyRule: Rule {
             spec: {}
             """,
         severity: .error,
+        tags: ["security", "authorization", "ambient"],
+        securitySeverity: 8.0,
+        precision: .veryHigh,
         references: [
             "https://istio.io/latest/docs/ambient/usage/l4-policy/",
             "https://istio.io/latest/docs/reference/config/security/authorization-policy/",

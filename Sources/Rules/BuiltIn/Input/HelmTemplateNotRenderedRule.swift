@@ -15,6 +15,8 @@ struct HelmTemplateNotRenderedRule: InputProblemRule {
             """,
         remediation: "Render the chart and check its output: `helm template RELEASE CHART | meshlint scan -`.",
         severity: .note,
+        tags: ["input", "helm"],
+        precision: .high,
         triggeringExamples: [
             Example("""
                 apiVersion: apps/v1

@@ -15,6 +15,8 @@ struct InputLimitExceededRule: InputProblemRule {
             """,
         remediation: "Split or simplify the file; if it is legitimate, raise the limit (`--max-file-size`, `--max-depth`, `--max-alias-expansion`).",
         severity: .error,
+        tags: ["input", "robustness"],
+        precision: .veryHigh,
         triggeringExamples: [
             Example(
                 "apiVersion: v1\nkind: ConfigMap\ndata: " + String(repeating: "[", count: 3) + "↓[1]" + String(repeating: "]", count: 3),

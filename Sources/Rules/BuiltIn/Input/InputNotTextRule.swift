@@ -15,6 +15,8 @@ struct InputNotTextRule: InputProblemRule {
             """,
         remediation: "Save the file as UTF-8, or leave it out of the paths scanned.",
         severity: .error,
+        tags: ["input"],
+        precision: .veryHigh,
         triggeringExamples: [
             Example("apiVersion: v1\nkind: ConfigMap\ndata: {a: \"↓\u{0}\"}\n"),
         ],

@@ -15,6 +15,8 @@ struct YAMLDuplicateKeyRule: InputProblemRule {
             """,
         remediation: "Remove one of the two keys and keep the value you mean.",
         severity: .error,
+        tags: ["input", "correctness"],
+        precision: .veryHigh,
         triggeringExamples: [
             Example("""
                 apiVersion: v1

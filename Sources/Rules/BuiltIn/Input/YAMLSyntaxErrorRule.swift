@@ -15,6 +15,8 @@ struct YAMLSyntaxErrorRule: InputProblemRule {
             """,
         remediation: "Fix the YAML at the marked position (indentation, an unclosed bracket or quote, a tab).",
         severity: .error,
+        tags: ["input"],
+        precision: .veryHigh,
         triggeringExamples: [
             Example("""
                 apiVersion: v1

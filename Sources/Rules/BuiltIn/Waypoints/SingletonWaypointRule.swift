@@ -108,6 +108,8 @@ struct SingletonWaypointRule: Rule {
                   gateway.networking.k8s.io/gateway-name: <waypoint-name>
             """,
         severity: .warning,
+        tags: ["reliability", "availability", "waypoint"],
+        precision: .high,
         references: [
             "https://istio.io/latest/docs/ambient/usage/waypoint/",
             "https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/#automated-deployment",

@@ -1,0 +1,40 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes a report so that readers never see half of it: a temporary file beside the target,
+/// then `rename`, which replaces the target in one step.
+enum AtomicFile {
+    static func write(_ text: String, to path: String) throws {
+        let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        var template = Array("\(directory.isEmpty ? "/" : directory)/.\(name).XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw failure(path) }
+        let temporary = String(cString: template)
+        var text = text
+        let written = text.withUTF8 { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if count < 0 { if errno == EINTR { continue } else { return false } }
+                offset += count
+            }
+            return true
+        }
+        // mkstemp creates 0600; reports are meant to be read by the rest of the pipeline.
+        fchmod(descriptor, 0o644)
+        let closed = close(descriptor) == 0
+        guard written, closed, rename(temporary, path) == 0 else {
+            let error = failure(path)
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    private static func failure(_ path: String) -> ExitCode {
+        FileHandle.writeToStandardError("meshlint: cannot write \(path): \(String(cString: strerror(errno)))\n")
+        return ExitCode.usageOrIOError
+    }
+}

@@ -1,0 +1,18 @@
+import Rules
+
+/// What reporters need beyond the findings: where paths are rooted and which rules exist.
+struct ReportContext {
+    /// Absolute path of the repository root (see `RepositoryRoot`).
+    var repositoryRoot: String
+    var workingDirectory: String
+    /// Every rule of the catalogue, in catalogue order (SARIF lists them all, not only those that fired).
+    var rules: [RuleDescription] = RuleCatalog.builtIn.map { $0.description }
+    /// Appended to SARIF's `automationDetails.id` (`meshlint/<category>/`), for several scans per repository.
+    var sarifCategory: String?
+
+    /// A finding's file as a path from the repository root, or nil when it lies outside it (stdin).
+    func repositoryPath(_ file: String) -> String? {
+        guard file != Scanner.standardInputName else { return nil }
+        return RepositoryRoot.relative(file, to: repositoryRoot, workingDirectory: workingDirectory)
+    }
+}

@@ -1,0 +1,150 @@
+import Rules
+import YAMLModel
+
+/// SARIF 2.1.0 as GitHub code scanning reads it: every rule with its help and scores, results with
+/// exact regions on repository-relative paths, and fingerprints that survive moved lines.
+struct SARIFReporter {
+    static let schema = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    static let fingerprintKey = "meshlintFingerprint/v1"
+    static let sourceRoot = "%SRCROOT%"
+
+    let context: ReportContext
+
+    func render(_ result: Scanner.Result) -> String {
+        let ruleIndex = Dictionary(context.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let run: JSONValue = .object([
+            ("tool", .object([("driver", driver())])),
+            ("invocations", .array([.object([
+                ("executionSuccessful", .bool(result.readErrors.isEmpty || result.summary.files > 0)),
+            ])])),
+            ("originalUriBaseIds", .object([
+                (Self.sourceRoot, .object([("uri", .string(Self.fileURI(directory: context.repositoryRoot)))])),
+            ])),
+            ("automationDetails", .object([
+                ("id", .string("meshlint/" + (context.sarifCategory.map { "\($0)/" } ?? ""))),
+            ])),
+            ("columnKind", .string("unicodeCodePoints")),
+            ("results", .array(result.findings.map { self.result($0, ruleIndex: ruleIndex[$0.ruleID]) })),
+        ])
+        return JSONValue.object([
+            ("$schema", .string(Self.schema)),
+            ("version", .string("2.1.0")),
+            ("runs", .array([run])),
+        ]).serialized()
+    }
+
+    private func driver() -> JSONValue {
+        .object([
+            ("name", .string("MeshLint")),
+            ("semanticVersion", .string(ToolInfo.version)),
+            ("informationUri", .string(ToolInfo.informationURI)),
+            ("rules", .array(context.rules.map(Self.rule))),
+        ])
+    }
+
+    static func rule(_ description: RuleDescription) -> JSONValue {
+        var properties: [(String, JSONValue)] = [
+            ("tags", .array(description.tags.map(JSONValue.string))),
+            ("precision", .string(description.precision.rawValue)),
+        ]
+        if let score = description.securitySeverity {
+            properties.append(("security-severity", .string(String(format1: score))))
+        }
+        return .object([
+            ("id", .string(description.id)),
+            ("name", .string(pascalCase(description.id))),
+            ("shortDescription", .object([("text", .string(description.summary))])),
+            ("fullDescription", .object([("text", .string(description.rationale))])),
+            ("help", .object([
+                ("text", .string(RuleDocumentation.text(description))),
+                ("markdown", .string(RuleDocumentation.markdown(description))),
+            ])),
+            ("defaultConfiguration", .object([("level", .string(level(description.severity)))])),
+            ("helpUri", .string(description.references.first ?? ToolInfo.informationURI)),
+            ("properties", .object(properties)),
+        ])
+    }
+
+    private func result(_ finding: Finding, ruleIndex: Int?) -> JSONValue {
+        var members: [(String, JSONValue)] = [("ruleId", .string(finding.ruleID))]
+        if let ruleIndex { members.append(("ruleIndex", .int(ruleIndex))) }
+        members += [
+            ("level", .string(Self.level(finding.severity))),
+            ("message", .object([("text", .string(finding.message + "\n\nFix: " + finding.remediation))])),
+            ("locations", .array([location(file: finding.file, span: finding.span, message: nil, id: nil)])),
+        ]
+        if !finding.related.isEmpty {
+            members.append(("relatedLocations", .array(finding.related.enumerated().map { offset, related in
+                location(file: related.file, span: related.span, message: related.message, id: offset + 1)
+            })))
+        }
+        members.append(("partialFingerprints", .object([(Self.fingerprintKey, .string(finding.fingerprint))])))
+        return .object(members)
+    }
+
+    private func location(file: String, span: Span, message: String?, id: Int?) -> JSONValue {
+        var artifact: [(String, JSONValue)]
+        if let path = context.repositoryPath(file) {
+            artifact = [("uri", .string(Self.percentEncoded(path))), ("uriBaseId", .string(Self.sourceRoot))]
+        } else if file == Scanner.standardInputName {
+            artifact = [("uri", .string("stdin"))]
+        } else {
+            artifact = [("uri", .string(Self.fileURI(path: RepositoryRoot.absolute(file, workingDirectory: context.workingDirectory))))]
+        }
+        var members: [(String, JSONValue)] = []
+        if let id { members.append(("id", .int(id))) }
+        members.append(("physicalLocation", .object([
+            ("artifactLocation", .object(artifact)),
+            ("region", .object([
+                ("startLine", .int(max(span.start.line, 1))),
+                ("startColumn", .int(max(span.start.column, 1))),
+                ("endLine", .int(max(span.end.line, 1))),
+                ("endColumn", .int(max(span.end.column, 1))),
+            ])),
+        ])))
+        if let message { members.append(("message", .object([("text", .string(message))]))) }
+        return .object(members)
+    }
+
+    static func level(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "error"
+        case .warning: "warning"
+        case .note: "note"
+        }
+    }
+
+    /// `jwt-not-required` → `JwtNotRequired`: SARIF's friendly rule name.
+    static func pascalCase(_ id: String) -> String {
+        id.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
+    /// A relative path as a URI reference: unreserved characters and `/` kept, the rest escaped.
+    static func percentEncoded(_ path: String) -> String {
+        var output = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"), UInt8(ascii: "/"):
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                output += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return output
+    }
+
+    static func fileURI(path: String) -> String { "file://" + percentEncoded(path) }
+
+    static func fileURI(directory: String) -> String { fileURI(path: directory.hasSuffix("/") ? directory : directory + "/") }
+}
+
+extension String {
+    /// A number with one decimal, as security-severity scores are written ("9.1").
+    init(format1 value: Double) {
+        let tenths = Int((value * 10).rounded())
+        self = "\(tenths / 10).\(tenths % 10)"
+    }
+}
