@@ -91,6 +91,12 @@ struct Discovery {
         return result
     }
 
+    /// True when `path` names something on disk.
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
     static func currentDirectory() -> String {
         guard let pointer = getcwd(nil, 0) else { return "." }
         defer { free(pointer) }

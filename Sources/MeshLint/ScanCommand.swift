@@ -1,4 +1,5 @@
 import ArgumentParser
+import MeshLintConfig
 import Rules
 import YAMLModel
 #if canImport(Glibc)
@@ -19,8 +20,35 @@ struct ScanCommand: ParsableCommand {
         var threshold: Severity? { Severity(rawValue: rawValue) }
     }
 
-    @Argument(help: "Files or directories to scan ('-' for standard input).")
-    var paths: [String] = ["."]
+    @Argument(help: "Files or directories to scan ('-' for standard input). With --context: the changed files to report on.")
+    var paths: [String] = []
+
+    @Option(help: "Index this directory too, as context, without reporting on it (changed-files mode: pass the changed files as paths). Repeatable.")
+    var context: [String] = []
+
+    @Option(name: .customLong("changed-since"), help: "Report only on manifest files changed since this git revision (and what the change causes elsewhere); the paths are the context.")
+    var changedSince: String?
+
+    @Option(help: "Report only findings not recorded in this baseline file.")
+    var baseline: String?
+
+    @Option(name: .customLong("write-baseline"), help: "Record the current findings' fingerprints in this file, and exit 0.")
+    var writeBaseline: String?
+
+    @Option(help: "Run this rule even if the configuration disables it. Repeatable.")
+    var enable: [String] = []
+
+    @Option(help: "Do not run this rule. Repeatable.")
+    var disable: [String] = []
+
+    @Flag(name: .customLong("show-suppressed"), help: "List suppressed findings, with their reasons, in the text output.")
+    var showSuppressed = false
+
+    @Flag(name: .customLong("sarif-include-suppressed"), help: "Include suppressed findings in SARIF, as results with suppressions and their justification.")
+    var sarifIncludeSuppressed = false
+
+    @Option(name: .customLong("stdin-filename"), help: "The name findings from standard input are reported under (default <stdin>).")
+    var stdinFilename: String?
 
     @Option(name: [.short, .long], help: ArgumentHelp(
         "Output format: text, json, sarif, github or markdown. Repeatable: the n-th --format goes to the n-th --output; at most one goes to standard output."))
@@ -106,6 +134,12 @@ struct ScanCommand: ParsableCommand {
     }
 
     func validate() throws {
+        for id in enable + disable where RuleCatalog.rule(withID: id) == nil {
+            throw ValidationError("no rule \"\(id)\" (see `meshlint rules`)")
+        }
+        if !context.isEmpty && paths.isEmpty && changedSince == nil {
+            throw ValidationError("--context needs the changed files to report on as paths")
+        }
         if output.count > max(format.count, 1) {
             throw ValidationError("each --output needs its own --format (an --output belongs to the --format before it)")
         }
@@ -118,18 +152,21 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try loadConfiguration()
-        let defaults = ParseLimits.default
-        let request = Scanner.Request(
-            paths: paths,
-            limits: ParseLimits(
-                maxFileSize: maxFileSize ?? configuration.limits.maxFileSize ?? defaults.maxFileSize,
-                maxDepth: maxDepth ?? configuration.limits.maxDepth ?? defaults.maxDepth,
-                maxAliasExpansion: maxAliasExpansion ?? configuration.limits.maxAliasExpansion ?? defaults.maxAliasExpansion),
-            indexOptions: MeshIndexOptions(
-                rootNamespace: rootNamespace ?? configuration.rootNamespace ?? WellKnown.defaultRootNamespace),
-            settings: configuration.lintSettings)
-        let result = Scanner.run(request)
+        let configuration: Configuration
+        do {
+            configuration = try Configuration.resolve(explicit: config, paths: paths.isEmpty ? context : paths)
+        } catch let problem as Configuration.Problem {
+            FileHandle.writeToStandardError("meshlint: \(problem)\n")
+            throw ExitCode.usageOrIOError
+        }
+        let request = try scanRequest(configuration)
+        let result: Scanner.Result
+        do {
+            result = try Scanner.run(request)
+        } catch let failure as Scanner.Failure {
+            FileHandle.writeToStandardError("meshlint: \(failure)\n")
+            throw ExitCode.usageOrIOError
+        }
         for error in result.readErrors {
             FileHandle.writeToStandardError("meshlint: \(error)\n")
         }
@@ -137,16 +174,22 @@ struct ScanCommand: ParsableCommand {
             FileHandle.writeToStandardError("meshlint: no input could be read\n")
             throw ExitCode.usageOrIOError
         }
+        if let report = result.baseline, !report.stale.isEmpty {
+            FileHandle.writeToStandardError(
+                "meshlint: \(report.stale.count) entr\(report.stale.count == 1 ? "y" : "ies") of \(report.file) no longer occur; "
+                    + "run with --write-baseline to shrink it\n")
+        }
 
         let workingDirectory = Discovery.currentDirectory()
-        let context = ReportContext(
+        let reportContext = ReportContext(
             repositoryRoot: repoRoot.map { RepositoryRoot.absolute($0, workingDirectory: workingDirectory) }
-                ?? RepositoryRoot.find(from: paths.first { $0 != "-" } ?? ".", workingDirectory: workingDirectory),
-            workingDirectory: workingDirectory, sarifCategory: sarifCategory)
+                ?? RepositoryRoot.find(from: (paths + context).first { $0 != "-" } ?? ".", workingDirectory: workingDirectory),
+            workingDirectory: workingDirectory, sarifCategory: sarifCategory,
+            showSuppressed: showSuppressed, includeSuppressedInSARIF: sarifIncludeSuppressed)
         for destination in destinations {
             let colored = destination.path == nil && destination.format == .text && !noColor
                 && FileHandle.standardOutputIsTerminal && getenv("NO_COLOR") == nil
-            let rendered = Self.render(destination.format, result, context: context, colored: colored)
+            let rendered = Self.render(destination.format, result, context: reportContext, colored: colored)
             if let path = destination.path {
                 try AtomicFile.write(rendered, to: path)
             } else {
@@ -154,35 +197,62 @@ struct ScanCommand: ParsableCommand {
             }
         }
 
+        if let writeBaseline {
+            try AtomicFile.write(Baseline(findings: result.unbaselined).serialized(), to: writeBaseline)
+            FileHandle.writeToStandardError("meshlint: wrote \(result.unbaselined.count) findings to \(writeBaseline)\n")
+            return
+        }
         if let threshold = failOn.threshold, result.findings.contains(where: { $0.severity >= threshold }) {
             throw ExitCode.findings
         }
     }
 
-    /// `--config`, else the nearest `.meshlint.yaml` from the first scanned path upward, else none.
-    private func loadConfiguration() throws -> Configuration {
-        let path: String?
-        if let config {
-            path = config
-        } else {
-            let first = paths.first { $0 != "-" } ?? "."
-            var info = stat()
-            let isDirectory = stat(first, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-            let directory = isDirectory ? first : String(first.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
-            path = Configuration.find(from: first.hasPrefix("/") && directory.isEmpty ? "/" : directory)
+    /// The scan the options and the configuration ask for; command-line options win.
+    private func scanRequest(_ configuration: Configuration) throws -> Scanner.Request {
+        let defaults = ParseLimits.default
+        var disabled = Set(configuration.rules.filter { $0.value.enabled == false }.map(\.key)).union(disable)
+        disabled.subtract(enable)
+        var request = Scanner.Request(
+            paths: changedSince == nil && paths.isEmpty ? ["."] : paths,
+            contextPaths: context,
+            changedSince: changedSince,
+            limits: ParseLimits(
+                maxFileSize: maxFileSize ?? configuration.limits.maxFileSize ?? defaults.maxFileSize,
+                maxDepth: maxDepth ?? configuration.limits.maxDepth ?? defaults.maxDepth,
+                maxAliasExpansion: maxAliasExpansion ?? configuration.limits.maxAliasExpansion ?? defaults.maxAliasExpansion),
+            indexOptions: configuration.indexOptions(rootNamespace: rootNamespace),
+            settings: configuration.lintSettings(today: Today.date),
+            rules: RuleCatalog.builtIn.filter { !disabled.contains($0.description.id) }.map { $0.init() },
+            severityOverrides: configuration.rules.compactMapValues(\.severity),
+            exclude: configuration.exclude,
+            standardInputName: stdinFilename ?? Scanner.standardInputName)
+        if let baseline {
+            switch FileReader.read(path: baseline, maxSize: 64 << 20) {
+            case .bytes(let bytes):
+                do {
+                    request.baseline = (try Baseline.parse(bytes, file: baseline), baseline)
+                } catch let problem as Baseline.Problem {
+                    FileHandle.writeToStandardError("meshlint: \(problem)\n")
+                    throw ExitCode.usageOrIOError
+                }
+            case .tooLarge, .failed:
+                FileHandle.writeToStandardError("meshlint: cannot read baseline \(baseline)\n")
+                throw ExitCode.usageOrIOError
+            }
         }
-        guard let path else { return Configuration() }
-        do {
-            return try Configuration.load(path: path, display: Discovery.displayPath(path, workingDirectory: Discovery.currentDirectory()))
-        } catch let problem as Configuration.Problem {
-            FileHandle.writeToStandardError("meshlint: \(problem)\n")
-            throw ExitCode.usageOrIOError
-        }
+        return request
     }
 
     static func render(_ format: Format, _ result: Scanner.Result, context: ReportContext, colored: Bool) -> String {
         switch format {
-        case .text: TextReporter(colored: colored, sources: SourceLines(standardInput: result.standardInput)).render(result)
+        case .text:
+            TextReporter(
+                colored: colored,
+                sources: SourceLines(
+                    standardInput: result.standardInput, standardInputName: result.standardInputName,
+                    unreadable: result.renderedFiles),
+                showSuppressed: context.showSuppressed
+            ).render(result)
         case .json: JSONReporter().render(result)
         case .sarif: SARIFReporter(context: context).render(result)
         case .github: GitHubReporter(context: context).render(result)

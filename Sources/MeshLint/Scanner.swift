@@ -2,23 +2,42 @@ import Dispatch
 import Rules
 import YAMLModel
 
-/// The whole scan: discovery, reading and parsing (in parallel), the index, the rules.
+/// The whole scan: discovery, reading and parsing (in parallel), the index, the rules, then the
+/// filters (suppressions, changed-files scope, baseline).
 struct Scanner {
     struct Request {
+        /// What to scan and report on: files, directories, `-` for standard input.
         var paths: [String]
+        /// Indexed as context too, but findings are reported only for `paths` (changed-files mode).
+        var contextPaths: [String] = []
+        /// In changed-files mode with git: the revision the change is measured against.
+        var changedSince: String?
         var limits = ParseLimits.default
         var indexOptions = MeshIndexOptions()
         var settings = LintSettings()
+        var rules: [any Rule] = RuleCatalog.builtIn.map { $0.init() }
+        var severityOverrides: [String: Severity] = [:]
+        /// Paths never read (globs on the path as reported, and from the repository root).
+        var exclude: [Glob] = []
+        var standardInputName = "<stdin>"
+        var baseline: (baseline: Baseline, file: String)?
     }
 
     /// What a scan produced, ready for any reporter.
     struct Result {
         var findings: [Finding]
+        var suppressed: [SuppressedFinding] = []
         var summary: Summary
         /// Inputs that could not be read at all (also printed to stderr).
         var readErrors: [String]
         /// The text of standard input, kept for reporters that quote source lines.
         var standardInput: [UInt8]?
+        var standardInputName = "<stdin>"
+        /// Files named only by rendered Helm output (`# Source:`): not on disk as scanned.
+        var renderedFiles: Set<String> = []
+        var baseline: Baseline.Report?
+        /// Every finding before the baseline filter (what `--write-baseline` records).
+        var unbaselined: [Finding] = []
     }
 
     struct Summary: Equatable {
@@ -29,60 +48,81 @@ struct Scanner {
         var errors = 0
         var warnings = 0
         var notes = 0
+        var suppressed = 0
+        var baselined = 0
     }
 
     static let standardInputName = "<stdin>"
 
-    static func run(_ request: Request, linter: Linter = Linter()) -> Result {
-        let (inputs, discoveryErrors) = Discovery.inputs(for: request.paths)
-        var readErrors = discoveryErrors
-        var standardInput: [UInt8]?
-        let limits = request.limits
-        let files: [ManifestFile?] = parallelMap(inputs) { input -> ManifestFile? in
-            switch input {
-            case .standardInput:
-                return nil // read on the calling thread below: stdin is one stream
-            case .file(let path, let display):
-                switch FileReader.read(path: path, maxSize: limits.maxFileSize) {
-                case .bytes(let bytes):
-                    return ManifestLoader.load(path: display, bytes: bytes, limits: limits)
-                case .tooLarge(let size):
-                    var file = ManifestFile(path: display)
-                    file.problems.append(ManifestLoader.oversize(size, limits: limits))
-                    return file
-                case .failed:
-                    return nil
-                }
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func run(_ request: Request) throws -> Result {
+        let workingDirectory = Discovery.currentDirectory()
+        // Changed-files mode: what is reported, and (with git) what the change replaced.
+        var change: ChangeSet?
+        var indexPaths = request.paths
+        if let revision = request.changedSince {
+            let anchor = request.contextPaths.first ?? request.paths.first ?? "."
+            do {
+                change = try ChangeSet.fromGit(since: revision, directory: anchor, workingDirectory: workingDirectory)
+            } catch let error as ChangeSetError {
+                throw Failure(description: error.description)
             }
-        }
-        var manifests: [ManifestFile] = []
-        for (input, file) in zip(inputs, files) {
-            if let file {
-                manifests.append(file)
-                continue
-            }
-            switch input {
-            case .standardInput:
-                switch FileReader.readStandardInput(maxSize: limits.maxFileSize) {
-                case .bytes(let bytes):
-                    standardInput = bytes
-                    manifests.append(ManifestLoader.load(path: standardInputName, bytes: bytes, limits: limits))
-                case .tooLarge(let size):
-                    var file = ManifestFile(path: standardInputName)
-                    file.problems.append(ManifestLoader.oversize(size, limits: limits))
-                    manifests.append(file)
-                case .failed(let reason):
-                    readErrors.append("standard input: \(reason)")
-                }
-            case .file(let path, _):
-                if case .failed(let reason) = FileReader.read(path: path, maxSize: limits.maxFileSize) {
-                    readErrors.append("\(path): \(reason)")
-                }
-            }
+            indexPaths = request.contextPaths + (request.paths.isEmpty ? ["."] : request.paths)
+        } else if !request.contextPaths.isEmpty {
+            let (reported, _) = Discovery.inputs(for: request.paths, workingDirectory: workingDirectory)
+            change = ChangeSet(changed: Set(reported.compactMap {
+                if case .file(_, let display) = $0 { return display }
+                return request.standardInputName
+            }))
+            indexPaths = request.paths + request.contextPaths
         }
 
-        let context = LintContext(files: manifests, options: request.indexOptions, settings: request.settings)
-        let findings = linter.lint(context)
+        var (inputs, readErrors) = Discovery.inputs(for: indexPaths, workingDirectory: workingDirectory)
+        if !request.exclude.isEmpty {
+            let root = RepositoryRoot.find(from: indexPaths.first { $0 != "-" } ?? ".", workingDirectory: workingDirectory)
+            inputs.removeAll { input in
+                guard case .file(_, let display) = input else { return false }
+                let fromRoot = RepositoryRoot.relative(display, to: root, workingDirectory: workingDirectory)
+                return request.exclude.contains { $0.matches(display) || fromRoot.map($0.matches) == true }
+            }
+        }
+        let (manifests, standardInput, moreErrors) = read(inputs, request: request)
+        readErrors += moreErrors
+
+        let linter = Linter(rules: request.rules)
+        let index = MeshIndex(resources: manifests.flatMap(\.resources), options: request.indexOptions)
+        let context = LintContext(
+            index: index,
+            inputProblems: manifests.flatMap { file in file.problems.map { LintContext.FileProblem(file: file.path, problem: $0) } },
+            settings: request.settings)
+        var findings = overridden(linter.lint(context), request.severityOverrides)
+
+        let resources = Dictionary(index.resources.map { ($0.origin, $0) }, uniquingKeysWith: { first, _ in first })
+        var (kept, suppressed) = Suppressor.apply(findings, resources: resources, settings: request.settings)
+        if let change {
+            var baseFingerprints: Set<String>?
+            if change.hasBase {
+                let baseFiles = change.baseManifests(from: manifests, limits: request.limits)
+                let baseContext = LintContext(files: baseFiles, options: request.indexOptions, settings: request.settings)
+                baseFingerprints = Set(overridden(linter.lint(baseContext), request.severityOverrides).map(\.fingerprint))
+            }
+            kept = scoped(kept, to: change, baseFingerprints: baseFingerprints)
+            let inScope = Set(kept.map { $0.fingerprint })
+            suppressed = suppressed.filter { change.changed.contains($0.finding.file) || inScope.contains($0.finding.fingerprint) }
+        }
+        findings = kept.sorted(by: Finding.reportOrder)
+
+        var baselineReport: Baseline.Report?
+        let unbaselined = findings
+        if let (baseline, file) = request.baseline {
+            let applied = baseline.apply(to: findings, file: file)
+            findings = applied.new
+            baselineReport = applied.report
+        }
+
         var summary = Summary()
         summary.files = manifests.count
         for file in manifests {
@@ -97,7 +137,80 @@ struct Scanner {
             case .note: summary.notes += 1
             }
         }
-        return Result(findings: findings, summary: summary, readErrors: readErrors, standardInput: standardInput)
+        summary.suppressed = suppressed.count
+        summary.baselined = baselineReport?.matched ?? 0
+        let rendered = Set(index.resources.compactMap { $0.origin.renderedSource?.template })
+        return Result(
+            findings: findings, suppressed: suppressed, summary: summary, readErrors: readErrors,
+            standardInput: standardInput, standardInputName: request.standardInputName, renderedFiles: rendered,
+            baseline: baselineReport, unbaselined: unbaselined)
+    }
+
+    /// Reads and parses every input, files in parallel; standard input on the calling thread.
+    private static func read(_ inputs: [Discovery.Input], request: Request) -> ([ManifestFile], [UInt8]?, [String]) {
+        let limits = request.limits
+        let loaded: [(file: ManifestFile?, error: String?)] = parallelMap(inputs) { input in
+            guard case .file(let path, let display) = input else { return (nil, nil) }
+            let outcome = FileReader.read(path: path, maxSize: limits.maxFileSize)
+            if case .failed(let reason) = outcome { return (nil, "\(path): \(reason)") }
+            return (load(outcome, as: display, limits: limits), nil)
+        }
+        var manifests: [ManifestFile] = []
+        var errors: [String] = []
+        var standardInput: [UInt8]?
+        for (input, result) in zip(inputs, loaded) {
+            if case .standardInput = input {
+                let outcome = FileReader.readStandardInput(maxSize: limits.maxFileSize)
+                if case .bytes(let bytes) = outcome { standardInput = bytes }
+                if case .failed(let reason) = outcome { errors.append("standard input: \(reason)") }
+                if let file = load(outcome, as: request.standardInputName, limits: limits) { manifests.append(file) }
+                continue
+            }
+            if let file = result.file { manifests.append(file) }
+            if let error = result.error { errors.append(error) }
+        }
+        return (manifests, standardInput, errors)
+    }
+
+    private static func load(_ outcome: FileReader.Outcome, as display: String, limits: ParseLimits) -> ManifestFile? {
+        switch outcome {
+        case .bytes(let bytes):
+            return ManifestLoader.load(path: display, bytes: bytes, limits: limits)
+        case .tooLarge(let size):
+            var file = ManifestFile(path: display)
+            file.problems.append(ManifestLoader.oversize(size, limits: limits))
+            return file
+        case .failed:
+            return nil
+        }
+    }
+
+    private static func overridden(_ findings: [Finding], _ overrides: [String: Severity]) -> [Finding] {
+        guard !overrides.isEmpty else { return findings }
+        return findings.map { finding in
+            var copy = finding
+            if let severity = overrides[finding.ruleID] { copy.severity = severity }
+            return copy
+        }
+    }
+
+    /// Changed-files mode: findings in the changed files; findings elsewhere that point into a
+    /// changed file (moved there); findings the change caused elsewhere (new against the base).
+    static func scoped(_ findings: [Finding], to change: ChangeSet, baseFingerprints: Set<String>?) -> [Finding] {
+        findings.compactMap { finding in
+            if change.changed.contains(finding.file) { return finding }
+            if let related = finding.related.first(where: { change.changed.contains($0.file) }) {
+                var moved = finding.moved(to: related.file, span: related.span)
+                moved.viaChange = true
+                return moved
+            }
+            if let base = baseFingerprints, !base.contains(finding.fingerprint) {
+                var caused = finding
+                caused.viaChange = true
+                return caused
+            }
+            return nil
+        }
     }
 }
 

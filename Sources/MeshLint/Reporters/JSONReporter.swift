@@ -12,6 +12,8 @@ struct JSONReporter {
             ("schemaVersion", .int(Self.schemaVersion)),
             ("tool", .object([("name", .string(ToolInfo.name)), ("version", .string(ToolInfo.version))])),
             ("findings", .array(result.findings.map(Self.finding))),
+            ("suppressed", .array(result.suppressed.map(Self.suppressed))),
+            ("baseline", result.baseline.map(Self.baseline) ?? .null),
             ("summary", .object([
                 ("files", .int(result.summary.files)),
                 ("documents", .int(result.summary.documents)),
@@ -20,13 +22,47 @@ struct JSONReporter {
                 ("errors", .int(result.summary.errors)),
                 ("warnings", .int(result.summary.warnings)),
                 ("notes", .int(result.summary.notes)),
+                ("suppressed", .int(result.summary.suppressed)),
+                ("baselined", .int(result.summary.baselined)),
             ])),
         ])
         return document.serialized()
     }
 
     static func finding(_ finding: Finding) -> JSONValue {
+        .object(members(of: finding))
+    }
+
+    /// A suppressed finding: the finding's keys, plus how and why it is suppressed.
+    static func suppressed(_ item: SuppressedFinding) -> JSONValue {
+        .object(members(of: item.finding) + [
+            ("suppression", .object([
+                ("kind", .string(item.kind.rawValue)),
+                ("reason", .string(item.reason)),
+                ("file", .string(item.file)),
+                ("span", span(item.span)),
+            ])),
+        ])
+    }
+
+    static func baseline(_ report: Baseline.Report) -> JSONValue {
         .object([
+            ("file", .string(report.file)),
+            ("matched", .int(report.matched)),
+            ("stale", .array(report.stale.map { entry in
+                .object([
+                    ("fingerprint", .string(entry.fingerprint)),
+                    ("rule", .string(entry.rule)),
+                    ("resource", .string(entry.resource)),
+                    ("file", .string(entry.file)),
+                    ("message", .string(entry.message)),
+                ])
+            })),
+        ])
+    }
+
+    private static func members(of finding: Finding) -> [(String, JSONValue)] {
+        [
             ("rule", .string(finding.ruleID)),
             ("severity", .string(finding.severity.rawValue)),
             ("message", .string(finding.message)),
@@ -44,7 +80,9 @@ struct JSONReporter {
             ("remediation", .string(finding.remediation)),
             // Added in schema version 1 without breaking it: a line-independent identity for baselines.
             ("fingerprint", .string(finding.fingerprint)),
-        ])
+            // Changed-files mode: reported because the change caused it, though it lands elsewhere.
+            ("viaChange", .bool(finding.viaChange)),
+        ]
     }
 
     static func span(_ span: Span) -> JSONValue {

@@ -24,7 +24,11 @@ struct SARIFReporter {
                 ("id", .string("meshlint/" + (context.sarifCategory.map { "\($0)/" } ?? ""))),
             ])),
             ("columnKind", .string("unicodeCodePoints")),
-            ("results", .array(result.findings.map { self.result($0, ruleIndex: ruleIndex[$0.ruleID]) })),
+            ("results", .array(
+                result.findings.map { self.result($0, ruleIndex: ruleIndex[$0.ruleID]) }
+                    + (context.includeSuppressedInSARIF
+                        ? result.suppressed.map { self.result($0.finding, ruleIndex: ruleIndex[$0.finding.ruleID], suppression: $0) }
+                        : []))),
         ])
         return JSONValue.object([
             ("$schema", .string(Self.schema)),
@@ -65,7 +69,7 @@ struct SARIFReporter {
         ])
     }
 
-    private func result(_ finding: Finding, ruleIndex: Int?) -> JSONValue {
+    private func result(_ finding: Finding, ruleIndex: Int?, suppression: SuppressedFinding? = nil) -> JSONValue {
         var members: [(String, JSONValue)] = [("ruleId", .string(finding.ruleID))]
         if let ruleIndex { members.append(("ruleIndex", .int(ruleIndex))) }
         members += [
@@ -79,6 +83,14 @@ struct SARIFReporter {
             })))
         }
         members.append(("partialFingerprints", .object([(Self.fingerprintKey, .string(finding.fingerprint))])))
+        if let suppression {
+            // An annotation sits in the manifest itself; a configuration entry outside it.
+            members.append(("suppressions", .array([.object([
+                ("kind", .string(suppression.kind == .annotation ? "inSource" : "external")),
+                ("justification", .string(suppression.reason)),
+                ("location", location(file: suppression.file, span: suppression.span, message: nil, id: nil)),
+            ])])))
+        }
         return .object(members)
     }
 

@@ -6,13 +6,15 @@ import YAMLModel
 struct TextReporter {
     var colored: Bool
     var sources: SourceLines
+    var showSuppressed = false
 
     func render(_ result: Scanner.Result) -> String {
         var output = ""
         for finding in result.findings {
             let location = "\(finding.file):\(finding.span.start.line):\(finding.span.start.column)"
             output += "\(paint(location, .bold)): \(paint(finding.severity.rawValue, Self.color(finding.severity))): "
-            output += "\(finding.message) \(paint("[\(finding.ruleID)]", .dim))\n"
+            output += "\(finding.message) \(paint("[\(finding.ruleID)]", .dim))"
+            output += finding.viaChange ? " (caused by the change)\n" : "\n"
             if let line = sources.line(finding.span.start.line, of: finding.file) {
                 let (excerpt, span) = Self.excerpt(of: line, around: finding.span)
                 output += "    \(excerpt)\n"
@@ -28,6 +30,20 @@ struct TextReporter {
             }
             output += "\n"
         }
+        if showSuppressed && !result.suppressed.isEmpty {
+            output += "Suppressed:\n"
+            for item in result.suppressed {
+                let finding = item.finding
+                output += "  \(finding.file):\(finding.span.start.line):\(finding.span.start.column): \(finding.ruleID): "
+                output += "\(finding.message)\n    reason (\(item.kind.rawValue), \(item.file):\(item.span.start.line)): \(item.reason)\n"
+            }
+            output += "\n"
+        }
+        if let baseline = result.baseline, !baseline.stale.isEmpty {
+            output += "Baseline entries no longer found in \(baseline.file) (run with --write-baseline to shrink it):\n"
+            for entry in baseline.stale { output += "  \(entry.rule) \(entry.resource) (\(entry.file))\n" }
+            output += "\n"
+        }
         output += summaryLine(result.summary) + "\n"
         return output
     }
@@ -37,7 +53,10 @@ struct TextReporter {
         var line = "\(count(summary.errors, "error")), \(count(summary.warnings, "warning")), \(count(summary.notes, "note"))"
         line += " in \(count(summary.files, "file")) (\(count(summary.resources, "resource"))"
         if summary.skipped > 0 { line += ", \(summary.skipped) skipped without apiVersion/kind" }
-        return line + ")"
+        line += ")"
+        if summary.suppressed > 0 { line += "; \(summary.suppressed) suppressed" }
+        if summary.baselined > 0 { line += "; \(summary.baselined) in the baseline" }
+        return line
     }
 
     /// Longest source line quoted whole; longer ones (minified JSON, a generated document) are cut
@@ -95,9 +114,14 @@ struct TextReporter {
 final class SourceLines {
     private var cache: [String: [ArraySlice<UInt8>]] = [:]
     private let standardInput: [UInt8]?
+    private let standardInputName: String
+    /// Template paths of rendered Helm output: their lines are not the files' on disk.
+    private let unreadable: Set<String>
 
-    init(standardInput: [UInt8]?) {
+    init(standardInput: [UInt8]?, standardInputName: String = Scanner.standardInputName, unreadable: Set<String> = []) {
         self.standardInput = standardInput
+        self.standardInputName = standardInputName
+        self.unreadable = unreadable
     }
 
     /// Line `number` (1-based) without its line break; CRLF files are split on bytes, since Swift
@@ -105,8 +129,10 @@ final class SourceLines {
     func line(_ number: Int, of file: String) -> String? {
         if cache[file] == nil {
             var bytes: [UInt8] = []
-            if file == Scanner.standardInputName {
+            if file == standardInputName {
                 bytes = standardInput ?? []
+            } else if unreadable.contains(file) {
+                bytes = []
             } else if case .bytes(let read) = FileReader.read(path: file, maxSize: ParseLimits.default.maxFileSize) {
                 bytes = read
             }

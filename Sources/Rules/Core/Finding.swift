@@ -40,7 +40,9 @@ public struct RelatedLocation: Sendable, Hashable {
 
     /// A location in `resource`, described by `message`.
     public init(_ message: String, in resource: Resource, at span: Span? = nil) {
-        self.init(message: message, file: resource.file, span: span ?? resource.nameSpan, resource: ResourceRef(resource))
+        self.init(
+            message: message, file: resource.file, span: resource.reportSpan(span ?? resource.nameSpan),
+            resource: ResourceRef(resource))
     }
 }
 
@@ -58,10 +60,15 @@ public struct Finding: Sendable, Hashable {
     /// Where in the resource the finding points (`spec.rules[0].to[0].operation.methods`), when it
     /// points inside one.
     public let fieldPath: String?
+    /// The resource's place in the input, for suppression annotations.
+    public let origin: ResourceOrigin?
+    /// In changed-files mode: reported because the change caused it, though it lands elsewhere.
+    public var viaChange = false
 
     public init(
         ruleID: String, severity: Severity, message: String, file: String, span: Span,
-        resource: ResourceRef?, related: [RelatedLocation] = [], remediation: String, fieldPath: String? = nil
+        resource: ResourceRef?, related: [RelatedLocation] = [], remediation: String, fieldPath: String? = nil,
+        origin: ResourceOrigin? = nil
     ) {
         self.ruleID = ruleID
         self.severity = severity
@@ -72,6 +79,16 @@ public struct Finding: Sendable, Hashable {
         self.related = related
         self.remediation = remediation
         self.fieldPath = fieldPath
+        self.origin = origin
+    }
+
+    /// The same finding placed at another location (changed-files mode moves it into a changed file).
+    public func moved(to file: String, span: Span) -> Finding {
+        var copy = Finding(
+            ruleID: ruleID, severity: severity, message: message, file: file, span: span, resource: resource,
+            related: related, remediation: remediation, fieldPath: fieldPath, origin: origin)
+        copy.viaChange = viaChange
+        return copy
     }
 
     /// A stable identity for the finding that does not change when lines move: a hash of the rule,

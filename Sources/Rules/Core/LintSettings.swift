@@ -5,9 +5,18 @@ public struct LintSettings: Sendable {
     /// The audiences an identity provider puts in its tokens, declared in `.meshlint.yaml`
     /// (`identity.audiences`), keyed by issuer URL or by `service.namespace`.
     public var expectedAudiences: [String: ExpectedAudiences]
+    /// The configuration's `ignore` entries, expired ones included (a rule reports those).
+    public var ignores: [IgnoreEntry]
+    /// The day the scan runs, for `expires` dates.
+    public var today: CalendarDate
 
-    public init(expectedAudiences: [String: ExpectedAudiences] = [:]) {
+    public init(
+        expectedAudiences: [String: ExpectedAudiences] = [:], ignores: [IgnoreEntry] = [],
+        today: CalendarDate = CalendarDate(year: 2026, month: 1, day: 1)
+    ) {
         self.expectedAudiences = expectedAudiences
+        self.ignores = ignores
+        self.today = today
     }
 }
 

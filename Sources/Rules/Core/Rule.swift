@@ -20,8 +20,9 @@ extension Rule {
     ) -> Finding {
         Finding(
             ruleID: Self.description.id, severity: Self.description.severity, message: message,
-            file: resource.file, span: span, resource: ResourceRef(resource), related: related,
-            remediation: remediation ?? Self.description.remediation, fieldPath: resource.node.path(to: span.start))
+            file: resource.file, span: resource.reportSpan(span), resource: ResourceRef(resource), related: related,
+            remediation: remediation ?? Self.description.remediation, fieldPath: resource.node.path(to: span.start),
+            origin: resource.origin)
     }
 }
 
@@ -31,6 +32,11 @@ public struct LintContext: Sendable {
     public struct FileProblem: Sendable {
         public let file: String
         public let problem: InputProblem
+
+        public init(file: String, problem: InputProblem) {
+            self.file = file
+            self.problem = problem
+        }
     }
 
     public let index: MeshIndex

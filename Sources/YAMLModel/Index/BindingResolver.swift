@@ -15,12 +15,12 @@ struct BindingResolver {
             request = WaypointBinding.Request(
                 label: own, namespaceLabel: crossNamespace, source: .ownLabel,
                 waypointKey: ObjectKey(namespace: crossNamespace?.value ?? home, name: own.value))
-        } else if let objectLabels = namespace?.object?.labels, let inherited = objectLabels[WellKnown.useWaypointLabel] {
+        } else if let objectLabels = namespace?.labelSource, let inherited = objectLabels[WellKnown.useWaypointLabel] {
             let crossNamespace = objectLabels[WellKnown.useWaypointNamespaceLabel]
             request = WaypointBinding.Request(
                 label: inherited, namespaceLabel: crossNamespace, source: .namespaceLabel,
                 waypointKey: ObjectKey(namespace: crossNamespace?.value ?? home, name: inherited.value))
-        } else if namespace?.object == nil {
+        } else if namespace?.labelSource == nil {
             // The namespace's labels are not in the input: it may well bind everything in it.
             return WaypointBinding(request: nil, status: .unresolved)
         } else {

@@ -2,9 +2,13 @@
 public struct MeshIndexOptions: Sendable {
     /// `meshConfig.rootNamespace`: policies here apply mesh-wide.
     public var rootNamespace: String
+    /// Labels of namespaces whose Namespace object is not in the input (a platform team owns it),
+    /// from the configuration's `assume.namespaces`. A Namespace object in the input wins.
+    public var assumedNamespaces: [String: Labels]
 
-    public init(rootNamespace: String = WellKnown.defaultRootNamespace) {
+    public init(rootNamespace: String = WellKnown.defaultRootNamespace, assumedNamespaces: [String: Labels] = [:]) {
         self.rootNamespace = rootNamespace
+        self.assumedNamespaces = assumedNamespaces
     }
 }
 
@@ -113,7 +117,12 @@ public struct MeshIndex: Sendable {
         for object in namespaceObjects where objectsByName[object.name] == nil { objectsByName[object.name] = object }
         var facts: [String: NamespaceFacts] = [:]
         for name in Set(objectsByName.keys).union(namespacesWithResources) {
-            facts[name] = NamespaceFacts(name: name, object: objectsByName[name], isPresent: true)
+            facts[name] = NamespaceFacts(
+                name: name, object: objectsByName[name], isPresent: true, assumedLabels: options.assumedNamespaces[name])
+        }
+        // Assumed namespaces with nothing of theirs in the input are still known, but not present.
+        for (name, labels) in options.assumedNamespaces where facts[name] == nil {
+            facts[name] = NamespaceFacts(name: name, object: nil, isPresent: false, assumedLabels: labels)
         }
         namespaceFactsByName = facts
 

@@ -22,12 +22,18 @@ public struct NamespaceFacts: Sendable {
     public let dataplaneLabel: Spanned<String>.Entry?
     /// The label that makes the namespace use sidecars (`istio-injection: enabled` or `istio.io/rev`).
     public let sidecarLabel: Spanned<String>.Entry?
+    /// The namespace's labels: its object's, or those the configuration assumes for a namespace
+    /// whose object is not in the input (`assume.namespaces`); nil when neither says.
+    public let labelSource: Labels?
+    /// True when the labels come from the configuration's `assume`, not from a manifest.
+    public var isAssumed: Bool { object == nil && labelSource != nil }
 
-    init(name: String, object: NamespaceView?, isPresent: Bool) {
+    init(name: String, object: NamespaceView?, isPresent: Bool, assumedLabels: Labels? = nil) {
         self.name = name
         self.object = object
         self.isPresent = isPresent
-        guard let labels = object?.labels else {
+        labelSource = object?.labels ?? assumedLabels
+        guard let labels = labelSource else {
             dataplaneMode = .unknown
             dataplaneLabel = nil
             sidecarLabel = nil
@@ -45,6 +51,6 @@ public struct NamespaceFacts: Sendable {
         }
     }
 
-    /// The namespace's labels, or nil when its object is not in the input.
-    public var labels: [String: String]? { object?.labels.dictionary }
+    /// The namespace's labels, or nil when neither its object nor the configuration gives them.
+    public var labels: [String: String]? { labelSource?.dictionary }
 }

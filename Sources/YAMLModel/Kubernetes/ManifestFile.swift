@@ -28,16 +28,18 @@ public enum ManifestLoader {
         }
         let parsed = YAMLParser.parse(bytes, limits: limits)
         file.problems = parsed.problems
+        let sources = HelmSourceComments(bytes)
         for document in parsed.documents where !document.root.isNull {
             file.documentCount += 1
-            let origin = ResourceOrigin(file: path, document: document.index)
+            let rendered = sources.source(before: document.root.span.start.line)
+            let origin = ResourceOrigin(file: path, document: document.index, renderedSource: rendered)
             guard let resource = Resource(node: document.root, origin: origin) else {
                 file.skippedDocuments += 1
                 continue
             }
             if resource.kind == "List", resource.group.isEmpty || resource.apiVersion == "v1" {
                 for (offset, item) in (document.root["items"]?.items ?? []).enumerated() {
-                    let itemOrigin = ResourceOrigin(file: path, document: document.index, listItem: offset)
+                    let itemOrigin = ResourceOrigin(file: path, document: document.index, listItem: offset, renderedSource: rendered)
                     if let itemResource = Resource(node: item, origin: itemOrigin) {
                         file.resources.append(itemResource)
                     }

@@ -4,15 +4,33 @@ public struct ResourceOrigin: Sendable, Hashable, Comparable {
     public let document: Int
     /// The position in a `kind: List`'s `items`, or nil for a resource that is a document of its own.
     public let listItem: Int?
+    /// For a document of rendered Helm output, the template it came from (its `# Source:` comment)
+    /// and the line before the document's first: findings are reported against the template path,
+    /// at the line inside the rendered document, so they can be traced back.
+    public let renderedSource: RenderedSource?
 
-    public init(file: String, document: Int, listItem: Int? = nil) {
+    public init(file: String, document: Int, listItem: Int? = nil, renderedSource: RenderedSource? = nil) {
         self.file = file
         self.document = document
         self.listItem = listItem
+        self.renderedSource = renderedSource
     }
 
     public static func < (lhs: ResourceOrigin, rhs: ResourceOrigin) -> Bool {
         (lhs.file, lhs.document, lhs.listItem ?? -1) < (rhs.file, rhs.document, rhs.listItem ?? -1)
+    }
+}
+
+/// Where a document of rendered Helm output came from: `# Source: chart/templates/x.yaml`.
+public struct RenderedSource: Sendable, Hashable {
+    /// The template path as Helm wrote it.
+    public let template: String
+    /// Lines of the stream before the document's first line.
+    public let lineOffset: Int
+
+    public init(template: String, lineOffset: Int) {
+        self.template = template
+        self.lineOffset = lineOffset
     }
 }
 
@@ -62,7 +80,18 @@ public struct Resource: Sendable {
 
     public var groupKind: GroupKind { GroupKind(group: group, kind: kind) }
 
-    public var file: String { origin.file }
+    /// The file findings about this resource name: the input file, or the Helm template that
+    /// rendered it.
+    public var file: String { origin.renderedSource?.template ?? origin.file }
+
+    /// A span of this resource's node as findings report it (shifted into the rendered document
+    /// for rendered Helm output).
+    public func reportSpan(_ span: Span) -> Span {
+        guard let offset = origin.renderedSource?.lineOffset, offset > 0 else { return span }
+        return Span(
+            start: Mark(line: max(span.start.line - offset, 1), column: span.start.column),
+            end: Mark(line: max(span.end.line - offset, 1), column: span.end.column))
+    }
 
     public var metadata: Node? { node["metadata"] }
 

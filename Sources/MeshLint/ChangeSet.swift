@@ -1,0 +1,83 @@
+import YAMLModel
+
+/// What a change touched: the files whose findings are reported in changed-files mode, and, when
+/// git knows the revision, the base version of each, so that a finding the change *caused* elsewhere
+/// (the pull request deletes a default-deny policy) is still reported.
+struct ChangeSet {
+    /// Display paths (relative to the working directory when under it) of changed files that exist now.
+    var changed: Set<String>
+    /// Display paths of files the change deleted.
+    var deleted: Set<String> = []
+    /// Base content of modified and deleted files, by display path; a file added by the change has none.
+    var base: [String: [UInt8]] = [:]
+    /// True when base content is known (a git revision was given).
+    var hasBase = false
+
+    /// The change since `revision` in the git work tree holding `directory`: committed, staged,
+    /// unstaged and untracked manifest files.
+    static func fromGit(since revision: String, directory: String, workingDirectory: String) throws -> ChangeSet {
+        guard let top = Subprocess.run(["git", "-C", directory, "rev-parse", "--show-toplevel"]), top.status == 0 else {
+            throw ChangeSetError("\(directory) is not inside a git work tree")
+        }
+        let root = String(top.text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first ?? "")
+        guard let verified = Subprocess.run(["git", "-C", root, "rev-parse", "--verify", "--quiet", revision + "^{commit}"]),
+              verified.status == 0
+        else { throw ChangeSetError("unknown git revision \(revision)") }
+        guard let diff = Subprocess.run(["git", "-C", root, "diff", "--name-status", "--no-renames", "-z", revision, "--"]),
+              diff.status == 0
+        else { throw ChangeSetError("git diff \(revision) failed") }
+        var set = ChangeSet(changed: [], hasBase: true)
+        let fields = diff.stdout.split(separator: 0, omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
+        var index = 0
+        var entries: [(status: String, path: String)] = []
+        while index + 1 < fields.count {
+            entries.append((fields[index], fields[index + 1]))
+            index += 2
+        }
+        if let untracked = Subprocess.run(["git", "-C", root, "ls-files", "--others", "--exclude-standard", "-z"]), untracked.status == 0 {
+            for path in untracked.stdout.split(separator: 0).map({ String(decoding: $0, as: UTF8.self) }) {
+                entries.append(("A", path))
+            }
+        }
+        for (status, path) in entries where isManifest(path) {
+            let display = Discovery.displayPath(root + "/" + path, workingDirectory: workingDirectory)
+            if status.hasPrefix("D") {
+                set.deleted.insert(display)
+            } else {
+                set.changed.insert(display)
+            }
+            if !status.hasPrefix("A"), let content = Subprocess.run(["git", "-C", root, "show", "\(revision):\(path)"]),
+               content.status == 0 {
+                set.base[display] = content.stdout
+            }
+        }
+        return set
+    }
+
+    static func isManifest(_ path: String) -> Bool {
+        guard let dot = path.lastIndex(of: ".") else { return false }
+        return Discovery.manifestExtensions.contains(path[path.index(after: dot)...].lowercased())
+    }
+
+    /// The manifests as they were before the change: changed files replaced by their base content,
+    /// added ones left out, deleted ones restored.
+    func baseManifests(from head: [ManifestFile], limits: ParseLimits) -> [ManifestFile] {
+        var result: [ManifestFile] = []
+        for file in head {
+            if changed.contains(file.path) {
+                if let bytes = base[file.path] { result.append(ManifestLoader.load(path: file.path, bytes: bytes, limits: limits)) }
+            } else {
+                result.append(file)
+            }
+        }
+        for path in deleted.sorted() {
+            if let bytes = base[path] { result.append(ManifestLoader.load(path: path, bytes: bytes, limits: limits)) }
+        }
+        return result
+    }
+}
+
+struct ChangeSetError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,300 @@
+import Rules
+import YAMLModel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `.meshlint.yaml`: what a repository tells MeshLint that its manifests do not.
+///
+/// Validated strictly: an unknown key or a value of the wrong type is an error with its position
+/// and the expected shape, never silently ignored (a typo in a setting must not turn a check off).
+public struct Configuration: Sendable {
+    public static let fileName = ".meshlint.yaml"
+
+    /// The file read, as reports show it; nil for the empty default.
+    public var path: String?
+    public var rootNamespace: String?
+    public var limits = Limits()
+    /// `identity.audiences`: issuer URL or `service.namespace` → accepted audiences.
+    public var audiences: [String: AudienceEntry] = [:]
+    /// `rules`: per rule id, whether it runs and at which severity.
+    public var rules: [String: RuleSetting] = [:]
+    /// `assume.namespaces`: labels of namespaces whose object is not in the repository.
+    public var assumedNamespaces: [String: Labels] = [:]
+    /// `ignore`: findings suppressed by rule, resource pattern and path, each with its reason.
+    public var ignores: [IgnoreEntry] = []
+    /// `exclude`: paths (globs, from the scanned root) never read.
+    public var exclude: [Glob] = []
+
+    public init(path: String? = nil) {
+        self.path = path
+    }
+
+    public struct Limits: Sendable, Equatable {
+        public var maxFileSize: Int?
+        public var maxDepth: Int?
+        public var maxAliasExpansion: Int?
+
+        public init(maxFileSize: Int? = nil, maxDepth: Int? = nil, maxAliasExpansion: Int? = nil) {
+            self.maxFileSize = maxFileSize
+            self.maxDepth = maxDepth
+            self.maxAliasExpansion = maxAliasExpansion
+        }
+    }
+
+    public struct AudienceEntry: Sendable, Equatable {
+        public var values: [String]
+        public var span: Span
+    }
+
+    public struct RuleSetting: Sendable, Equatable {
+        public var enabled: Bool?
+        public var severity: Severity?
+    }
+
+    /// A configuration problem, reported as `file:line:col: message` and exit 2.
+    public struct Problem: Error, CustomStringConvertible {
+        public let file: String
+        public let mark: Mark
+        public let message: String
+
+        public init(file: String, mark: Mark, message: String) {
+            self.file = file
+            self.mark = mark
+            self.message = message
+        }
+
+        public var description: String { "\(file):\(mark.line):\(mark.column): \(message)" }
+    }
+
+    /// The settings rules read, for a scan run on `today`.
+    public func lintSettings(today: CalendarDate) -> LintSettings {
+        LintSettings(
+            expectedAudiences: audiences.mapValues { ExpectedAudiences(values: $0.values, file: path, span: $0.span) },
+            ignores: ignores, today: today)
+    }
+
+    /// The index options: the root namespace (unless overridden) and the assumed namespaces.
+    public func indexOptions(rootNamespace override: String? = nil) -> MeshIndexOptions {
+        MeshIndexOptions(
+            rootNamespace: override ?? rootNamespace ?? WellKnown.defaultRootNamespace,
+            assumedNamespaces: assumedNamespaces)
+    }
+
+    // MARK: Finding
+
+    /// The nearest `.meshlint.yaml` in `directory` (absolute) or above it.
+    public static func find(from directory: String) -> String? {
+        var components = directory.split(separator: "/").map(String.init).filter { $0 != "." }
+        while true {
+            let candidate = "/" + (components + [fileName]).joined(separator: "/")
+            var info = stat()
+            if stat(candidate, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { return candidate }
+            guard !components.isEmpty else { return nil }
+            components.removeLast()
+        }
+    }
+
+    // MARK: Parsing
+
+    static let topLevelKeys = "rootNamespace, rules, assume, identity, ignore, limits, exclude"
+
+    public static func parse(_ bytes: [UInt8], file: String) throws -> Configuration {
+        let parsed = YAMLParser.parse(bytes)
+        if let problem = parsed.problems.first {
+            throw Problem(file: file, mark: problem.span.start, message: problem.message)
+        }
+        var configuration = Configuration(path: file)
+        guard let root = parsed.documents.first?.root, !root.isNull else { return configuration }
+        let reader = Reader(file: file)
+        for pair in try reader.mapping(root, shape: "a mapping of \(topLevelKeys)") {
+            switch pair.key.scalar {
+            case "rootNamespace":
+                configuration.rootNamespace = try reader.string(pair.value, field: "rootNamespace")
+            case "limits":
+                configuration.limits = try reader.limits(pair.value)
+            case "identity":
+                configuration.audiences = try reader.identity(pair.value)
+            case "rules":
+                configuration.rules = try reader.rules(pair.value)
+            case "assume":
+                configuration.assumedNamespaces = try reader.assume(pair.value)
+            case "ignore":
+                configuration.ignores = try reader.ignores(pair.value)
+            case "exclude":
+                configuration.exclude = try reader.strings(pair.value, field: "exclude").map(Glob.init)
+            default:
+                throw reader.unknown(pair.key, expected: topLevelKeys)
+            }
+        }
+        return configuration
+    }
+}
+
+/// Typed reads that fail with the position and the expected shape.
+private struct Reader {
+    let file: String
+    typealias Problem = Configuration.Problem
+
+    func mapping(_ node: Node, shape: String) throws -> [Node.Pair] {
+        guard node.kind == .mapping else { throw Problem(file: file, mark: node.span.start, message: "expected \(shape)") }
+        return node.pairs
+    }
+
+    func string(_ node: Node, field: String) throws -> String {
+        guard node.kind == .scalar, let text = node.string, !text.isEmpty else {
+            throw Problem(file: file, mark: node.span.start, message: "\(field) must be a non-empty string")
+        }
+        return text
+    }
+
+    func strings(_ node: Node, field: String) throws -> [String] {
+        guard node.kind == .sequence else {
+            throw Problem(file: file, mark: node.span.start, message: "\(field) must be a list of strings")
+        }
+        return try node.items.map { try string($0, field: field) }
+    }
+
+    func positiveInt(_ node: Node, field: String) throws -> Int {
+        guard let value = node.int, value > 0, node.style == .plain else {
+            throw Problem(file: file, mark: node.span.start, message: "\(field) must be a positive integer")
+        }
+        return value
+    }
+
+    func bool(_ node: Node, field: String) throws -> Bool {
+        guard let value = node.bool, node.style == .plain else {
+            throw Problem(file: file, mark: node.span.start, message: "\(field) must be true or false")
+        }
+        return value
+    }
+
+    func unknown(_ key: Node, expected: String) -> Problem {
+        Problem(file: file, mark: key.span.start, message: "unknown key \"\(key.scalar ?? "?")\"; expected one of: \(expected)")
+    }
+
+    func ruleID(_ node: Node, field: String) throws -> String {
+        let id = try string(node, field: field)
+        guard RuleCatalog.rule(withID: id) != nil else {
+            throw Problem(file: file, mark: node.span.start, message: "\(field): no rule \"\(id)\" (see `meshlint rules`)")
+        }
+        return id
+    }
+
+    func limits(_ node: Node) throws -> Configuration.Limits {
+        var limits = Configuration.Limits()
+        for entry in try mapping(node, shape: "limits: {maxFileSize, maxDepth, maxAliasExpansion}") {
+            let value = try positiveInt(entry.value, field: "limits.\(entry.key.scalar ?? "")")
+            switch entry.key.scalar {
+            case "maxFileSize": limits.maxFileSize = value
+            case "maxDepth": limits.maxDepth = value
+            case "maxAliasExpansion": limits.maxAliasExpansion = value
+            default: throw unknown(entry.key, expected: "maxFileSize, maxDepth, maxAliasExpansion")
+            }
+        }
+        return limits
+    }
+
+    func identity(_ node: Node) throws -> [String: Configuration.AudienceEntry] {
+        var audiences: [String: Configuration.AudienceEntry] = [:]
+        for entry in try mapping(node, shape: "identity: {audiences: {<issuer or service.namespace>: [audience, ...]}}") {
+            guard entry.key.scalar == "audiences" else { throw unknown(entry.key, expected: "audiences") }
+            for audience in try mapping(entry.value, shape: "audiences: {<issuer URL or service.namespace>: [audience, ...]}") {
+                let key = try string(audience.key, field: "identity.audiences key")
+                let values = try strings(audience.value, field: "identity.audiences[\(key)]")
+                audiences[key] = Configuration.AudienceEntry(values: values, span: audience.key.span.union(audience.value.span))
+            }
+        }
+        return audiences
+    }
+
+    func rules(_ node: Node) throws -> [String: Configuration.RuleSetting] {
+        var settings: [String: Configuration.RuleSetting] = [:]
+        for entry in try mapping(node, shape: "rules: {<rule-id>: {enabled: true|false, severity: error|warning|note}}") {
+            let id = try ruleID(entry.key, field: "rules")
+            var setting = Configuration.RuleSetting()
+            for field in try mapping(entry.value, shape: "rules.\(id): {enabled: true|false, severity: error|warning|note}") {
+                switch field.key.scalar {
+                case "enabled":
+                    setting.enabled = try bool(field.value, field: "rules.\(id).enabled")
+                case "severity":
+                    guard let severity = field.value.string.flatMap(Severity.init(rawValue:)) else {
+                        throw Problem(file: file, mark: field.value.span.start, message: "rules.\(id).severity must be error, warning or note")
+                    }
+                    setting.severity = severity
+                default:
+                    throw unknown(field.key, expected: "enabled, severity")
+                }
+            }
+            settings[id] = setting
+        }
+        return settings
+    }
+
+    func assume(_ node: Node) throws -> [String: Labels] {
+        var namespaces: [String: Labels] = [:]
+        for entry in try mapping(node, shape: "assume: {namespaces: {<name>: {labels: {...}}}}") {
+            guard entry.key.scalar == "namespaces" else { throw unknown(entry.key, expected: "namespaces") }
+            for namespace in try mapping(entry.value, shape: "assume.namespaces: {<name>: {labels: {<key>: <value>}}}") {
+                let name = try string(namespace.key, field: "assume.namespaces key")
+                for field in try mapping(namespace.value, shape: "assume.namespaces.\(name): {labels: {<key>: <value>}}") {
+                    guard field.key.scalar == "labels" else { throw unknown(field.key, expected: "labels") }
+                    for label in try mapping(field.value, shape: "labels: {<key>: <value>}") where label.value.kind != .scalar {
+                        throw Problem(file: file, mark: label.value.span.start, message: "a label value must be a string")
+                    }
+                    namespaces[name] = Labels(node: field.value)
+                }
+            }
+        }
+        return namespaces
+    }
+
+    func ignores(_ node: Node) throws -> [IgnoreEntry] {
+        guard node.kind == .sequence else {
+            throw Problem(file: file, mark: node.span.start, message: "ignore must be a list of {rule, resource, paths, reason, expires}")
+        }
+        return try node.items.map { item in
+            var rule: String?
+            var resource: ResourcePattern?
+            var paths: [Glob] = []
+            var reason: String?
+            var expires: CalendarDate?
+            var expiresSpan: Span?
+            for field in try mapping(item, shape: "an ignore entry: {rule, resource, paths, reason, expires}") {
+                switch field.key.scalar {
+                case "rule":
+                    rule = try ruleID(field.value, field: "ignore.rule")
+                case "resource":
+                    let text = try string(field.value, field: "ignore.resource")
+                    guard let pattern = ResourcePattern(text) else {
+                        throw Problem(file: file, mark: field.value.span.start,
+                                      message: "ignore.resource must be \"Kind namespace/name\" or \"Kind name\" (globs allowed), e.g. \"AuthorizationPolicy payments/*\"")
+                    }
+                    resource = pattern
+                case "paths":
+                    paths = try strings(field.value, field: "ignore.paths").map(Glob.init)
+                case "reason":
+                    reason = try string(field.value, field: "ignore.reason")
+                case "expires":
+                    let text = try string(field.value, field: "ignore.expires")
+                    guard let date = CalendarDate(text) else {
+                        throw Problem(file: file, mark: field.value.span.start, message: "ignore.expires must be a date, YYYY-MM-DD")
+                    }
+                    expires = date
+                    expiresSpan = field.value.span
+                default:
+                    throw unknown(field.key, expected: "rule, resource, paths, reason, expires")
+                }
+            }
+            guard let reason else {
+                throw Problem(file: file, mark: item.span.start, message: "an ignore entry needs a reason: say why the finding is accepted")
+            }
+            guard rule != nil || resource != nil || !paths.isEmpty else {
+                throw Problem(file: file, mark: item.span.start, message: "an ignore entry needs at least one of rule, resource, paths")
+            }
+            return IgnoreEntry(
+                rule: rule, resource: resource, paths: paths, reason: reason, expires: expires,
+                file: file, span: item.span, expiresSpan: expiresSpan)
+        }
+    }
+}
