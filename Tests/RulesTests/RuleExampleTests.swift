@@ -1,3 +1,4 @@
+import MeshLintConfig
 import Rules
 import Testing
 import YAMLModel
@@ -27,14 +28,51 @@ struct ExampleCase: Sendable, CustomTestStringConvertible {
     }
 }
 
-/// Runs the whole pipeline (parse, index, rule) on an example and returns the rule's findings.
+/// The file name an example's manifests are read as, and its configuration's.
+let exampleFile = "example.yaml"
+let exampleConfigurationFile = ".meshlint.yaml"
+
+/// Runs the whole pipeline (parse, index, rule) on an example and returns the rule's findings and
+/// the positions its markers expect, each with the file it is in.
 func findings(of ruleID: String, in example: Example) -> (findings: [Finding], marks: [Mark], problems: [InputProblem]) {
-    let (yaml, marks) = example.unmarked
-    let file = ManifestLoader.load(path: "example.yaml", bytes: Array(yaml.utf8), limits: example.limits)
-    let context = LintContext(
-        files: [file], options: MeshIndexOptions(rootNamespace: example.rootNamespace), settings: example.settings)
-    guard let rule = RuleCatalog.rule(withID: ruleID) else { return ([], marks, file.problems) }
-    return (rule.init().check(context), marks, file.problems)
+    let (yaml, manifestMarks) = example.unmarked
+    var marks = manifestMarks.map { ExpectedMark(file: exampleFile, mark: $0) }
+    var options = MeshIndexOptions(rootNamespace: example.rootNamespace)
+    var settings = example.settings
+    if let text = example.configuration {
+        let (configurationYAML, configurationMarks) = Example.unmark(text)
+        marks += configurationMarks.map { ExpectedMark(file: exampleConfigurationFile, mark: $0) }
+        do {
+            let configuration = try Configuration.parse(Array(configurationYAML.utf8), file: exampleConfigurationFile)
+            options = configuration.indexOptions(rootNamespace: configuration.rootNamespace ?? example.rootNamespace)
+            settings = configuration.lintSettings(today: example.today)
+        } catch {
+            Issue.record("the example's configuration is invalid: \(error)")
+        }
+    }
+    let file = ManifestLoader.load(path: exampleFile, bytes: Array(yaml.utf8), limits: example.limits)
+    let context = LintContext(files: [file], options: options, settings: settings)
+    guard let rule = RuleCatalog.rule(withID: ruleID) else { return ([], marks.map(\.mark), file.problems) }
+    let found = rule.init().check(context)
+    // Marks compare with the file they are in; a finding in another file can match none.
+    return (found, marks.map { $0.file == exampleFile ? $0.mark : $0.shifted }, file.problems)
+}
+
+/// A marker's position and file. Marks in the configuration are kept apart from the manifests'
+/// by moving them past any line a manifest could have, and findings there are moved the same way.
+struct ExpectedMark {
+    let file: String
+    let mark: Mark
+    var shifted: Mark { Mark(line: mark.line + ExpectedMark.configurationLineOffset, column: mark.column) }
+    static let configurationLineOffset = 1_000_000
+}
+
+extension Finding {
+    /// The start to compare with markers (see `ExpectedMark`).
+    var markPosition: Mark {
+        file == exampleConfigurationFile
+            ? Mark(line: span.start.line + ExpectedMark.configurationLineOffset, column: span.start.column) : span.start
+    }
 }
 
 @Suite("Rule examples")
@@ -44,7 +82,7 @@ struct RuleExampleTests {
     @Test(arguments: ExampleCase.all)
     func example(_ testCase: ExampleCase) {
         let (found, marks, problems) = findings(of: testCase.ruleID, in: testCase.example)
-        let positions = found.map(\.span.start).sorted()
+        let positions = found.map(\.markPosition).sorted()
         // An example must be valid input unless the problem is what its rule reports: a broken
         // example would otherwise pass for the wrong reason.
         for problem in problems where !found.contains(where: { $0.span == problem.span }) {

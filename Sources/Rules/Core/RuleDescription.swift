@@ -72,6 +72,12 @@ public struct Example: Sendable {
     public let limits: ParseLimits
     /// Configuration the example runs with (e.g. declared audiences).
     public let settings: LintSettings
+    /// A `.meshlint.yaml` the example runs with, which may carry `↓` markers of its own (a finding
+    /// about the configuration itself lands in that file). Read by the example tests, which use the
+    /// configuration parser; it replaces `settings` and `rootNamespace` when given.
+    public let configuration: String?
+    /// The day the example runs on, for `expires` dates in its configuration.
+    public let today: CalendarDate
     /// Where the example is written, so a failing example points at its own line in the rule file.
     public let fileID: String
     public let filePath: String
@@ -80,13 +86,16 @@ public struct Example: Sendable {
 
     public init(
         _ yaml: String, rootNamespace: String = WellKnown.defaultRootNamespace, limits: ParseLimits = .default,
-        settings: LintSettings = LintSettings(),
+        settings: LintSettings = LintSettings(), configuration: String? = nil,
+        today: CalendarDate = CalendarDate(year: 2026, month: 6, day: 1),
         fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column
     ) {
         self.yaml = yaml
         self.rootNamespace = rootNamespace
         self.limits = limits
         self.settings = settings
+        self.configuration = configuration
+        self.today = today
         self.fileID = fileID
         self.filePath = filePath
         self.line = line
@@ -94,13 +103,16 @@ public struct Example: Sendable {
     }
 
     /// The YAML without markers, and the positions the markers stood at.
-    public var unmarked: (yaml: String, marks: [Mark]) {
+    public var unmarked: (yaml: String, marks: [Mark]) { Self.unmark(yaml) }
+
+    /// Any text without markers, and the positions the markers stood at.
+    public static func unmark(_ yaml: String) -> (yaml: String, marks: [Mark]) {
         var text = ""
         var marks: [Mark] = []
         var line = 1
         var column = 1
         for scalar in yaml.unicodeScalars {
-            if Character(scalar) == Self.marker {
+            if Character(scalar) == marker {
                 marks.append(Mark(line: line, column: column))
                 continue
             }

@@ -14,6 +14,12 @@ public enum RuleDocumentation {
             output += "\n\(title) example \(number)"
             if !marks.isEmpty { output += " (finding at " + positions(marks) + ")" }
             output += "\n" + indent(trimmed(yaml)) + "\n"
+            if let configuration = example.configuration {
+                let (text, configurationMarks) = Example.unmark(configuration)
+                output += "  with .meshlint.yaml (on \(example.today))"
+                if !configurationMarks.isEmpty { output += ", finding at " + positions(configurationMarks) }
+                output += ":\n" + indent(indent(trimmed(text))) + "\n"
+            }
         }
         if !description.references.isEmpty {
             output += "\nReferences\n" + description.references.map { "  \($0)" }.joined(separator: "\n") + "\n"
@@ -35,6 +41,12 @@ public enum RuleDocumentation {
             output += "\n### \(title) example \(number)\n\n"
             if !marks.isEmpty { output += "Finding at " + positions(marks) + ".\n\n" }
             output += "```yaml\n" + trimmed(yaml) + "\n```\n"
+            if let configuration = example.configuration {
+                let (text, configurationMarks) = Example.unmark(configuration)
+                output += "\nWith this `.meshlint.yaml`, on \(example.today)"
+                if !configurationMarks.isEmpty { output += " (finding at " + positions(configurationMarks) + ")" }
+                output += ":\n\n```yaml\n" + trimmed(text) + "\n```\n"
+            }
         }
         if !description.references.isEmpty {
             output += "\n### References\n\n" + description.references.map { "- <\($0)>" }.joined(separator: "\n") + "\n"

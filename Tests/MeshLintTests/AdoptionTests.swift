@@ -1,0 +1,365 @@
+import Foundation
+import Testing
+
+/// A scratch repository with files, removed when the test ends.
+struct Scratch {
+    let root: URL
+
+    init(_ files: [String: String], git: Bool = false) throws {
+        root = try temporaryDirectory()
+        for (path, text) in files { try write(path, text) }
+        if git {
+            try shell("git init -q && git config user.email t@example.com && git config user.name t && git add -A && git commit -qm base")
+        }
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    func remove(_ path: String) throws {
+        try FileManager.default.removeItem(at: root.appendingPathComponent(path))
+    }
+
+    func read(_ path: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    @discardableResult
+    func shell(_ command: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.currentDirectoryURL = root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func scan(_ arguments: [String], stdin: String? = nil) throws -> (run: RunResult, json: [String: Any]) {
+        let run = try meshlint(["scan"] + arguments + ["--format", "json"], stdin: stdin, directory: root)
+        let json = (try? JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any]) ?? [:]
+        return (run, json)
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: root) }
+}
+
+func findings(_ json: [String: Any], _ key: String = "findings") -> [[String: Any]] {
+    json[key] as? [[String: Any]] ?? []
+}
+
+func rules(_ json: [String: Any], _ key: String = "findings") -> [String] {
+    findings(json, key).compactMap { $0["rule"] as? String }
+}
+
+let ambientShop = """
+    apiVersion: v1
+    kind: Namespace
+    metadata:
+      name: shop
+      labels:
+        istio.io/dataplane-mode: ambient
+    """
+
+let defaultDeny = """
+    apiVersion: security.istio.io/v1
+    kind: AuthorizationPolicy
+    metadata:
+      name: default-deny
+      namespace: shop
+    spec: {}
+    """
+
+@Suite("Configuration: rules, assume, ignore, exclude")
+struct AdoptionConfigurationTests {
+    @Test func rulesCanBeDisabledOrRescored() throws {
+        let scratch = try Scratch(["ns.yaml": ambientShop, ".meshlint.yaml": """
+            rules:
+              ambient-namespace-without-default-deny: {severity: warning}
+            """])
+        defer { scratch.cleanUp() }
+        let rescored = try scratch.scan(["."])
+        #expect(rescored.run.status == 0)
+        #expect(findings(rescored.json).first?["severity"] as? String == "warning")
+        try scratch.write(".meshlint.yaml", "rules:\n  ambient-namespace-without-default-deny: {enabled: false}\n")
+        let disabled = try scratch.scan(["."])
+        #expect(rules(disabled.json).isEmpty)
+        // The command line wins over the file.
+        #expect(rules(try scratch.scan([".", "--enable", "ambient-namespace-without-default-deny"]).json) == ["ambient-namespace-without-default-deny"])
+        #expect(try scratch.scan([".", "--disable", "no-such-rule"]).run.status == 2)
+    }
+
+    @Test(arguments: [
+        ("rules:\n  not-a-rule: {enabled: false}\n", ".meshlint.yaml:2:3: rules: no rule \"not-a-rule\""),
+        ("rules:\n  singleton-waypoint: {severity: fatal}\n", ".meshlint.yaml:2:34: rules.singleton-waypoint.severity must be error, warning or note"),
+        ("ignore:\n- rule: singleton-waypoint\n", ".meshlint.yaml:2:3: an ignore entry needs a reason"),
+        ("ignore:\n- reason: everything\n", ".meshlint.yaml:2:3: an ignore entry needs at least one of rule, resource, paths"),
+        ("ignore:\n- {rule: singleton-waypoint, reason: x, expires: 31/12/2026}\n", ".meshlint.yaml:2:50: ignore.expires must be a date"),
+        ("ignore:\n- {resource: \"payments/x\", reason: x}\n", ".meshlint.yaml:2:14: ignore.resource must be"),
+        ("assume:\n  namespaces:\n    shop: {labelz: {}}\n", ".meshlint.yaml:3:12: unknown key \"labelz\"; expected one of: labels"),
+        ("exclude: charts\n", ".meshlint.yaml:1:10: exclude must be a list of strings"),
+    ])
+    func configurationErrorsHavePositions(_ text: String, _ expected: String) throws {
+        let scratch = try Scratch(["ns.yaml": ambientShop, ".meshlint.yaml": text])
+        defer { scratch.cleanUp() }
+        let run = try scratch.scan(["."]).run
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(expected), "\(run.stderr)")
+    }
+
+    /// A platform-owned namespace: its labels come from the configuration, so a ztunnel policy with
+    /// HTTP rules in it is known to be in ambient.
+    @Test func assumedNamespacesAreKnown() throws {
+        let policy = """
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: get-only, namespace: payments}
+            spec:
+              selector: {matchLabels: {app: ledger}}
+              rules:
+              - to: [{operation: {methods: [GET]}}]
+            """
+        let scratch = try Scratch(["policy.yaml": policy])
+        defer { scratch.cleanUp() }
+        #expect(rules(try scratch.scan(["."]).json).isEmpty)
+        try scratch.write(".meshlint.yaml", """
+            assume:
+              namespaces:
+                payments:
+                  labels: {istio.io/dataplane-mode: ambient}
+            """)
+        #expect(rules(try scratch.scan(["."]).json) == ["l7-policy-without-waypoint"])
+    }
+
+    @Test func excludedPathsAreNotRead() throws {
+        let scratch = try Scratch(["deploy/ns.yaml": ambientShop, "legacy/ns.yaml": ambientShop.replacingOccurrences(of: "shop", with: "old"),
+                                   ".meshlint.yaml": "exclude: [\"legacy/**\"]\n"])
+        defer { scratch.cleanUp() }
+        let result = try scratch.scan(["."])
+        #expect(findings(result.json).map { $0["file"] as? String } == ["deploy/ns.yaml"])
+        #expect((result.json["summary"] as? [String: Int])?["files"] == 1)
+    }
+
+    @Test func ignoreEntriesSuppressWithTheirReasonUntilTheyExpire() throws {
+        let scratch = try Scratch(["ns.yaml": ambientShop, ".meshlint.yaml": """
+            ignore:
+            - rule: ambient-namespace-without-default-deny
+              resource: "Namespace shop"
+              reason: "the platform team applies the default deny (PLAT-42)"
+              expires: 2999-01-01
+            """])
+        defer { scratch.cleanUp() }
+        let active = try scratch.scan(["."])
+        #expect(active.run.status == 0)
+        #expect(rules(active.json).isEmpty)
+        let suppressed = findings(active.json, "suppressed")
+        #expect(suppressed.count == 1)
+        let suppression = try #require(suppressed.first?["suppression"] as? [String: Any])
+        #expect(suppression["kind"] as? String == "configuration")
+        #expect(suppression["reason"] as? String == "the platform team applies the default deny (PLAT-42)")
+        #expect((active.json["summary"] as? [String: Int])?["suppressed"] == 1)
+
+        try scratch.write(".meshlint.yaml", try scratch.read(".meshlint.yaml").replacingOccurrences(of: "2999-01-01", with: "2020-01-01"))
+        let expired = try scratch.scan(["."])
+        #expect(expired.run.status == 1)
+        #expect(Set(rules(expired.json)) == ["ambient-namespace-without-default-deny", "suppression-expired"])
+        let note = try #require(findings(expired.json).first { $0["rule"] as? String == "suppression-expired" })
+        #expect(note["severity"] as? String == "note")
+        #expect(note["file"] as? String == ".meshlint.yaml")
+    }
+}
+
+@Suite("Suppression annotations")
+struct SuppressionAnnotationTests {
+    static let annotated = """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: shop
+          labels:
+            istio.io/dataplane-mode: ambient
+          annotations:
+            ignore.meshlint.io/ambient-namespace-without-default-deny: "policies are applied by the platform repo"
+        """
+
+    @Test func annotationSuppressesWithReason() throws {
+        let scratch = try Scratch(["ns.yaml": Self.annotated])
+        defer { scratch.cleanUp() }
+        let result = try scratch.scan(["."])
+        #expect(result.run.status == 0)
+        #expect(rules(result.json).isEmpty)
+        let suppression = try #require(findings(result.json, "suppressed").first?["suppression"] as? [String: Any])
+        #expect(suppression["kind"] as? String == "annotation")
+        #expect(suppression["reason"] as? String == "policies are applied by the platform repo")
+        #expect((suppression["span"] as? [String: Int])?["startLine"] == 8)
+
+        let text = try meshlint(["scan", ".", "--show-suppressed"], directory: scratch.root)
+        #expect(text.stdout.contains("Suppressed:"))
+        #expect(text.stdout.contains("policies are applied by the platform repo"))
+        #expect(text.stdout.contains("1 suppressed"))
+        #expect(!(try meshlint(["scan", "."], directory: scratch.root)).stdout.contains("Suppressed:"))
+    }
+
+    @Test func sarifLeavesSuppressedOutUnlessAsked() throws {
+        let scratch = try Scratch(["ns.yaml": Self.annotated])
+        defer { scratch.cleanUp() }
+        let plain = try sarif(["."], directory: scratch.root)
+        #expect(results(plain).isEmpty)
+        let included = try sarif([".", "--sarif-include-suppressed"], directory: scratch.root)
+        let suppressions = try #require(results(included).first?["suppressions"] as? [[String: Any]])
+        #expect(suppressions.first?["kind"] as? String == "inSource")
+        #expect(suppressions.first?["justification"] as? String == "policies are applied by the platform repo")
+    }
+
+    @Test func anEmptyReasonSuppressesNothingAndIsReported() throws {
+        let scratch = try Scratch(["ns.yaml": Self.annotated.replacingOccurrences(of: "\"policies are applied by the platform repo\"", with: "\"\"")])
+        defer { scratch.cleanUp() }
+        let result = try scratch.scan(["."])
+        #expect(result.run.status == 1)
+        #expect(Set(rules(result.json)) == ["ambient-namespace-without-default-deny", "suppression-reason-missing"])
+        #expect(findings(result.json, "suppressed").isEmpty)
+    }
+
+    @Test func anUnknownRuleIdIsReported() throws {
+        let scratch = try Scratch(["ns.yaml": Self.annotated.replacingOccurrences(of: "ignore.meshlint.io/ambient-namespace-without-default-deny", with: "ignore.meshlint.io/ambient-default-deny")])
+        defer { scratch.cleanUp() }
+        #expect(Set(rules(try scratch.scan(["."]).json)) == ["ambient-namespace-without-default-deny", "suppression-unknown-rule"])
+    }
+}
+
+@Suite("Baseline")
+struct BaselineTests {
+    @Test func roundTrip() throws {
+        let scratch = try Scratch(["ns.yaml": ambientShop])
+        defer { scratch.cleanUp() }
+        let written = try meshlint(["scan", ".", "--write-baseline", "baseline.json"], directory: scratch.root)
+        #expect(written.status == 0)
+        let baseline = try scratch.read("baseline.json")
+        #expect(baseline.contains("\"rule\": \"ambient-namespace-without-default-deny\""))
+        #expect(baseline.contains("\"resource\": \"Namespace shop\""))
+
+        // Rescan: nothing new.
+        let again = try scratch.scan([".", "--baseline", "baseline.json"])
+        #expect(again.run.status == 0)
+        #expect(rules(again.json).isEmpty)
+        #expect((again.json["summary"] as? [String: Int])?["baselined"] == 1)
+
+        // Moved down: still baselined.
+        try scratch.write("ns.yaml", "# moved\n# down\n---\n" + ambientShop)
+        #expect(rules(try scratch.scan([".", "--baseline", "baseline.json"]).json).isEmpty)
+
+        // Changed (another namespace with the same gap): one new finding.
+        try scratch.write("more.yaml", ambientShop.replacingOccurrences(of: "name: shop", with: "name: cart"))
+        let changed = try scratch.scan([".", "--baseline", "baseline.json"])
+        #expect(changed.run.status == 1)
+        #expect(findings(changed.json).compactMap { ($0["resource"] as? [String: Any])?["name"] as? String } == ["cart"])
+
+        // Deleted: the entry is stale, and said to be.
+        try scratch.remove("ns.yaml")
+        let stale = try scratch.scan([".", "--baseline", "baseline.json"])
+        let report = try #require(stale.json["baseline"] as? [String: Any])
+        #expect((report["stale"] as? [[String: Any]])?.first?["resource"] as? String == "Namespace shop")
+        #expect(stale.run.stderr.contains("no longer occur"))
+    }
+
+    @Test func anUnreadableBaselineIsExitTwo() throws {
+        let scratch = try Scratch(["ns.yaml": ambientShop, "bad.json": "{\"findings\": 3}"])
+        defer { scratch.cleanUp() }
+        #expect(try scratch.scan([".", "--baseline", "missing.json"]).run.status == 2)
+        #expect(try scratch.scan([".", "--baseline", "bad.json"]).run.status == 2)
+    }
+}
+
+@Suite("Changed-files mode")
+struct ChangedFilesTests {
+    @Test func onlyTheGivenFilesAreReportedWithTheRepositoryAsContext() throws {
+        let scratch = try Scratch([
+            "a/ns.yaml": ambientShop,
+            "b/ns.yaml": ambientShop.replacingOccurrences(of: "shop", with: "cart"),
+            "a/deny.yaml": defaultDeny,
+        ])
+        defer { scratch.cleanUp() }
+        let result = try scratch.scan(["--context", ".", "b/ns.yaml"])
+        #expect(findings(result.json).map { $0["file"] as? String } == ["b/ns.yaml"])
+        // The context still counts: the default deny for shop (in another file) is seen.
+        #expect(rules(try scratch.scan(["--context", ".", "a/ns.yaml"]).json).isEmpty)
+        // Non-Kubernetes YAML passed by pre-commit is skipped quietly.
+        try scratch.write(".pre-commit-config.yaml", "repos: []\n")
+        let quiet = try meshlint(["scan", "--context", ".", ".pre-commit-config.yaml"], directory: scratch.root)
+        #expect(quiet.status == 0)
+        #expect(quiet.stderr.isEmpty)
+    }
+
+    /// Deleting the default-deny policy leaves the namespace (an unchanged file) without one: the
+    /// change caused that finding, so it is reported, flagged viaChange.
+    @Test func aFindingCausedByDeletingAPolicyIsReported() throws {
+        let scratch = try Scratch(["ns.yaml": ambientShop, "policies/deny.yaml": defaultDeny], git: true)
+        defer { scratch.cleanUp() }
+        #expect(rules(try scratch.scan(["--changed-since", "HEAD"]).json).isEmpty)
+        try scratch.remove("policies/deny.yaml")
+        let result = try scratch.scan(["--changed-since", "HEAD"])
+        #expect(result.run.status == 1)
+        let finding = try #require(findings(result.json).first)
+        #expect(finding["rule"] as? String == "ambient-namespace-without-default-deny")
+        #expect(finding["file"] as? String == "ns.yaml")
+        #expect(finding["viaChange"] as? Bool == true)
+        // A finding that existed before the change, outside the changed files, is not reported.
+        try scratch.shell("git add -A && git commit -qm delete")
+        try scratch.write("other.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\n")
+        #expect(rules(try scratch.scan(["--changed-since", "HEAD"]).json).isEmpty)
+        #expect(try scratch.scan(["--changed-since", "no-such-revision"]).run.status == 2)
+    }
+}
+
+@Suite("Rendered input")
+struct RenderedInputTests {
+    @Test func helmSourceCommentsNameTheTemplate() throws {
+        let rendered = """
+            ---
+            # Source: shop/templates/namespace.yaml
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: shop
+              labels:
+                istio.io/dataplane-mode: ambient
+            ---
+            # Source: shop/templates/configmap.yaml
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: c, namespace: shop}
+            """
+        let result = try meshlint(["scan", "-", "--format", "json"], stdin: rendered)
+        let object = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        let finding = try #require(findings(object).first)
+        #expect(finding["file"] as? String == "shop/templates/namespace.yaml")
+        // Line 6 of the rendered document (the line after `# Source:` is line 1).
+        #expect((finding["span"] as? [String: Int])?["startLine"] == 6)
+        let text = try meshlint(["scan", "-"], stdin: rendered)
+        #expect(text.stdout.contains("shop/templates/namespace.yaml:6:5: error:"))
+    }
+
+    @Test func stdinCanBeNamed() throws {
+        let result = try meshlint(["scan", "-", "--stdin-filename", "deploy/shop.yaml", "--format", "json"], stdin: ambientShop)
+        let object = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        #expect(findings(object).first?["file"] as? String == "deploy/shop.yaml")
+    }
+}
+
+@Suite("meshlint init")
+struct InitTests {
+    @Test func writesAValidStarterAndKeepsAnExistingFile() throws {
+        let scratch = try Scratch(["ns.yaml": ambientShop])
+        defer { scratch.cleanUp() }
+        #expect(try meshlint(["init"], directory: scratch.root).status == 0)
+        #expect(try scratch.read(".meshlint.yaml").contains("ignore:"))
+        #expect(try scratch.scan(["."]).run.status == 1)
+        #expect(try meshlint(["init"], directory: scratch.root).status == 2)
+        #expect(try meshlint(["init", "--force"], directory: scratch.root).status == 0)
+    }
+}
