@@ -36,13 +36,14 @@ struct Discovery {
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 var found: [String] = []
                 walk(directory: path, into: &found, errors: &errors)
-                for file in found.sorted() where seen.insert(file).inserted {
-                    inputs.append(.file(path: file, display: displayPath(file, workingDirectory: workingDirectory)))
+                for file in found.sorted() {
+                    // The same file named twice (`b/ns.yaml` and inside `.`) is read once.
+                    let display = displayPath(file, workingDirectory: workingDirectory)
+                    if seen.insert(display).inserted { inputs.append(.file(path: file, display: display)) }
                 }
             } else if (info.st_mode & S_IFMT) == S_IFREG {
-                if seen.insert(path).inserted {
-                    inputs.append(.file(path: path, display: displayPath(path, workingDirectory: workingDirectory)))
-                }
+                let display = displayPath(path, workingDirectory: workingDirectory)
+                if seen.insert(display).inserted { inputs.append(.file(path: path, display: display)) }
             } else {
                 errors.append("\(path): not a regular file or directory; skipped")
             }

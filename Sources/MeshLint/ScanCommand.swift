@@ -51,7 +51,7 @@ struct ScanCommand: ParsableCommand {
     var stdinFilename: String?
 
     @Option(name: [.short, .long], help: ArgumentHelp(
-        "Output format: text, json, sarif, github or markdown. Repeatable: the n-th --format goes to the n-th --output; at most one goes to standard output."))
+        "Output format: text, json, sarif, github or markdown. Repeatable: an --output belongs to the --format before it; at most one format goes to standard output."))
     var format: [Format] = []
 
     @Option(name: [.short, .long], help: "Write a report to this file (atomically) instead of standard output. Repeatable.")

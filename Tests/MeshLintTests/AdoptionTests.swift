@@ -286,6 +286,8 @@ struct ChangedFilesTests {
         defer { scratch.cleanUp() }
         let result = try scratch.scan(["--context", ".", "b/ns.yaml"])
         #expect(findings(result.json).map { $0["file"] as? String } == ["b/ns.yaml"])
+        // A file both given and inside the context is read once.
+        #expect((result.json["summary"] as? [String: Int])?["files"] == 3)
         // The context still counts: the default deny for shop (in another file) is seen.
         #expect(rules(try scratch.scan(["--context", ".", "a/ns.yaml"]).json).isEmpty)
         // Non-Kubernetes YAML passed by pre-commit is skipped quietly.

@@ -9,7 +9,13 @@ struct ScenarioTests {
     static let scenarios: [String] = {
         let examples = packageRoot.appendingPathComponent("examples")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: examples.path)) ?? []
-        return names.filter { !$0.hasPrefix(".") }.sorted()
+        // Folders are scenarios; a file beside them (an example workflow) is not.
+        return names.filter { name in
+            var isDirectory: ObjCBool = false
+            return !name.hasPrefix(".")
+                && FileManager.default.fileExists(atPath: examples.appendingPathComponent(name).path, isDirectory: &isDirectory)
+                && isDirectory.boolValue
+        }.sorted()
     }()
 
     @Test(arguments: scenarios)
