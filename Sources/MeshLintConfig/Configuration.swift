@@ -14,6 +14,8 @@ public struct Configuration: Sendable {
     /// The file read, as reports show it; nil for the empty default.
     public var path: String?
     public var rootNamespace: String?
+    /// `meshConfig.trustDomain` (default `cluster.local`).
+    public var trustDomain: String?
     public var limits = Limits()
     /// `identity.audiences`: issuer URL or `service.namespace` → accepted audiences.
     public var audiences: [String: AudienceEntry] = [:]
@@ -78,7 +80,7 @@ public struct Configuration: Sendable {
     public func indexOptions(rootNamespace override: String? = nil) -> MeshIndexOptions {
         MeshIndexOptions(
             rootNamespace: override ?? rootNamespace ?? WellKnown.defaultRootNamespace,
-            assumedNamespaces: assumedNamespaces)
+            assumedNamespaces: assumedNamespaces, trustDomain: trustDomain ?? WellKnown.defaultTrustDomain)
     }
 
     // MARK: Finding
@@ -97,7 +99,7 @@ public struct Configuration: Sendable {
 
     // MARK: Parsing
 
-    static let topLevelKeys = "rootNamespace, rules, assume, identity, ignore, limits, exclude"
+    static let topLevelKeys = "rootNamespace, trustDomain, rules, assume, identity, ignore, limits, exclude"
 
     public static func parse(_ bytes: [UInt8], file: String) throws -> Configuration {
         let parsed = YAMLParser.parse(bytes)
@@ -111,6 +113,8 @@ public struct Configuration: Sendable {
             switch pair.key.scalar {
             case "rootNamespace":
                 configuration.rootNamespace = try reader.string(pair.value, field: "rootNamespace")
+            case "trustDomain":
+                configuration.trustDomain = try reader.string(pair.value, field: "trustDomain")
             case "limits":
                 configuration.limits = try reader.limits(pair.value)
             case "identity":

@@ -14,6 +14,8 @@ public struct RuleDescription: Sendable {
     /// The generic fix; findings may give a more specific one.
     public let remediation: String
     public let severity: Severity
+    /// What part of the mesh the rule is about: `meshlint rules` groups by it.
+    public let area: RuleArea
     /// Keywords for filtering (SARIF `properties.tags`); `security` marks a security rule.
     public let tags: [String]
     /// For security rules, how serious a finding is, 0.1 to 10.0 (CVSS-like: critical above 9.0,
@@ -32,7 +34,7 @@ public struct RuleDescription: Sendable {
 
     public init(
         id: String, name: String, summary: String, rationale: String, remediation: String, severity: Severity,
-        tags: [String], securitySeverity: Double? = nil, precision: Precision,
+        area: RuleArea, tags: [String], securitySeverity: Double? = nil, precision: Precision,
         references: [String] = [], inputs: [GroupKind] = [],
         triggeringExamples: [Example], nonTriggeringExamples: [Example]
     ) {
@@ -42,6 +44,7 @@ public struct RuleDescription: Sendable {
         self.rationale = rationale
         self.remediation = remediation
         self.severity = severity
+        self.area = area
         self.tags = tags
         self.securitySeverity = securitySeverity
         self.precision = precision
@@ -50,6 +53,22 @@ public struct RuleDescription: Sendable {
         self.triggeringExamples = triggeringExamples
         self.nonTriggeringExamples = nonTriggeringExamples
     }
+}
+
+/// The part of the mesh a rule is about.
+public enum RuleArea: String, Sendable, CaseIterable {
+    /// Which namespaces and pods are in ambient, and with which data plane.
+    case enrollment = "Enrollment"
+    /// Waypoints: binding, listeners, traffic types, scaling, ingress.
+    case waypoints = "Waypoints"
+    /// AuthorizationPolicy: where it is enforced and what it admits.
+    case authorization = "Authorization"
+    /// RequestAuthentication and JWTs; PeerAuthentication (mTLS).
+    case authentication = "Authentication"
+    /// The mesh's installation: versions of Istio and the Gateway API.
+    case platform = "Platform"
+    /// The input itself: YAML, files, MeshLint's own annotations and configuration.
+    case input = "Input"
 }
 
 /// How often a rule's findings are true problems (SARIF's `precision` property).

@@ -5,10 +5,16 @@ public struct MeshIndexOptions: Sendable {
     /// Labels of namespaces whose Namespace object is not in the input (a platform team owns it),
     /// from the configuration's `assume.namespaces`. A Namespace object in the input wins.
     public var assumedNamespaces: [String: Labels]
+    /// `meshConfig.trustDomain`: the first part of every principal (`<trust-domain>/ns/<ns>/sa/<sa>`).
+    public var trustDomain: String
 
-    public init(rootNamespace: String = WellKnown.defaultRootNamespace, assumedNamespaces: [String: Labels] = [:]) {
+    public init(
+        rootNamespace: String = WellKnown.defaultRootNamespace, assumedNamespaces: [String: Labels] = [:],
+        trustDomain: String = WellKnown.defaultTrustDomain
+    ) {
         self.rootNamespace = rootNamespace
         self.assumedNamespaces = assumedNamespaces
+        self.trustDomain = trustDomain
     }
 }
 
@@ -35,6 +41,10 @@ public struct MeshIndex: Sendable {
     public let authorizationPolicies: [AuthorizationPolicyView]
     public let requestAuthentications: [RequestAuthenticationView]
     public let peerAuthentications: [PeerAuthenticationView]
+    /// HTTPRoutes and GRPCRoutes.
+    public let routes: [RouteView]
+    /// Every other resource, by kind (Argo CD Applications, HelmReleases, CRDs, IstioOperators, ...).
+    public let otherResources: [GroupKind: [Resource]]
 
     private let namespaceFactsByName: [String: NamespaceFacts]
     private let gatewaysByKey: [ObjectKey: GatewayView]
@@ -54,6 +64,9 @@ public struct MeshIndex: Sendable {
     let waypointsByNamespace: [String: [Waypoint]]
     /// ConfigMaps labelled `gateway.istio.io/defaults-for-class: istio-waypoint` in the root namespace.
     let waypointClassDefaults: [ConfigMapView]
+    let serviceAccountsByKey: [ObjectKey: ServiceAccountView]
+    let peerAuthenticationsByNamespace: [String: [PeerAuthenticationView]]
+    let routesByBackend: [ObjectKey: [RouteView]]
     let configMapsByKey: [ObjectKey: ConfigMapView]
     let horizontalPodAutoscalersByNamespace: [String: [HorizontalPodAutoscalerView]]
     let podDisruptionBudgetsByNamespace: [String: [PodDisruptionBudgetView]]
@@ -77,6 +90,8 @@ public struct MeshIndex: Sendable {
         var hpas: [HorizontalPodAutoscalerView] = [], pdbs: [PodDisruptionBudgetView] = []
         var authorizationPolicies: [AuthorizationPolicyView] = [], requestAuthentications: [RequestAuthenticationView] = []
         var peerAuthentications: [PeerAuthenticationView] = []
+        var routes: [RouteView] = []
+        var others: [GroupKind: [Resource]] = [:]
         var namespacesWithResources = Set<String>()
         for resource in resources {
             if let namespace = resource.namespace { namespacesWithResources.insert(namespace) }
@@ -93,9 +108,10 @@ public struct MeshIndex: Sendable {
             case .authorizationPolicy: authorizationPolicies.append(AuthorizationPolicyView(unchecked: resource))
             case .requestAuthentication: requestAuthentications.append(RequestAuthenticationView(unchecked: resource))
             case .peerAuthentication: peerAuthentications.append(PeerAuthenticationView(unchecked: resource))
+            case .httpRoute, .grpcRoute: routes.append(RouteView(unchecked: resource))
             case let groupKind where GroupKind.workloads.contains(groupKind):
                 workloads.append(WorkloadView(unchecked: resource))
-            default: break
+            default: others[resource.groupKind, default: []].append(resource)
             }
         }
         self.namespaceObjects = namespaceObjects
@@ -111,6 +127,8 @@ public struct MeshIndex: Sendable {
         self.authorizationPolicies = authorizationPolicies
         self.requestAuthentications = requestAuthentications
         self.peerAuthentications = peerAuthentications
+        self.routes = routes
+        otherResources = others
 
         // Namespaces: declared ones, and every namespace a resource lives in.
         var objectsByName: [String: NamespaceView] = [:]
@@ -152,6 +170,20 @@ public struct MeshIndex: Sendable {
         horizontalPodAutoscalersByNamespace = Self.grouped(hpas)
         podDisruptionBudgetsByNamespace = Self.grouped(pdbs)
         configMapsByKey = Self.firstByKey(configMaps)
+        serviceAccountsByKey = Self.firstByKey(serviceAccounts)
+        peerAuthenticationsByNamespace = Self.grouped(peerAuthentications)
+        var routesByBackend: [ObjectKey: [RouteView]] = [:]
+        for route in routes {
+            let namespace = route.namespace ?? "default"
+            for backend in route.backendRefs where backend.groupKind == .service {
+                guard let name = backend.name?.value else { continue }
+                let key = ObjectKey(namespace: backend.namespace(default: namespace), name: name)
+                if routesByBackend[key]?.contains(where: { $0.resource.origin == route.resource.origin }) != true {
+                    routesByBackend[key, default: []].append(route)
+                }
+            }
+        }
+        self.routesByBackend = routesByBackend
 
         // Bindings and enrollment need the lookups above, so they are resolved on a partial index.
         var resolver = BindingResolver(
@@ -262,6 +294,20 @@ public struct MeshIndex: Sendable {
     public func service(_ key: ObjectKey) -> ServiceView? { servicesByKey[key] }
     public func serviceEntry(_ key: ObjectKey) -> ServiceEntryView? { serviceEntriesByKey[key] }
     public func waypoint(_ key: ObjectKey) -> Waypoint? { waypointsByKey[key] }
+    public func serviceAccount(_ key: ObjectKey) -> ServiceAccountView? { serviceAccountsByKey[key] }
+
+    /// The identity trust domain of the mesh (`meshConfig.trustDomain`).
+    public var trustDomain: String { options.trustDomain }
+
+    public func peerAuthentications(in namespace: String) -> [PeerAuthenticationView] {
+        peerAuthenticationsByNamespace[namespace] ?? []
+    }
+
+    /// The HTTPRoutes and GRPCRoutes with a backendRef to the Service `key`.
+    public func routes(to key: ObjectKey) -> [RouteView] { routesByBackend[key] ?? [] }
+
+    /// Resources of kinds without a typed view, e.g. `GroupKind(group: "argoproj.io", kind: "Application")`.
+    public func resources(of groupKind: GroupKind) -> [Resource] { otherResources[groupKind] ?? [] }
 
     /// Every waypoint, sorted by namespace and name.
     public var waypoints: [Waypoint] { sortedWaypoints }

@@ -94,6 +94,7 @@ struct JWTAudienceMismatchRule: Rule {
               values: ["<api-client-id>"]
             """,
         severity: .error,
+        area: .authentication,
         tags: ["security", "authentication", "jwt", "availability"],
         securitySeverity: 5.9,
         precision: .high,

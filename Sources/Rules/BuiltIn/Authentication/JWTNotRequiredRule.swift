@@ -102,6 +102,7 @@ struct JWTNotRequiredRule: Rule {
                     notRequestPrincipals: ["*"]
             """,
         severity: .error,
+        area: .authentication,
         tags: ["security", "authentication", "jwt"],
         securitySeverity: 9.1,
         precision: .high,

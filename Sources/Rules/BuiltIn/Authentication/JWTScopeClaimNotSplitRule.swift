@@ -99,6 +99,7 @@ struct JWTScopeClaimNotSplitRule: Rule {
               values: ["<app-role>"]
             """,
         severity: .warning,
+        area: .authentication,
         tags: ["security", "authorization", "jwt"],
         securitySeverity: 4.3,
         precision: .medium,

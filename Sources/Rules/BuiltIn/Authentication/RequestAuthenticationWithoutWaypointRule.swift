@@ -103,6 +103,7 @@ struct RequestAuthenticationWithoutWaypointRule: Rule {
             `istio.io/use-waypoint: <waypoint>`, or target the waypoint's Gateway instead.
             """,
         severity: .error,
+        area: .authentication,
         tags: ["security", "authentication", "jwt", "ambient"],
         securitySeverity: 8.1,
         precision: .high,

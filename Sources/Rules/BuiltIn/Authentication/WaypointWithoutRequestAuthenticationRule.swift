@@ -66,6 +66,7 @@ struct WaypointWithoutRequestAuthenticationRule: Rule {
                 audiences: ["my-api"]
             """,
         severity: .warning,
+        area: .authentication,
         tags: ["security", "authentication", "waypoint"],
         securitySeverity: 6.5,
         precision: .medium,

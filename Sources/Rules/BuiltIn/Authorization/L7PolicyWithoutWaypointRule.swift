@@ -32,6 +32,7 @@ struct L7PolicyWithoutWaypointRule: Rule {
             Keep only L4 attributes (principals, namespaces, serviceAccounts, ipBlocks, ports) in policies ztunnel enforces.
             """,
         severity: .error,
+        area: .authorization,
         tags: ["security", "authorization", "ambient", "ztunnel"],
         securitySeverity: 8.2,
         precision: .veryHigh,

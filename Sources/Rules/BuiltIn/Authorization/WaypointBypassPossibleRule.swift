@@ -32,6 +32,7 @@ struct WaypointBypassPossibleRule: Rule {
                     - cluster.local/ns/<waypoint-namespace>/sa/<waypoint-name>
             """,
         severity: .warning,
+        area: .authorization,
         tags: ["security", "authorization", "waypoint"],
         securitySeverity: 7.4,
         precision: .medium,

@@ -26,6 +26,7 @@ struct WaypointIdentityNotAllowedRule: Rule {
                   - cluster.local/ns/<waypoint-namespace>/sa/<waypoint-name>
             """,
         severity: .error,
+        area: .authorization,
         tags: ["security", "authorization", "waypoint", "availability"],
         securitySeverity: 5.3,
         precision: .high,

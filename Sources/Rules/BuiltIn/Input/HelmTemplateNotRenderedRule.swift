@@ -15,6 +15,7 @@ struct HelmTemplateNotRenderedRule: InputProblemRule {
             """,
         remediation: "Render the chart and check its output: `helm template RELEASE CHART | meshlint scan -`.",
         severity: .note,
+        area: .input,
         tags: ["input", "helm"],
         precision: .high,
         triggeringExamples: [

@@ -15,6 +15,7 @@ struct InputLimitExceededRule: InputProblemRule {
             """,
         remediation: "Split or simplify the file; if it is legitimate, raise the limit (`--max-file-size`, `--max-depth`, `--max-alias-expansion`).",
         severity: .error,
+        area: .input,
         tags: ["input", "robustness"],
         precision: .veryHigh,
         triggeringExamples: [

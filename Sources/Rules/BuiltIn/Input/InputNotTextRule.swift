@@ -15,6 +15,7 @@ struct InputNotTextRule: InputProblemRule {
             """,
         remediation: "Save the file as UTF-8, or leave it out of the paths scanned.",
         severity: .error,
+        area: .input,
         tags: ["input"],
         precision: .veryHigh,
         triggeringExamples: [

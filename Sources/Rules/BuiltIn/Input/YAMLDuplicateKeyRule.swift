@@ -15,6 +15,7 @@ struct YAMLDuplicateKeyRule: InputProblemRule {
             """,
         remediation: "Remove one of the two keys and keep the value you mean.",
         severity: .error,
+        area: .input,
         tags: ["input", "correctness"],
         precision: .veryHigh,
         triggeringExamples: [

@@ -15,6 +15,7 @@ struct YAMLSyntaxErrorRule: InputProblemRule {
             """,
         remediation: "Fix the YAML at the marked position (indentation, an unclosed bracket or quote, a tab).",
         severity: .error,
+        area: .input,
         tags: ["input"],
         precision: .veryHigh,
         triggeringExamples: [

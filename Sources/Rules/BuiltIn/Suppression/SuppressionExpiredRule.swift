@@ -36,6 +36,7 @@ struct SuppressionExpiredRule: Rule {
               expires: <YYYY-MM-DD>
             """,
         severity: .note,
+        area: .input,
         tags: ["suppression"],
         precision: .veryHigh,
         inputs: [],

@@ -21,6 +21,7 @@ struct SuppressionReasonMissingRule: Rule {
                 ignore.meshlint.io/<rule-id>: "<why this is accepted>"
             """,
         severity: .warning,
+        area: .input,
         tags: ["suppression"],
         precision: .veryHigh,
         references: ["https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/"],

@@ -108,6 +108,7 @@ struct SingletonWaypointRule: Rule {
                   gateway.networking.k8s.io/gateway-name: <waypoint-name>
             """,
         severity: .warning,
+        area: .waypoints,
         tags: ["reliability", "availability", "waypoint"],
         precision: .high,
         references: [

@@ -38,6 +38,7 @@ struct AmbientNamespaceWithoutDefaultDenyRule: Rule {
             spec: {}
             """,
         severity: .error,
+        area: .authorization,
         tags: ["security", "authorization", "ambient"],
         securitySeverity: 8.0,
         precision: .veryHigh,
