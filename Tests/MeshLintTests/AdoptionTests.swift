@@ -57,6 +57,7 @@ func rules(_ json: [String: Any], _ key: String = "findings") -> [String] {
     findings(json, key).compactMap { $0["rule"] as? String }
 }
 
+/// An ambient namespace with STRICT mTLS and no default deny: exactly one finding.
 let ambientShop = """
     apiVersion: v1
     kind: Namespace
@@ -64,6 +65,15 @@ let ambientShop = """
       name: shop
       labels:
         istio.io/dataplane-mode: ambient
+    ---
+    apiVersion: security.istio.io/v1
+    kind: PeerAuthentication
+    metadata:
+      name: default
+      namespace: shop
+    spec:
+      mtls:
+        mode: STRICT
     """
 
 let defaultDeny = """
@@ -185,6 +195,15 @@ struct SuppressionAnnotationTests {
             istio.io/dataplane-mode: ambient
           annotations:
             ignore.meshlint.io/ambient-namespace-without-default-deny: "policies are applied by the platform repo"
+        ---
+        apiVersion: security.istio.io/v1
+        kind: PeerAuthentication
+        metadata:
+          name: default
+          namespace: shop
+        spec:
+          mtls:
+            mode: STRICT
         """
 
     @Test func annotationSuppressesWithReason() throws {
@@ -254,7 +273,7 @@ struct BaselineTests {
         #expect(rules(try scratch.scan([".", "--baseline", "baseline.json"]).json).isEmpty)
 
         // Changed (another namespace with the same gap): one new finding.
-        try scratch.write("more.yaml", ambientShop.replacingOccurrences(of: "name: shop", with: "name: cart"))
+        try scratch.write("more.yaml", ambientShop.replacingOccurrences(of: "shop", with: "cart"))
         let changed = try scratch.scan([".", "--baseline", "baseline.json"])
         #expect(changed.run.status == 1)
         #expect(findings(changed.json).compactMap { ($0["resource"] as? [String: Any])?["name"] as? String } == ["cart"])

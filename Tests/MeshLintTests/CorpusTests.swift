@@ -20,6 +20,24 @@ struct CorpusTests {
         #expect(inputFindings.isEmpty, "\(inputFindings)")
     }
 
+    /// Every finding on the real upstream manifests, reviewed one by one (README, "Accuracy"): a
+    /// change in what MeshLint reports on them shows up as a diff of this list.
+    @Test func findingsOnRealManifestsAreTheReviewedOnes() throws {
+        let run = try meshlint(["scan", corpus.path, "--format", "json", "--fail-on", "never"])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let findings = try #require(object["findings"] as? [[String: Any]])
+        let prefix = corpus.path + "/"
+        let lines = findings.map { finding -> String in
+            let file = (finding["file"] as? String ?? "").replacingOccurrences(of: prefix, with: "")
+            let resource = finding["resource"] as? [String: Any]
+            let name = resource.map { "\($0["kind"] ?? "") \($0["namespace"] as? String ?? "-")/\($0["name"] ?? "")" } ?? "-"
+            let span = finding["span"] as? [String: Int] ?? [:]
+            return "\(file):\(span["startLine"] ?? 0) \(finding["rule"] ?? "") \(name)"
+        }
+        try expectGolden(lines.joined(separator: "\n") + "\n", file: "corpus.expected")
+    }
+
     /// istio/istio's Go-templated test manifest is recognised as a template, not read as YAML.
     @Test func goTemplateIsNotRead() throws {
         let template = corpus.appendingPathComponent("istio/tests__integration__ambient__testdata__requestauthn__waypoint-jwt.yaml.tmpl")

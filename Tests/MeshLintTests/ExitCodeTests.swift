@@ -20,10 +20,11 @@ struct ExitCodeTests {
         let findings = try #require(object["findings"] as? [[String: Any]])
         let pairs = Set(findings.map { finding -> String in
             let resource = finding["resource"] as? [String: Any]
-            let name = "\(resource?["kind"] ?? "-") \(resource?["namespace"] ?? "-")/\(resource?["name"] ?? "-")"
+            let name = "\(resource?["kind"] ?? "-") \(resource?["namespace"] as? String ?? "-")/\(resource?["name"] ?? "-")"
             return "\(finding["rule"]!) \(name)"
         })
         #expect(pairs == [
+            "peer-authentication-not-strict Namespace -/payments",
             "jwt-audience-mismatch RequestAuthentication payments/payments-entra-jwt",
             "jwt-scope-claim-not-split AuthorizationPolicy payments/ledger-debit-allow",
             "waypoint-bypass-possible Service payments/ledger",
@@ -71,6 +72,11 @@ struct ExitCodeTests {
             metadata:
               name: shop
               labels: {istio.io/dataplane-mode: ambient}
+            ---
+            apiVersion: security.istio.io/v1
+            kind: PeerAuthentication
+            metadata: {name: default, namespace: shop}
+            spec: {mtls: {mode: STRICT}}
             """.write(to: directory.appendingPathComponent("shop.yaml"), atomically: true, encoding: .utf8)
         let run = try meshlint(["scan", "examples/broken", directory.path, "--format", "json"])
         #expect(run.status == 1)

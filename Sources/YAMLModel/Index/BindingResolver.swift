@@ -102,8 +102,8 @@ struct TargetResolver {
             guard policyNamespace == rootNamespace else {
                 return .invalid("a GatewayClass can only be targeted from the root namespace (\(rootNamespace))")
             }
-            let isWaypointClass = gatewayClasses[ref.nameValue].map { $0.controllerName?.value == WellKnown.meshControllerName }
-                ?? (ref.nameValue == WellKnown.waypointGatewayClass)
+            // istiod attaches class-wide policies by the class's name alone (ShouldAttachPolicy).
+            let isWaypointClass = ref.nameValue == WellKnown.waypointGatewayClass
             return isWaypointClass ? .allWaypoints : .invalid("GatewayClass \(ref.nameValue) is not the waypoint class")
         case .service:
             guard let service = services[key] else { return .notFound }

@@ -5,7 +5,8 @@ public struct DefaultDeny: Sendable {
     /// An ALLOW policy that looks like a default deny but is not one, and why.
     public struct NearMiss: Sendable {
         public enum Reason: String, Sendable {
-            /// A rule with no `from`, `to` or `when` (`rules: [{}]`) admits everything.
+            /// A rule that admits every caller to everything: no `from`, `to` or `when` (`rules: [{}]`),
+            /// or only a source of `principals: ["*"]` / `namespaces: ["*"]` (every mesh workload).
             case allowsEverything
             /// Annotated `istio.io/dry-run: "true"`: logged, not enforced.
             case dryRun
@@ -44,7 +45,7 @@ public struct DefaultDeny: Sendable {
                 reason = scope == .namespace ? .selectsWorkloads : nil
             } else if !policy.targetRefs.isEmpty {
                 reason = scope == .namespace ? .targetsWaypoint : nil
-            } else if policy.rules.contains(where: \.matchesEverything) {
+            } else if policy.rules.contains(where: \.admitsAnyCallerToAnything) {
                 reason = .allowsEverything
             } else {
                 if found == nil { found = (policy, namespace == rootNamespace ? .mesh : scope) }

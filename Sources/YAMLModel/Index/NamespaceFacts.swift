@@ -40,8 +40,14 @@ public struct NamespaceFacts: Sendable {
             return
         }
         dataplaneLabel = labels[WellKnown.dataplaneModeLabel]
-        let injection = labels[WellKnown.injectionLabel].flatMap { $0.value == "enabled" ? $0 : nil }
-        sidecarLabel = injection ?? labels[WellKnown.revisionLabel]
+        // `istio-injection: enabled` injects; `istio.io/rev` injects only where `istio-injection` is
+        // absent (the revision webhook selects namespaces without it), so `disabled` cancels it.
+        let injection = labels[WellKnown.injectionLabel]
+        if injection?.value == "enabled" {
+            sidecarLabel = injection
+        } else {
+            sidecarLabel = injection == nil ? labels[WellKnown.revisionLabel] : nil
+        }
         if sidecarLabel != nil {
             dataplaneMode = .sidecar
         } else if dataplaneLabel?.value == WellKnown.dataplaneModeAmbient {

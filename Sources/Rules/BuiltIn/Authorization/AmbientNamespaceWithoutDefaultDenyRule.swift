@@ -72,6 +72,15 @@ struct AmbientNamespaceWithoutDefaultDenyRule: Rule {
                   rules:
                   - {}
                 """),
+            // Admitting every mesh identity is not a default deny either.
+            Example(Self.markedNamespace + """
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: mesh-only, namespace: payments}
+                spec:
+                  rules:
+                  - from: [{source: {principals: ["*"]}}]
+                """),
             // A selector policy makes only its own workloads deny by default.
             Example(Self.markedNamespace + """
                 apiVersion: security.istio.io/v1
@@ -187,7 +196,7 @@ struct AmbientNamespaceWithoutDefaultDenyRule: Rule {
     static func explanation(of reason: DefaultDeny.NearMiss.Reason, policy: AuthorizationPolicyView) -> String {
         let name = policy.resource.displayName
         return switch reason {
-        case .allowsEverything: "\(name) has a rule with no from, to or when (`{}`): it allows every request"
+        case .allowsEverything: "\(name) has a rule that admits every caller (`{}`, or principals/namespaces \"*\"): it allows every request"
         case .dryRun: "\(name) is annotated istio.io/dry-run: \"true\": it is logged, not enforced"
         case .selectsWorkloads: "\(name) uses a selector: it denies by default only for the workloads it selects"
         case .targetsWaypoint: "\(name) uses targetRefs: it is enforced at a waypoint, not by ztunnel for the namespace"

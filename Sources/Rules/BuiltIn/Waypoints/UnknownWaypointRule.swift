@@ -1,0 +1,338 @@
+import YAMLModel
+
+/// An `istio.io/use-waypoint` label naming a Gateway that is missing, or that is not a waypoint.
+struct UnknownWaypointRule: Rule {
+    static let description = RuleDescription(
+        id: "unknown-waypoint",
+        name: "Unknown waypoint",
+        summary: "An istio.io/use-waypoint label names a Gateway that is not in the input, or one that is not of class istio-waypoint.",
+        rationale: """
+            `istio.io/use-waypoint: <name>` on a Namespace, Service, ServiceEntry or pod asks istiod to \
+            send that object's traffic through the waypoint `<name>`: the Gateway of that name in the \
+            object's namespace, or in the namespace named by `istio.io/use-waypoint-namespace`. istiod \
+            binds the object only when that Gateway exists and is of class `istio-waypoint`; an ingress \
+            or egress Gateway of the same name does not count. Otherwise nothing tells you: the object \
+            has no waypoint, its traffic gets no L7 processing, and every AuthorizationPolicy, \
+            RequestAuthentication or route meant for the waypoint is enforced nowhere. An object's own \
+            label is not replaced by its namespace's when it names a missing waypoint. The value `none` \
+            is an opt-out, not a reference. MeshLint reports a missing Gateway only when the manifests of \
+            its namespace are in the input (its Namespace object or any resource in it), and a bad \
+            namespace label once, at the Namespace, not at every object inheriting it.
+            """,
+        remediation: """
+            Name a waypoint that exists (a Gateway of class istio-waypoint in the namespace the label points at), \
+            or add it:
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata:
+              name: <waypoint-name>
+              namespace: <namespace>
+            spec:
+              gatewayClassName: istio-waypoint
+              listeners:
+              - name: mesh
+                port: 15008
+                protocol: HBONE
+            """,
+        severity: .error,
+        area: .waypoints,
+        tags: ["waypoint", "binding", "ambient"],
+        precision: .high,
+        references: [
+            "https://istio.io/latest/docs/ambient/usage/waypoint/#useawaypoint",
+            "https://istio.io/latest/docs/ambient/usage/waypoint/#usewaypointnamespace",
+            "https://istio.io/latest/docs/reference/config/labels/",
+        ],
+        inputs: [.namespace, .service, .serviceEntry, .pod, .deployment, .gateway],
+        triggeringExamples: [
+            // A Service names a waypoint its namespace does not have.
+            Example(ExampleFixtures.paymentsWithWaypoint + """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: ledger
+                  namespace: payments
+                  labels:
+                    ↓istio.io/use-waypoint: ledger-waypoint
+                spec: {selector: {app: ledger}, ports: [{port: 8080}]}
+                """),
+            // A bad namespace label is reported once, at the Namespace, not at the Service inheriting it.
+            Example("""
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: payments
+                  labels:
+                    istio.io/dataplane-mode: ambient
+                    ↓istio.io/use-waypoint: waypoint
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: ledger, namespace: payments}
+                spec: {selector: {app: ledger}, ports: [{port: 8080}]}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: ledger, namespace: payments}
+                spec:
+                  template:
+                    metadata: {labels: {app: ledger}}
+                """),
+            // A ServiceEntry names an ingress Gateway, not a waypoint.
+            Example("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: edge, namespace: payments}
+                spec:
+                  gatewayClassName: istio
+                  listeners: [{name: http, port: 80, protocol: HTTP}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata:
+                  name: card-network
+                  namespace: payments
+                  labels: {↓istio.io/use-waypoint: edge}
+                spec:
+                  hosts: [api.cards.example.com]
+                  ports: [{number: 443, name: https, protocol: TLS}]
+                  resolution: DNS
+                """),
+            // A pod template names a waypoint in another namespace whose manifests are in the input.
+            Example("""
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: mesh-infra}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: ledger, namespace: payments}
+                spec:
+                  template:
+                    metadata:
+                      labels:
+                        app: ledger
+                        ↓istio.io/use-waypoint: shared-waypoint
+                        istio.io/use-waypoint-namespace: mesh-infra
+                """),
+            // A namespace label pointing across namespaces at a Gateway of another class.
+            Example("""
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: payments
+                  labels:
+                    istio.io/dataplane-mode: ambient
+                    ↓istio.io/use-waypoint: shared
+                    istio.io/use-waypoint-namespace: mesh-infra
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: shared, namespace: mesh-infra}
+                spec:
+                  gatewayClassName: istio
+                  listeners: [{name: https, port: 443, protocol: HTTPS}]
+                """),
+        ],
+        nonTriggeringExamples: [
+            // The named waypoint exists, for the namespace and for a Service with its own.
+            Example(ExampleFixtures.paymentsWithWaypoint + """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: ledger-waypoint, namespace: payments}
+                spec:
+                  gatewayClassName: istio-waypoint
+                  listeners: [{name: mesh, port: 15008, protocol: HBONE}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: ledger
+                  namespace: payments
+                  labels: {istio.io/use-waypoint: ledger-waypoint}
+                spec: {selector: {app: ledger}, ports: [{port: 8080}]}
+                """),
+            // `none` opts out: it names no Gateway.
+            Example("""
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: payments
+                  labels: {istio.io/dataplane-mode: ambient, istio.io/use-waypoint: none}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: ledger
+                  namespace: payments
+                  labels: {istio.io/use-waypoint: none}
+                spec: {selector: {app: ledger}, ports: [{port: 8080}]}
+                """),
+            // The waypoint's namespace is not in the input: it may well be deployed there.
+            Example("""
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: ledger
+                  namespace: payments
+                  labels:
+                    istio.io/use-waypoint: shared-waypoint
+                    istio.io/use-waypoint-namespace: mesh-infra
+                spec: {selector: {app: ledger}, ports: [{port: 8080}]}
+                """),
+            // A waypoint in another namespace, of class istio-waypoint, named by a pod template.
+            Example("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata:
+                  name: shared-waypoint
+                  namespace: mesh-infra
+                  labels: {istio.io/waypoint-for: workload}
+                spec:
+                  gatewayClassName: istio-waypoint
+                  listeners:
+                  - name: mesh
+                    port: 15008
+                    protocol: HBONE
+                    allowedRoutes: {namespaces: {from: All}}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: ledger, namespace: payments}
+                spec:
+                  template:
+                    metadata:
+                      labels:
+                        app: ledger
+                        istio.io/use-waypoint: shared-waypoint
+                        istio.io/use-waypoint-namespace: mesh-infra
+                """),
+        ])
+
+    func check(_ context: LintContext) -> [Finding] {
+        let index = context.index
+        var findings: [Finding] = []
+        // A namespace's own label, once, whatever inherits it.
+        for namespace in index.namespaces {
+            // An empty value names no Gateway: there is nothing to look up.
+            guard let label = index.waypointLabel(of: namespace), !label.request.label.value.isEmpty else { continue }
+            switch label.target {
+            case .waypointNotFound:
+                findings.append(notFound(label.request, on: label.namespace.resource, traffic: .service, index: index))
+            case .notAWaypoint(let gateway):
+                findings.append(notAWaypoint(gateway, label.request, on: label.namespace.resource, traffic: .service, index: index))
+            case .optedOut, .waypoint, .unresolved:
+                continue
+            }
+        }
+        // Objects' own labels; inherited ones were reported at the namespace.
+        let candidates: [(Resource, BoundTraffic)] = index.services.map { ($0.resource, .service) }
+            + index.serviceEntries.map { ($0.resource, .service) }
+            + index.workloads.map { ($0.resource, .workload) }
+        for (resource, traffic) in candidates {
+            let binding = index.binding(of: resource)
+            guard let request = binding.request, request.source == .ownLabel, !request.label.value.isEmpty else { continue }
+            switch binding.status {
+            case .waypointNotFound:
+                findings.append(notFound(request, on: resource, traffic: traffic, index: index))
+            case .notAWaypoint(let gateway):
+                findings.append(notAWaypoint(gateway, request, on: resource, traffic: traffic, index: index))
+            default:
+                continue
+            }
+        }
+        return findings
+    }
+
+    private func notFound(
+        _ request: WaypointBinding.Request, on resource: Resource, traffic: BoundTraffic, index: MeshIndex
+    ) -> Finding {
+        let key = request.waypointKey
+        let namespace = key.namespace ?? "default"
+        let existing = index.waypoints(in: namespace)
+        let known = existing.isEmpty
+            ? "with no waypoint at all"
+            : "with waypoint\(existing.count == 1 ? "" : "s") \(existing.map(\.name).joined(separator: ", "))"
+        var related = existing.prefix(3).map { waypoint in
+            RelatedLocation("waypoint \(waypoint.key) is in the input", in: waypoint.gateway.resource)
+        }
+        if let crossNamespace = request.namespaceLabel {
+            related.insert(
+                RelatedLocation("istio.io/use-waypoint-namespace points at namespace \(namespace)", in: resource, at: crossNamespace.entrySpan),
+                at: 0)
+        }
+        return finding(
+            "\(resource.displayName) uses waypoint \(key), which is not in the input: namespace \(namespace) is, "
+                + "\(known). " + Self.consequence(for: resource),
+            on: resource, at: request.label.entrySpan, related: related,
+            remediation: Self.remediation(for: resource, request: request, traffic: traffic, taken: nil, index: index))
+    }
+
+    private func notAWaypoint(
+        _ gateway: GatewayView, _ request: WaypointBinding.Request, on resource: Resource, traffic: BoundTraffic,
+        index: MeshIndex
+    ) -> Finding {
+        let className = gateway.gatewayClassName?.value ?? "(none)"
+        return finding(
+            "\(resource.displayName) uses Gateway \(gateway.key) as its waypoint, but that Gateway is of class \(className), "
+                + "not \(WellKnown.waypointGatewayClass), and istiod binds only to waypoints. " + Self.consequence(for: resource),
+            on: resource, at: request.label.entrySpan,
+            related: [RelatedLocation(
+                "Gateway \(gateway.key) is of class \(className): an ingress or egress gateway, not a waypoint",
+                in: gateway.resource, at: gateway.gatewayClassName?.entrySpan)],
+            remediation: Self.remediation(for: resource, request: request, traffic: traffic, taken: gateway, index: index))
+    }
+
+    /// The sentence saying what is left without a waypoint, and what that costs.
+    private static func consequence(for resource: Resource) -> String {
+        let (subject, traffic): (String, String) = switch resource.groupKind {
+        case .namespace: ("The namespace's Services and pods have", "their traffic")
+        case .service, .serviceEntry: ("It has", "its traffic")
+        default: ("Its pods have", "traffic addressed to them")
+        }
+        return "\(subject) no waypoint, so \(traffic) gets no L7 processing and the policies meant for the waypoint are enforced nowhere."
+    }
+
+    /// Either an existing waypoint of that namespace, or the Gateway to add, with the real names.
+    private static func remediation(
+        for resource: Resource, request: WaypointBinding.Request, traffic: BoundTraffic, taken: GatewayView?,
+        index: MeshIndex
+    ) -> String {
+        let key = request.waypointKey
+        let namespace = key.namespace ?? "default"
+        let home = resource.groupKind == .namespace ? resource.name : (resource.namespace ?? "default")
+        let crossNamespace = namespace != home
+        var parts: [String] = []
+        func labels(naming name: String) -> String {
+            var entries: [(key: String, value: String)] = [(WellKnown.useWaypointLabel, name)]
+            if crossNamespace { entries.append((WellKnown.useWaypointNamespaceLabel, namespace)) }
+            return WaypointRemediation.labels(entries, on: resource)
+        }
+        let usable = index.waypoints(in: namespace).filter { $0.trafficType?.accepts(traffic) == true }
+        if let first = usable.first {
+            let list = usable.map(WaypointRemediation.describe).joined(separator: ", ")
+            parts.append("Name a waypoint that exists in namespace \(namespace) (\(list)):\n" + labels(naming: first.name))
+        }
+        // The Gateway to add: under the requested name unless another Gateway holds it.
+        let name = taken == nil ? key.name : freeName(in: namespace, besides: taken, index: index)
+        let gateway = WaypointRemediation.gateway(
+            name: name, namespace: namespace, trafficType: traffic == .workload ? .workload : .service,
+            clientNamespaces: crossNamespace ? [home] : [])
+        if let taken {
+            parts.append(
+                "\(parts.isEmpty ? "Add" : "Or add") a waypoint (Gateway \(taken.key) is of class "
+                    + "\(taken.gatewayClassName?.value ?? "(none)") and keeps its name) and use it:\n"
+                    + gateway + "\n---\n" + labels(naming: name))
+        } else {
+            parts.append("\(parts.isEmpty ? "Add" : "Or add") the waypoint the label names:\n" + gateway)
+        }
+        return parts.joined(separator: "\n")
+    }
+
+    /// A Gateway name not yet taken in `namespace`.
+    private static func freeName(in namespace: String, besides taken: GatewayView?, index: MeshIndex) -> String {
+        let candidates = ["waypoint", "\(namespace)-waypoint", "\(taken?.name ?? namespace)-waypoint"]
+        return candidates.first { index.gateway(ObjectKey(namespace: namespace, name: $0)) == nil }
+            ?? "\(taken?.name ?? namespace)-mesh-waypoint"
+    }
+}
