@@ -365,3 +365,24 @@ extension String {
         return String(text)
     }
 }
+
+extension PolicyValidation {
+    /// A Go duration (`1.5s`, `2m30s`, `300ms`) in seconds; nil when it is not one (the API server
+    /// parses `timeout`-like fields with Go's `time.ParseDuration`).
+    public static func goDurationSeconds(_ text: String) -> Double? {
+        let units: [(String, Double)] = [("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("μs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)]
+        var rest = Substring(text)
+        guard !rest.isEmpty else { return nil }
+        if rest == "0" { return 0 }
+        var total = 0.0
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            guard !number.isEmpty, let value = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            guard let unit = units.first(where: { rest.hasPrefix($0.0) }) else { return nil }
+            total += value * unit.1
+            rest = rest.dropFirst(unit.0.count)
+        }
+        return total
+    }
+}

@@ -452,6 +452,11 @@ struct PolicyIssueCollector {
             add(.jwks, .rejected(.apiServer), at: keySources[1].key.span, value: keySources[1].key.scalar, rule: index,
                 error: "only one of jwks or jwksUri can be set")
         }
+        if let timeout = rule.pair("timeout"), let text = timeout.value.string,
+           (PolicyValidation.goDurationSeconds(text) ?? 0) < 0.001 {
+            add(.jwtRule, .rejected(.apiServer), at: timeout.value.span, value: text, rule: index,
+                error: "\(path).timeout: must be a valid duration greater than 1ms")
+        }
         for audience in strings(rule["audiences"], path: "\(path).audiences") where audience.value.isEmpty {
             add(.audience, .rejected(.istiod), at: audience.span, rule: index, error: "audience must be non-empty string")
         }

@@ -91,9 +91,11 @@ struct JWTAudienceUnrestrictedRule: Rule {
         ])
 
     func check(_ context: LintContext) -> [Finding] {
-        context.index.requestAuthentications.flatMap { authentication in
+        // A rejected RequestAuthentication accepts nothing at all; another rule reports it.
+        context.index.requestAuthentications.filter { !context.index.isRejected($0) }.flatMap { authentication in
             authentication.jwtRules.compactMap { jwtRule in
-                Self.isUnrestricted(jwtRule) ? finding(for: jwtRule, in: authentication, settings: context.settings) : nil
+                jwtRule.node.kind == .mapping && Self.isUnrestricted(jwtRule)
+                    ? finding(for: jwtRule, in: authentication, settings: context.settings) : nil
             }
         }
     }

@@ -147,7 +147,8 @@ struct JWTIssuerJWKSMismatchRule: Rule {
         ])
 
     func check(_ context: LintContext) -> [Finding] {
-        context.index.requestAuthentications.flatMap { authentication in
+        // A rejected RequestAuthentication fetches no keys; another rule reports it.
+        context.index.requestAuthentications.filter { !context.index.isRejected($0) }.flatMap { authentication in
             authentication.jwtRules.flatMap { findings(for: $0, in: authentication) }
         }
     }
@@ -161,7 +162,8 @@ struct JWTIssuerJWKSMismatchRule: Rule {
         if let issuer, let issuerEndpoint, !issuerEndpoint.hasTenantID {
             findings.append(issuerFinding(authentication, issuer: issuer, endpoint: issuerEndpoint, keys: keys, keySet: keySet))
         }
-        if let keys, !keys.value.lowercased().hasPrefix("https://") {
+        // Plain http only: anything that is not a URL at all is refused by validation instead.
+        if let keys, keys.value.lowercased().hasPrefix("http://") {
             findings.append(plaintextFinding(authentication, keys: keys, issuer: issuer, endpoint: issuerEndpoint))
         } else if let keys, let issuer, let issuerEndpoint, let keySet {
             let otherTenant = keySet.namesOtherTenant(than: issuerEndpoint)

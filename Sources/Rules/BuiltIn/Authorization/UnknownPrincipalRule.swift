@@ -41,9 +41,9 @@ struct UnknownPrincipalRule: Rule {
             present only through its policies says nothing about its accounts); `default`, each \
             waypoint's account (the Gateway's name), the `<gateway>-istio` \
             account of Istio gateways and every `serviceAccountName` of a workload count as existing. \
-            A namespace is reported when the input neither holds nor assumes it (Kubernetes' own \
-            namespaces and the root namespace always exist); patterns (`*`, `prefix*`, `*suffix`) are \
-            not checked. A principal's trust domain must be the mesh's (`trustDomain` in \
+            A namespace the input neither holds nor assumes is unknown, not missing (a repository \
+            holds part of a cluster): it is reported only when it is a near misspelling of one the \
+            input holds (`paymnets` for `payments`); patterns (`*`, `prefix*`, `*suffix`) are not checked. A principal's trust domain must be the mesh's (`trustDomain` in \
             .meshlint.yaml, `cluster.local` by default) or `cluster.local`, which istiod rewrites to the \
             mesh's; trust domain aliases are not known to MeshLint.
             """,
@@ -142,7 +142,7 @@ struct UnknownPrincipalRule: Rule {
                     - key: source.principal
                       values: [↓cluster.local/ns/payments/sa/legacy]
                     - key: source.namespace
-                      notValues: [↓sandbox]
+                      notValues: [sandbox]
                 """),
         ],
         nonTriggeringExamples: [
@@ -323,6 +323,10 @@ struct UnknownPrincipalRule: Rule {
 
     private static func namespaceProblem(_ value: String, in index: MeshIndex) -> Problem? {
         guard !value.isEmpty, !IstioStringMatch.isPattern(value), !index.namespaceIsKnown(value) else { return nil }
+        // A namespace the input does not mention is unknown, not missing (a repository holds part of
+        // a cluster): only a near-misspelling of a namespace it does hold is reported.
+        let known = index.namespaces.map(\.name)
+        guard !Spelling.closest(to: value, among: known).isEmpty else { return nil }
         return .unknownNamespace(value)
     }
 
