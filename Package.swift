@@ -22,6 +22,7 @@ let package = Package(
         ),
         .target(name: "YAMLModel", dependencies: ["CLibYAML"]),
         .target(name: "Rules", dependencies: ["YAMLModel"]),
+        .target(name: "Access", dependencies: ["YAMLModel"]),
         // `.meshlint.yaml`: read by the command, and by the rule-example tests for examples that
         // come with a configuration.
         .target(name: "MeshLintConfig", dependencies: ["YAMLModel", "Rules"]),
@@ -36,6 +37,7 @@ let package = Package(
         ),
         .testTarget(name: "YAMLModelTests", dependencies: ["YAMLModel"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "YAMLModel", "MeshLintConfig"]),
+        .testTarget(name: "AccessTests", dependencies: ["Access", "YAMLModel"]),
         .testTarget(name: "MeshLintTests", dependencies: ["MeshLint", "MeshLintConfig", "Rules", "YAMLModel"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
