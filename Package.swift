@@ -21,7 +21,7 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "YAMLModel", dependencies: ["CLibYAML"]),
-        .target(name: "Rules", dependencies: ["YAMLModel"]),
+        .target(name: "Rules", dependencies: ["YAMLModel", "Access"]),
         .target(name: "Access", dependencies: ["YAMLModel"]),
         // `.meshlint.yaml`: read by the command, and by the rule-example tests for examples that
         // come with a configuration.

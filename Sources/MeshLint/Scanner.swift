@@ -147,7 +147,7 @@ struct Scanner {
     }
 
     /// Reads and parses every input, files in parallel; standard input on the calling thread.
-    private static func read(_ inputs: [Discovery.Input], request: Request) -> ([ManifestFile], [UInt8]?, [String]) {
+    static func read(_ inputs: [Discovery.Input], request: Request) -> ([ManifestFile], [UInt8]?, [String]) {
         let limits = request.limits
         let loaded: [(file: ManifestFile?, error: String?)] = parallelMap(inputs) { input in
             guard case .file(let path, let display) = input else { return (nil, nil) }

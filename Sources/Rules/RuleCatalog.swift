@@ -2,6 +2,7 @@
 /// is one line here, and a test checks that every rule file under `BuiltIn/` is listed.
 public enum RuleCatalog {
     public static let builtIn: [any Rule.Type] = [
+        AccessExpectationFailedRule.self,
         AmbientNamespaceWithoutDefaultDenyRule.self,
         AuthorizationPolicyInvalidRule.self,
         ConflictingDataplaneLabelsRule.self,

@@ -24,12 +24,38 @@ struct ExitCodeTests {
             return "\(finding["rule"]!) \(name)"
         })
         #expect(pairs == [
+            "access-expectation-failed AccessExpectations payments/ledger-debit",
             "peer-authentication-not-strict Namespace -/payments",
             "jwt-audience-mismatch RequestAuthentication payments/payments-entra-jwt",
             "jwt-scope-claim-not-split AuthorizationPolicy payments/ledger-debit-allow",
             "waypoint-bypass-possible Service payments/ledger",
         ])
-        #expect(findings.count == pairs.count)
+        // Three of the guide's four validation calls fail: every token is refused with 403 (its
+        // audience can never match a v2 token) before authorization is reached.
+        let access = findings.filter { $0["rule"] as? String == "access-expectation-failed" }
+        #expect(access.compactMap { ($0["message"] as? String)?.split(separator: "\n").first.map(String.init) } == [
+            "Access case \"accounts with a valid token may debit\" expects allow but the policies give 403.",
+            "Access case \"the wrong scope is denied\" expects deny but the policies give 403.",
+            "Access case \"DELETE is denied\" expects deny but the policies give 403.",
+        ])
+        #expect(findings.count == pairs.count + access.count - 1)
+    }
+
+    @Test func accessCommandEvaluatesOneRequest() throws {
+        let token = ["--claim", "iss=https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0",
+                     "--claim", "aud=7d3c1a52-90e4-4b8f-a6d1-2f0e9c4b8a71", "--claim", "sub=accounts", "--claim", "roles=Ledger.Debit"]
+        let base = ["access", "examples/payments-hardened", "--from", "payments/accounts", "--to", "ledger.payments:8080",
+                    "--method", "POST", "--path", "/ledger/v1/debit"]
+        let allowed = try meshlint(base + token + ["--expect", "allow"])
+        #expect(allowed.status == 0)
+        #expect(allowed.stdout.hasPrefix("decision: allow"))
+        #expect(allowed.stdout.contains("source identity: the waypoint's, cluster.local/ns/payments/sa/payments-waypoint"))
+        let anonymous = try meshlint(base + ["--format", "json", "--expect", "allow"])
+        #expect(anonymous.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: anonymous.stdoutData) as? [String: Any])
+        #expect(object["decision"] as? String == "deny")
+        #expect((object["hops"] as? [[String: Any]])?.first?["decision"] as? String == "deny")
+        #expect(try meshlint(["access", "examples/payments-hardened", "--from", "payments/accounts", "--to", "nope.payments:1"]).status == 2)
     }
 
     /// The payments guide has a default deny; without it, the namespace label is reported.
@@ -115,7 +141,7 @@ struct ExitCodeTests {
         let mixed = try meshlint(["scan", "does/not/exist.yaml", "examples/payments-hardened"])
         #expect(mixed.status == 0)
         #expect(mixed.stderr.contains("does/not/exist.yaml"))
-        #expect(mixed.stdout.contains("7 files"))
+        #expect(mixed.stdout.contains("8 files"))
     }
 
     @Test func usageErrorsExitTwo() throws {
