@@ -9,7 +9,7 @@ struct AccessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "access",
         abstract: "Evaluate one request against the manifests: the decision and the trace of every policy considered.",
-        subcommands: [AccessCheckCommand.self],
+        subcommands: [AccessCheckCommand.self, AccessMatrixCommand.self, AccessDiffCommand.self],
         defaultSubcommand: AccessCheckCommand.self)
 }
 

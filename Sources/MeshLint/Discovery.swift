@@ -92,6 +92,12 @@ struct Discovery {
         return result
     }
 
+    /// True when `path` is a directory.
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
     /// True when `path` names something on disk.
     static func exists(_ path: String) -> Bool {
         var info = stat()

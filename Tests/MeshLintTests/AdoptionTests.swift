@@ -384,3 +384,48 @@ struct InitTests {
         #expect(try meshlint(["init", "--force"], directory: scratch.root).status == 0)
     }
 }
+
+@Suite("Access matrix and diff")
+struct AccessMatrixTests {
+    @Test func matrixOfTheHardenedScenario() throws {
+        let run = try meshlint(["access", "matrix", "examples/payments-hardened", "--format", "json"])
+        #expect(run.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let rows = try #require(object["rows"] as? [[String: Any]])
+        let reachable = rows.filter { !(($0["allowedWhen"] as? [String]) ?? []).isEmpty }
+        #expect(reachable.count == 1)
+        #expect(reachable.first?["caller"] as? String == "payments/accounts")
+        #expect(reachable.first?["service"] as? String == "ledger.payments")
+        #expect(reachable.first?["allowedWhen"] as? [String] == ["POST /ledger/v1/debit with a valid token, claims roles=Ledger.Debit"])
+        // Plaintext clients are refused by STRICT mTLS everywhere.
+        #expect(rows.filter { $0["caller"] as? String == "anonymous" }.allSatisfy { $0["plainDecision"] as? String == "refused" })
+        let markdown = try meshlint(["access", "matrix", "examples/payments-hardened", "--format", "markdown"])
+        #expect(markdown.stdout.hasPrefix("| service | caller | reaches with |"))
+    }
+
+    /// Deleting ledger-debit-allow lets any caller with a valid token use every method and path.
+    @Test func diffOfDeletingTheL7Allow() throws {
+        var files: [String: String] = [:]
+        let guide = packageRoot.appendingPathComponent("examples/payments-hardened")
+        for name in try FileManager.default.contentsOfDirectory(atPath: guide.path) {
+            files[name] = try String(contentsOf: guide.appendingPathComponent(name), encoding: .utf8)
+        }
+        let scratch = try Scratch(files, git: true)
+        defer { scratch.cleanUp() }
+        let policies = try scratch.read("authorization.yaml").components(separatedBy: "\n---\n")
+        try scratch.write("authorization.yaml", policies.filter { !$0.contains("name: ledger-debit-allow") }.joined(separator: "\n---\n"))
+        let run = try meshlint(["access", "diff", "--base", "HEAD", "--format", "json"], directory: scratch.root)
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let changes = try #require(object["changes"] as? [[String: Any]])
+        #expect(changes.compactMap { $0["key"] as? String } == [
+            "ledger.payments:8080 <- any other mesh identity",
+            "ledger.payments:8080 <- payments/accounts",
+            "ledger.payments:8080 <- payments/ledger",
+        ])
+        #expect(changes.allSatisfy { $0["widens"] as? Bool == true })
+        #expect(changes.allSatisfy { (($0["after"] as? [String: Any])?["allowedWhen"] as? [String]) == ["any request with a valid token"] })
+        let unchanged = try meshlint(["access", "diff", "--base", "HEAD", "authentication.yaml"], directory: scratch.root)
+        #expect(unchanged.stdout == "No change to who can reach what.\n")
+    }
+}
