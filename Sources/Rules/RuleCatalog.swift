@@ -1,7 +1,7 @@
 /// Every built-in rule, sorted by id. Kept by hand (like istioctl analyze's `All()`): adding a rule
 /// is one line here, and a test checks that every rule file under `BuiltIn/` is listed.
 public enum RuleCatalog {
-    public static let builtIn: [any Rule.Type] = [
+    public static let builtIn: [any BuiltInRule.Type] = [
         AccessExpectationFailedRule.self,
         AmbientNamespaceWithoutDefaultDenyRule.self,
         AuthorizationPolicyInvalidRule.self,
@@ -39,7 +39,7 @@ public enum RuleCatalog {
     ]
 
     /// The rule with this id, if it is built in.
-    public static func rule(withID id: String) -> (any Rule.Type)? {
+    public static func rule(withID id: String) -> (any BuiltInRule.Type)? {
         builtIn.first { $0.description.id == id }
     }
 }

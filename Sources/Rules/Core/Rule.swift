@@ -3,25 +3,35 @@ import YAMLModel
 /// A check over the whole mesh that reports on single nodes.
 ///
 /// A rule is a pure function of the `LintContext`: it asks the `MeshIndex` for resolved facts and
-/// never re-derives Istio semantics itself.
+/// never re-derives Istio semantics itself. Its description is per instance, so that rules loaded
+/// from files (an organisation's own) stand beside the built-in ones.
 public protocol Rule: Sendable {
-    static var description: RuleDescription { get }
-    init()
+    var description: RuleDescription { get }
     func check(_ context: LintContext) -> [Finding]
 }
 
-extension Rule {
-    public var description: RuleDescription { Self.description }
+/// A rule compiled into MeshLint: one type, one file, its description a static value that the
+/// catalogue, `explain`, SARIF and the example tests read without an instance.
+public protocol BuiltInRule: Rule {
+    static var description: RuleDescription { get }
+    init()
+}
 
+extension BuiltInRule {
+    public var description: RuleDescription { Self.description }
+}
+
+extension Rule {
     /// A finding of this rule on `resource`, at `span`, with the rule's default severity.
     public func finding(
         _ message: String, on resource: Resource, at span: Span, related: [RelatedLocation] = [],
         remediation: String? = nil
     ) -> Finding {
-        Finding(
-            ruleID: Self.description.id, severity: Self.description.severity, message: message,
+        let description = self.description
+        return Finding(
+            ruleID: description.id, severity: description.severity, message: message,
             file: resource.file, span: resource.reportSpan(span), resource: ResourceRef(resource), related: related,
-            remediation: remediation ?? Self.description.remediation, fieldPath: resource.node.path(to: span.start),
+            remediation: remediation ?? description.remediation, fieldPath: resource.node.path(to: span.start),
             origin: resource.origin)
     }
 }

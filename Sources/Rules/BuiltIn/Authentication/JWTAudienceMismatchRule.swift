@@ -2,7 +2,7 @@ import YAMLModel
 
 /// JWT `audiences` that cannot match the tokens their issuer mints, and `request.auth.audiences`
 /// conditions that no RequestAuthentication at their waypoint lets through.
-struct JWTAudienceMismatchRule: Rule {
+struct JWTAudienceMismatchRule: BuiltInRule {
     // MARK: Example fixtures
 
     private static let tenant = "6f1c2a4e-8b3d-4c71-9a5e-2d7f0b9c1e38"

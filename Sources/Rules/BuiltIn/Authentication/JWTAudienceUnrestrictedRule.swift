@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// A jwtRule that accepts tokens minted for any audience.
-struct JWTAudienceUnrestrictedRule: Rule {
+struct JWTAudienceUnrestrictedRule: BuiltInRule {
     private static let tenant = "6f1c2a4e-8b3d-4c71-9a5e-2d7f0b9c1e38"
     private static let clientID = "b4c1e9a2-3f5d-4e8a-9c7b-1d2e3f4a5b6c"
 

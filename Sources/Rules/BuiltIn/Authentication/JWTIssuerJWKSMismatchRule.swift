@@ -2,7 +2,7 @@ import YAMLModel
 
 /// A jwtRule whose `issuer` and `jwksUri` do not belong together, whose Entra issuer no token can
 /// carry, or whose keys are fetched over plaintext.
-struct JWTIssuerJWKSMismatchRule: Rule {
+struct JWTIssuerJWKSMismatchRule: BuiltInRule {
     private static let tenant = "6f1c2a4e-8b3d-4c71-9a5e-2d7f0b9c1e38"
     private static let otherTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
     private static let clientID = "b4c1e9a2-3f5d-4e8a-9c7b-1d2e3f4a5b6c"

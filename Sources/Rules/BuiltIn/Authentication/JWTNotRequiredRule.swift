@@ -2,7 +2,7 @@ import YAMLModel
 
 /// A RequestAuthentication enforced at a waypoint where nothing makes a token mandatory: requests
 /// without one pass as anonymous.
-struct JWTNotRequiredRule: Rule {
+struct JWTNotRequiredRule: BuiltInRule {
     /// A waypoint in `payments` with two Services bound to it, `ledger` and `reports`.
     private static let mesh = """
         apiVersion: gateway.networking.k8s.io/v1

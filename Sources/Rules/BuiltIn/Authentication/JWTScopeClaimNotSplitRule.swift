@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// A condition on the `scp` claim that Istio compares as one whole string.
-struct JWTScopeClaimNotSplitRule: Rule {
+struct JWTScopeClaimNotSplitRule: BuiltInRule {
     // MARK: Example fixtures
 
     private static let tenant = "6f1c2a4e-8b3d-4c71-9a5e-2d7f0b9c1e38"

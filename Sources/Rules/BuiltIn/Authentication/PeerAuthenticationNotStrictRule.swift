@@ -2,7 +2,7 @@ import YAMLModel
 
 /// Ambient pods that accept plaintext: an ambient namespace whose effective mTLS mode is not STRICT,
 /// a selector PeerAuthentication that relaxes it, or a port left open under STRICT.
-struct PeerAuthenticationNotStrictRule: Rule {
+struct PeerAuthenticationNotStrictRule: BuiltInRule {
     static let description = RuleDescription(
         id: "peer-authentication-not-strict",
         name: "PeerAuthentication not STRICT",

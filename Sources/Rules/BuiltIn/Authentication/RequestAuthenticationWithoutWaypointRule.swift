@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// A RequestAuthentication in an ambient namespace that no waypoint enforces: it validates nothing.
-struct RequestAuthenticationWithoutWaypointRule: Rule {
+struct RequestAuthenticationWithoutWaypointRule: BuiltInRule {
     /// The ambient namespace `payments`.
     private static let ambientNamespace = """
         apiVersion: v1

@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// A waypoint that serves traffic but validates no JWT: no RequestAuthentication is enforced at it.
-struct WaypointWithoutRequestAuthenticationRule: Rule {
+struct WaypointWithoutRequestAuthenticationRule: BuiltInRule {
     /// A waypoint in `payments`; `marker` goes before its name (where the finding lands).
     private static func waypoint(_ marker: String = "", name: String = "waypoint", namespace: String = "payments") -> String {
         """

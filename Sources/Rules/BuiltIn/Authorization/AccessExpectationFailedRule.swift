@@ -3,7 +3,7 @@ import YAMLModel
 
 /// A written access expectation ("accounts may POST a debit; no token gets 403") that the
 /// manifests do not meet.
-struct AccessExpectationFailedRule: Rule {
+struct AccessExpectationFailedRule: BuiltInRule {
     static let kind = GroupKind(group: "meshlint.io", kind: "AccessExpectations")
 
     static let description = RuleDescription(

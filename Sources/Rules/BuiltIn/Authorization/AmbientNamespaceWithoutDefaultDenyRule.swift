@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// An ambient namespace that admits everything not explicitly denied.
-struct AmbientNamespaceWithoutDefaultDenyRule: Rule {
+struct AmbientNamespaceWithoutDefaultDenyRule: BuiltInRule {
     /// The ambient namespace most examples start from, with and without the finding's marker.
     private static let markedNamespace = """
         apiVersion: v1

@@ -2,7 +2,7 @@ import YAMLModel
 
 /// A security policy istiod's validation (or the CRD) rejects, so it is never applied; or an empty
 /// `from`/`to` istiod reads as absent.
-struct AuthorizationPolicyInvalidRule: Rule {
+struct AuthorizationPolicyInvalidRule: BuiltInRule {
     /// An AuthorizationPolicy `ledger-policy` of `payments` with `spec` (indented two spaces).
     private static func authorizationPolicy(_ spec: String, annotations: String = "") -> String {
         """

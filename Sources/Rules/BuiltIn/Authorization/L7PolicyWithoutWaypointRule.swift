@@ -2,7 +2,7 @@ import YAMLModel
 
 /// An AuthorizationPolicy whose HTTP (L7) attributes nothing can enforce: ztunnel only sees L4, and
 /// a `targetRefs` to a Service without a waypoint reaches no proxy at all.
-struct L7PolicyWithoutWaypointRule: Rule {
+struct L7PolicyWithoutWaypointRule: BuiltInRule {
     static let description = RuleDescription(
         id: "l7-policy-without-waypoint",
         name: "L7 policy without a waypoint",

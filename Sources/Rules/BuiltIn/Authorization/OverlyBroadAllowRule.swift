@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// An ALLOW rule that admits every caller where a default deny is in force: it undoes the deny.
-struct OverlyBroadAllowRule: Rule {
+struct OverlyBroadAllowRule: BuiltInRule {
     /// Ambient namespace `payments` with its default deny `default-deny`.
     private static let defaultDeny = ExampleFixtures.ambientPayments + """
         apiVersion: security.istio.io/v1

@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// A policy whose `targetRefs` make istiod reject it, or attach it to nothing.
-struct PolicyTargetInvalidRule: Rule {
+struct PolicyTargetInvalidRule: BuiltInRule {
     /// A policy of `kind` in `namespace` with `spec` (indented two spaces).
     private static func policy(_ kind: String = "AuthorizationPolicy", _ name: String = "ledger-policy",
                                namespace: String = "payments", spec: String) -> String {

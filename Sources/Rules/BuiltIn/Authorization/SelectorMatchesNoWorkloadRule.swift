@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// A policy `selector` that selects no pod: the policy applies to nothing.
-struct SelectorMatchesNoWorkloadRule: Rule {
+struct SelectorMatchesNoWorkloadRule: BuiltInRule {
     /// Namespace `payments` with Deployment `ledger` (pods `app: ledger`, `tier: backend`).
     private static let ledger = """
         apiVersion: v1

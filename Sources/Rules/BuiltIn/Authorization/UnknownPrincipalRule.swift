@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// An AuthorizationPolicy naming an identity or namespace the input shows does not exist.
-struct UnknownPrincipalRule: Rule {
+struct UnknownPrincipalRule: BuiltInRule {
     /// Namespace `payments` with the ServiceAccount `accounts` and Deployment `ledger` (which runs as
     /// `ledger`), and namespace `checkout` with the ServiceAccount `storefront`.
     private static let payments = """

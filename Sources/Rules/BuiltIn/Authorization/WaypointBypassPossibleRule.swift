@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// L7 policy at a waypoint that a client can skip by dialling the pods directly.
-struct WaypointBypassPossibleRule: Rule {
+struct WaypointBypassPossibleRule: BuiltInRule {
     static let description = RuleDescription(
         id: "waypoint-bypass-possible",
         name: "Waypoint bypass possible",

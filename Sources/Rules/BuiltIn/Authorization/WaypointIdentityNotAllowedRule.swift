@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// A ztunnel ALLOW policy on a workload behind a waypoint that forgets the waypoint's identity.
-struct WaypointIdentityNotAllowedRule: Rule {
+struct WaypointIdentityNotAllowedRule: BuiltInRule {
     static let description = RuleDescription(
         id: "waypoint-identity-not-allowed",
         name: "Waypoint identity not allowed",

@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// Labels that ask for ambient and for sidecars at once: the sidecar wins and the pods leave ambient.
-struct ConflictingDataplaneLabelsRule: Rule {
+struct ConflictingDataplaneLabelsRule: BuiltInRule {
     static let description = RuleDescription(
         id: "conflicting-dataplane-labels",
         name: "Conflicting data-plane labels",

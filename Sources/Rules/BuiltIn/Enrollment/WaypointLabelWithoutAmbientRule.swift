@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// `istio.io/use-waypoint` on a Namespace, Service or pod template whose pods are not in ambient.
-struct WaypointLabelWithoutAmbientRule: Rule {
+struct WaypointLabelWithoutAmbientRule: BuiltInRule {
     static let description = RuleDescription(
         id: "waypoint-label-without-ambient",
         name: "Waypoint label without ambient",

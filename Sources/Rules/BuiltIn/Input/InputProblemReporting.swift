@@ -4,7 +4,7 @@ import YAMLModel
 ///
 /// The parser never throws; it records problems with their positions, and these rules turn them into
 /// findings like any other, so that severities, suppressions and every output format treat them alike.
-protocol InputProblemRule: Rule {
+protocol InputProblemRule: BuiltInRule {
     static var problemKind: InputProblem.Kind { get }
 }
 

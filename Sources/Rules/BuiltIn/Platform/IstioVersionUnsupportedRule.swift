@@ -2,7 +2,7 @@ import YAMLModel
 
 /// Istio installed from the repository at a version without GA ambient mode, at mixed versions,
 /// or next to Gateway API CRDs too old for it.
-struct IstioVersionUnsupportedRule: Rule {
+struct IstioVersionUnsupportedRule: BuiltInRule {
     /// An Argo CD Application installing the Istio chart `chart` at `version` (marked or not).
     private static func argo(_ chart: String, _ version: String) -> String {
         """

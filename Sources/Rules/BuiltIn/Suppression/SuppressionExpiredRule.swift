@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// An `ignore` entry of the configuration whose `expires` date has passed.
-struct SuppressionExpiredRule: Rule {
+struct SuppressionExpiredRule: BuiltInRule {
     /// The manifest the examples run with: a single-replica waypoint, which `singleton-waypoint` reports.
     private static let waypoint = """
         apiVersion: gateway.networking.k8s.io/v1

@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// A suppression annotation that gives no reason, and so suppresses nothing.
-struct SuppressionReasonMissingRule: Rule {
+struct SuppressionReasonMissingRule: BuiltInRule {
     static let description = RuleDescription(
         id: "suppression-reason-missing",
         name: "Suppression without a reason",

@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// A suppression annotation that names no MeshLint rule (a typo, a renamed id, an invalid key).
-struct SuppressionUnknownRuleRule: Rule {
+struct SuppressionUnknownRuleRule: BuiltInRule {
     static let description = RuleDescription(
         id: "suppression-unknown-rule",
         name: "Suppression of an unknown rule",

@@ -2,7 +2,7 @@ import YAMLModel
 
 /// An ingress gateway routing to a waypoint-bound Service straight to its pods, past the L7 policy
 /// enforced at the waypoint.
-struct IngressBypassesWaypointRule: Rule {
+struct IngressBypassesWaypointRule: BuiltInRule {
     /// Namespace `payments` with its waypoint, Service `ledger` and an L7 policy for it at the waypoint;
     /// `namespaceLabels` continue the namespace's flow map of labels.
     private static func boundLedger(namespaceLabels: String = "", serviceLabels: String = "{}") -> String {

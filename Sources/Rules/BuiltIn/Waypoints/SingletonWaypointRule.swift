@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// A waypoint that one node drain or rollout can take down: one replica, or no disruption budget.
-struct SingletonWaypointRule: Rule {
+struct SingletonWaypointRule: BuiltInRule {
     // MARK: Example fixtures
 
     /// A waypoint Gateway; `↓` marks its name.

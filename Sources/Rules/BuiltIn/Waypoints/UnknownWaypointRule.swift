@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// An `istio.io/use-waypoint` label naming a Gateway that is missing, or that is not a waypoint.
-struct UnknownWaypointRule: Rule {
+struct UnknownWaypointRule: BuiltInRule {
     static let description = RuleDescription(
         id: "unknown-waypoint",
         name: "Unknown waypoint",

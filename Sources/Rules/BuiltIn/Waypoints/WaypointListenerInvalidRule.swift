@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// A waypoint without its HBONE listener, or whose listener refuses a namespace that uses it.
-struct WaypointListenerInvalidRule: Rule {
+struct WaypointListenerInvalidRule: BuiltInRule {
     /// The waypoint `shared-waypoint` in `mesh-infra`, its HBONE listener ending with `allowedRoutes`.
     private static func sharedWaypoint(allowedRoutes: String?) -> String {
         let routes = allowedRoutes.map { "\n    allowedRoutes: \($0)" } ?? ""

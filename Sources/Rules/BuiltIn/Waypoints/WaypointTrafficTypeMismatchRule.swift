@@ -1,7 +1,7 @@
 import YAMLModel
 
 /// A binding to a waypoint whose `istio.io/waypoint-for` does not take that kind of traffic.
-struct WaypointTrafficTypeMismatchRule: Rule {
+struct WaypointTrafficTypeMismatchRule: BuiltInRule {
     /// A waypoint in `payments`, labelled `istio.io/waypoint-for: <trafficType>` unless nil.
     private static func waypoint(_ name: String, for trafficType: String?) -> String {
         let labels = trafficType.map { "\n  labels: {istio.io/waypoint-for: \($0)}" } ?? ""
