@@ -26,18 +26,23 @@ let package = Package(
         // `.meshlint.yaml`: read by the command, and by the rule-example tests for examples that
         // come with a configuration.
         .target(name: "MeshLintConfig", dependencies: ["YAMLModel", "Rules"]),
+        // rules.d: an organisation's own rules, loaded from YAML.
+        .target(name: "CustomRules", dependencies: ["YAMLModel", "Rules", "Access", "MeshLintConfig"]),
         .executableTarget(
             name: "MeshLint",
             dependencies: [
                 "YAMLModel",
                 "Rules",
                 "MeshLintConfig",
+                "Access",
+                "CustomRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "YAMLModelTests", dependencies: ["YAMLModel"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "YAMLModel", "MeshLintConfig"]),
         .testTarget(name: "AccessTests", dependencies: ["Access", "YAMLModel"]),
+        .testTarget(name: "CustomRulesTests", dependencies: ["CustomRules", "Rules", "YAMLModel", "MeshLintConfig"]),
         .testTarget(name: "MeshLintTests", dependencies: ["MeshLint", "MeshLintConfig", "Rules", "YAMLModel"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustomRules
 import MeshLintConfig
 import Rules
 import YAMLModel
@@ -46,6 +47,9 @@ struct ScanCommand: ParsableCommand {
 
     @Flag(name: .customLong("sarif-include-suppressed"), help: "Include suppressed findings in SARIF, as results with suppressions and their justification.")
     var sarifIncludeSuppressed = false
+
+    @Option(name: .customLong("rules-dir"), help: "A directory of custom rule files (kind: Rule), in addition to .meshlint/rules.d. Repeatable.")
+    var rulesDir: [String] = []
 
     @Option(name: .customLong("stdin-filename"), help: "The name findings from standard input are reported under (default <stdin>).")
     var stdinFilename: String?
@@ -134,9 +138,6 @@ struct ScanCommand: ParsableCommand {
     }
 
     func validate() throws {
-        for id in enable + disable where RuleCatalog.rule(withID: id) == nil {
-            throw ValidationError("no rule \"\(id)\" (see `meshlint rules`)")
-        }
         if !context.isEmpty && paths.isEmpty && changedSince == nil {
             throw ValidationError("--context needs the changed files to report on as paths")
         }
@@ -152,14 +153,24 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
+        let scope = paths.isEmpty ? context : paths
+        let customRules = try CustomRuleSources.load(directories: CustomRuleSources.directories(
+            paths: scope, extra: Configuration.rulesDirectories(explicit: config, paths: scope) + rulesDir))
         let configuration: Configuration
         do {
-            configuration = try Configuration.resolve(explicit: config, paths: paths.isEmpty ? context : paths)
+            configuration = try Configuration.resolve(
+                explicit: config, paths: paths.isEmpty ? context : paths,
+                customRuleIDs: Set(customRules.map(\.description.id)))
+            let known = Set(RuleCatalog.builtIn.map { $0.description.id }).union(customRules.map(\.description.id))
+            for id in enable + disable where !known.contains(id) {
+                FileHandle.writeToStandardError("meshlint: no rule \"\(id)\" (see `meshlint rules`)\n")
+                throw ExitCode.usageOrIOError
+            }
         } catch let problem as Configuration.Problem {
             FileHandle.writeToStandardError("meshlint: \(problem)\n")
             throw ExitCode.usageOrIOError
         }
-        let request = try scanRequest(configuration)
+        let request = try scanRequest(configuration, customRules: customRules)
         let result: Scanner.Result
         do {
             result = try Scanner.run(request)
@@ -184,7 +195,9 @@ struct ScanCommand: ParsableCommand {
         let reportContext = ReportContext(
             repositoryRoot: repoRoot.map { RepositoryRoot.absolute($0, workingDirectory: workingDirectory) }
                 ?? RepositoryRoot.find(from: (paths + context).first { $0 != "-" } ?? ".", workingDirectory: workingDirectory),
-            workingDirectory: workingDirectory, sarifCategory: sarifCategory,
+            workingDirectory: workingDirectory,
+            rules: RuleCatalog.builtIn.map { $0.description } + customRules.map(\.description),
+            sarifCategory: sarifCategory,
             showSuppressed: showSuppressed, includeSuppressedInSARIF: sarifIncludeSuppressed)
         for destination in destinations {
             let colored = destination.path == nil && destination.format == .text && !noColor
@@ -208,7 +221,7 @@ struct ScanCommand: ParsableCommand {
     }
 
     /// The scan the options and the configuration ask for; command-line options win.
-    private func scanRequest(_ configuration: Configuration) throws -> Scanner.Request {
+    private func scanRequest(_ configuration: Configuration, customRules: [CustomRule]) throws -> Scanner.Request {
         let defaults = ParseLimits.default
         var disabled = Set(configuration.rules.filter { $0.value.enabled == false }.map(\.key)).union(disable)
         disabled.subtract(enable)
@@ -222,7 +235,8 @@ struct ScanCommand: ParsableCommand {
                 maxAliasExpansion: maxAliasExpansion ?? configuration.limits.maxAliasExpansion ?? defaults.maxAliasExpansion),
             indexOptions: configuration.indexOptions(rootNamespace: rootNamespace),
             settings: configuration.lintSettings(today: Today.date),
-            rules: RuleCatalog.builtIn.filter { !disabled.contains($0.description.id) }.map { $0.init() },
+            rules: RuleCatalog.builtIn.filter { !disabled.contains($0.description.id) }.map { $0.init() }
+                + customRules.filter { !disabled.contains($0.description.id) } as [any Rule],
             severityOverrides: configuration.rules.compactMapValues(\.severity),
             exclude: configuration.exclude,
             standardInputName: stdinFilename ?? Scanner.standardInputName)

@@ -27,6 +27,8 @@ public struct Configuration: Sendable {
     public var ignores: [IgnoreEntry] = []
     /// `exclude`: paths (globs, from the scanned root) never read.
     public var exclude: [Glob] = []
+    /// `rulesDirs`: directories of custom rule files, relative to the configuration file.
+    public var rulesDirs: [String] = []
 
     public init(path: String? = nil) {
         self.path = path
@@ -99,16 +101,24 @@ public struct Configuration: Sendable {
 
     // MARK: Parsing
 
-    static let topLevelKeys = "rootNamespace, trustDomain, rules, assume, identity, ignore, limits, exclude"
+    /// The `rulesDirs` of a configuration, read before the whole file: the rules they hold must be
+    /// loaded first, so that `rules:` and `ignore:` may name them. Problems are left to `parse`.
+    public static func rulesDirectories(in bytes: [UInt8]) -> [String] {
+        YAMLParser.parse(bytes).documents.first?.root["rulesDirs"]?.items.compactMap(\.string) ?? []
+    }
 
-    public static func parse(_ bytes: [UInt8], file: String) throws -> Configuration {
+    static let topLevelKeys = "rootNamespace, trustDomain, rules, rulesDirs, assume, identity, ignore, limits, exclude"
+
+    /// Parses a configuration. `customRuleIDs` are the ids of rules loaded from rules.d, which
+    /// `rules:` and `ignore:` may name like built-in ones.
+    public static func parse(_ bytes: [UInt8], file: String, customRuleIDs: Set<String> = []) throws -> Configuration {
         let parsed = YAMLParser.parse(bytes)
         if let problem = parsed.problems.first {
             throw Problem(file: file, mark: problem.span.start, message: problem.message)
         }
         var configuration = Configuration(path: file)
         guard let root = parsed.documents.first?.root, !root.isNull else { return configuration }
-        let reader = Reader(file: file)
+        let reader = Reader(file: file, customRuleIDs: customRuleIDs)
         for pair in try reader.mapping(root, shape: "a mapping of \(topLevelKeys)") {
             switch pair.key.scalar {
             case "rootNamespace":
@@ -125,6 +135,8 @@ public struct Configuration: Sendable {
                 configuration.assumedNamespaces = try reader.assume(pair.value)
             case "ignore":
                 configuration.ignores = try reader.ignores(pair.value)
+            case "rulesDirs":
+                configuration.rulesDirs = try reader.strings(pair.value, field: "rulesDirs")
             case "exclude":
                 configuration.exclude = try reader.strings(pair.value, field: "exclude").map(Glob.init)
             default:
@@ -138,6 +150,7 @@ public struct Configuration: Sendable {
 /// Typed reads that fail with the position and the expected shape.
 private struct Reader {
     let file: String
+    let customRuleIDs: Set<String>
     typealias Problem = Configuration.Problem
 
     func mapping(_ node: Node, shape: String) throws -> [Node.Pair] {
@@ -179,7 +192,7 @@ private struct Reader {
 
     func ruleID(_ node: Node, field: String) throws -> String {
         let id = try string(node, field: field)
-        guard RuleCatalog.rule(withID: id) != nil else {
+        guard RuleCatalog.rule(withID: id) != nil || customRuleIDs.contains(id) else {
             throw Problem(file: file, mark: node.span.start, message: "\(field): no rule \"\(id)\" (see `meshlint rules`)")
         }
         return id

@@ -429,3 +429,49 @@ struct AccessMatrixTests {
         #expect(unchanged.stdout == "No change to who can reach what.\n")
     }
 }
+
+@Suite("Custom rules")
+struct CustomRulesCommandTests {
+    @Test func theShippedPackPassesItsOwnExamples() throws {
+        let run = try meshlint(["rules", "test", "rules.d"])
+        #expect(run.status == 0, "\(run.stdout)")
+        #expect(run.stdout.contains("pci-ledger-debit-only-accounts triggering example 1"))
+        #expect(run.stdout.hasSuffix(" passed, 0 failed\n"))
+        #expect(try meshlint(["rules", "list", "--rules-dir", "rules.d"]).stdout.contains("pci-ledger-debit-only-accounts"))
+        #expect(try meshlint(["explain", "pci-ledger-debit-only-accounts", "--rules-dir", "rules.d"]).status == 0)
+    }
+
+    /// The ledger invariant holds on the hardened example and fails, naming the extra account, when
+    /// the ALLOW also admits payments/reports.
+    @Test func theLedgerInvariantNamesAnExtraCaller() throws {
+        var files: [String: String] = [:]
+        let hardened = packageRoot.appendingPathComponent("examples/payments-hardened")
+        for name in try FileManager.default.contentsOfDirectory(atPath: hardened.path) where name != ".meshlint.yaml" {
+            files[name] = try String(contentsOf: hardened.appendingPathComponent(name), encoding: .utf8)
+        }
+        let rulesDirectory = packageRoot.appendingPathComponent("rules.d").path
+        files[".meshlint.yaml"] = "rulesDirs: [\"\(rulesDirectory)\"]\n"
+        let scratch = try Scratch(files)
+        defer { scratch.cleanUp() }
+        #expect(try scratch.scan(["."]).run.status == 0)
+
+        try scratch.write("authorization.yaml", try scratch.read("authorization.yaml").replacingOccurrences(
+            of: "              - cluster.local/ns/payments/sa/accounts\n      to:",
+            with: "              - cluster.local/ns/payments/sa/accounts\n              - cluster.local/ns/payments/sa/reports\n      to:"))
+        try scratch.write("reports.yaml", """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: reports, namespace: payments}
+            spec:
+              template:
+                metadata: {labels: {app: reports}}
+                spec: {serviceAccountName: reports}
+            """)
+        let result = try scratch.scan(["."])
+        #expect(result.run.status == 1)
+        let invariant = findings(result.json).filter { $0["rule"] as? String == "pci-ledger-debit-only-accounts" }
+        #expect(invariant.count == 1)
+        #expect((invariant.first?["message"] as? String)?.contains("payments/reports") == true)
+        #expect((invariant.first?["message"] as? String)?.contains("ledger-debit-allow") == true)
+    }
+}
