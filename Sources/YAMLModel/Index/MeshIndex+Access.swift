@@ -70,6 +70,6 @@ extension MeshIndex {
     /// The identity a waypoint's pods run as, which ztunnel at the destination sees on traffic the
     /// waypoint forwards.
     public func identity(of waypoint: Waypoint) -> MeshIdentity {
-        MeshIdentity(namespace: waypoint.namespace, serviceAccount: waypoint.serviceAccountName)
+        waypoint.meshIdentity
     }
 }

@@ -44,7 +44,10 @@ public struct Waypoint: Sendable {
     }
 
     /// The identity traffic carries after the waypoint, which ztunnel policies at the destination see.
-    public var identity: String { WellKnown.principal(namespace: namespace, serviceAccount: serviceAccountName) }
+    public var identity: String { meshIdentity.principal }
+
+    /// The same identity as namespace and ServiceAccount, the form policy matching compares.
+    public var meshIdentity: MeshIdentity { MeshIdentity(namespace: namespace, serviceAccount: serviceAccountName) }
 
     /// The listener on 15008 with protocol HBONE that a waypoint needs; nil when it has none.
     public var hboneListener: GatewayView.Listener? {

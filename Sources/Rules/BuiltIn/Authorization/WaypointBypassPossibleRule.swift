@@ -177,7 +177,7 @@ struct WaypointBypassPossibleRule: BuiltInRule {
             guard let waypoint = binding.waypoint else { return nil }
             let atWaypoint = index.authorizationPolicies(at: waypoint).filter { $0.covers(service.key) && !$0.policy.isDryRun }
             guard let l7Policy = atWaypoint.first?.policy else { return nil }
-            let identity = MeshIdentity(namespace: waypoint.namespace, serviceAccount: waypoint.serviceAccountName)
+            let identity = waypoint.meshIdentity
             for workload in index.workloads(behind: service) where index.enrollment(of: workload).mode == .ambient {
                 // Pod-addressed traffic also goes through the waypoint when the workload is bound to it.
                 if index.binding(of: workload.resource).waypoint?.key == waypoint.key { continue }

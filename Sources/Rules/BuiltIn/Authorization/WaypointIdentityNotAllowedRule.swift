@@ -172,7 +172,7 @@ struct WaypointIdentityNotAllowedRule: BuiltInRule {
             let allows = index.ztunnelPolicies(for: workload).filter { $0.action == .allow && !$0.isDryRun }
             guard !allows.isEmpty else { continue }
             for waypoint in waypoints {
-                let identity = MeshIdentity(namespace: waypoint.namespace, serviceAccount: waypoint.serviceAccountName)
+                let identity = waypoint.meshIdentity
                 let admitted = allows.contains { policy in
                     policy.rules.contains { $0.ztunnelAdmits(identity, action: .allow, policyNamespace: policy.namespace ?? "default") }
                 }
