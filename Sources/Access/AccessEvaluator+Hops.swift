@@ -164,7 +164,7 @@ extension Evaluation {
             policies = (index.authorizationPolicies(in: namespace) + (namespace == root ? [] : index.authorizationPolicies(in: root)))
                 .filter { [.namespace, .mesh].contains(index.attachment(of: $0).scope) }
         }
-        let facts = facts(peer: source, port: port, host: host, token: nil)
+        let facts = facts(peer: source, isCaller: waypoint == nil, port: port, host: host, token: nil)
         let decision = decide(policies: policies, at: .ztunnel, steps: &steps) { rule, policy in
             ZtunnelRuleMatcher(facts: facts, policyNamespace: policy.namespace ?? "default").verdict(for: rule, action: policy.action ?? .allow)
         }

@@ -44,10 +44,13 @@ struct Evaluation {
     var path: [AccessStep] = []
     var hops: [AccessHop] = []
     var uncertainties: [String] = []
+    /// Records the questions asked about the caller's identity (see `CallerQuestionLog`).
+    let callerLog: CallerQuestionLog?
 
-    init(index: MeshIndex, request: AccessRequest) {
+    init(index: MeshIndex, request: AccessRequest, callerLog: CallerQuestionLog? = nil) {
         self.index = index
         self.request = request
+        self.callerLog = callerLog
     }
 
     var result: AccessResult {
@@ -111,7 +114,7 @@ struct Evaluation {
         let waypoint = waypointForService(service, caller: caller)
         let workloads = index.workloads(behind: service)
         if let waypoint {
-            let hop = waypointHop(waypoint, service: key, facts: facts(peer: caller, port: port, host: host, token: nil))
+            let hop = waypointHop(waypoint, service: key, facts: facts(peer: caller, isCaller: true, port: port, host: host, token: nil))
             hops.append(hop)
             guard hop.decision.isAllowed else { return }
         }
@@ -176,7 +179,7 @@ struct Evaluation {
             }
         }
         if let through = waypoint {
-            let hop = waypointHop(through, service: nil, facts: facts(peer: caller, port: port, host: request.host, token: nil))
+            let hop = waypointHop(through, service: nil, facts: facts(peer: caller, isCaller: true, port: port, host: request.host, token: nil))
             hops.append(hop)
             guard hop.decision.isAllowed else { return }
         }
@@ -267,12 +270,14 @@ struct Evaluation {
 
     // MARK: Helpers
 
-    func facts(peer: MeshIdentity?, port: Int, host: String?, token: JWTClaims?) -> RequestFacts {
+    /// What an enforcement point knows; `isCaller`: `peer` is the caller's own identity (not the
+    /// waypoint's), so questions about it are recorded.
+    func facts(peer: MeshIdentity?, isCaller: Bool, port: Int, host: String?, token: JWTClaims?) -> RequestFacts {
         var headers: [String: String] = [:]
         for (name, value) in request.headers { headers[name.lowercased()] = value }
         return RequestFacts(
-            peer: peer, trustDomain: index.trustDomain, port: port, method: request.method, path: request.path,
-            host: host, headers: headers, token: token)
+            peer: peer, callerLog: isCaller ? callerLog : nil, trustDomain: index.trustDomain, port: port,
+            method: request.method, path: request.path, host: host, headers: headers, token: token)
     }
 
     func principal(_ identity: MeshIdentity) -> String {

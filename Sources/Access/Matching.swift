@@ -39,7 +39,11 @@ enum Matching {
     /// `<trust-domain>/ns/<ns>/sa/<sa>`. istiod rewrites a principal written in `cluster.local` to the
     /// mesh's trust domain, so both spellings match.
     static func principal(_ pattern: String, _ identity: MeshIdentity, trustDomain: String) -> Bool {
-        let actual = principal(of: identity, trustDomain: trustDomain)
+        principal(pattern, actual: principal(of: identity, trustDomain: trustDomain), trustDomain: trustDomain)
+    }
+
+    /// The same, against a principal already spelled out.
+    static func principal(_ pattern: String, actual: String, trustDomain: String) -> Bool {
         if string(pattern, actual) { return true }
         if let name = PrincipalName(pattern), name.trustDomain == PrincipalName.localTrustDomainAlias {
             return name.with(trustDomain: trustDomain) == actual

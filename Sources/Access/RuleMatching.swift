@@ -1,9 +1,11 @@
 import YAMLModel
 
 /// What an enforcement point knows about one request when it evaluates a rule.
-struct RequestFacts: Sendable {
+struct RequestFacts {
     /// The peer identity of the connection (mTLS); nil for a plaintext connection.
     var peer: MeshIdentity?
+    /// Where questions about `peer` are recorded when the peer is the caller (and someone listens).
+    var callerLog: CallerQuestionLog?
     var trustDomain: String
     /// The destination port the enforcement point sees: the Service's port at a waypoint serving a
     /// Service, the pod's port at ztunnel.
@@ -16,6 +18,13 @@ struct RequestFacts: Sendable {
     /// The claims of a token a jwtRule here accepted (space-delimited claims already split); nil
     /// when no token was validated, so `request.auth.*` attributes are absent.
     var token: JWTClaims?
+
+    /// Answers a question about the peer's identity, recording it when the peer is the caller.
+    func ask(_ question: CallerQuestion) -> Bool {
+        let answer = question.answer(for: peer, trustDomain: trustDomain)
+        callerLog?.record(question, answer)
+        return answer
+    }
 
     var peerDescription: String {
         peer.map { "\(Matching.principal(of: $0, trustDomain: trustDomain))" } ?? "no peer identity (plaintext)"
@@ -146,20 +155,18 @@ struct WaypointRuleMatcher {
     // MARK: Tests
 
     private var principalTest: Test {
-        Test(subject: facts.peerDescription) { pattern in
-            facts.peer.map { Matching.principal(pattern, $0, trustDomain: facts.trustDomain) } ?? false
-        }
+        Test(subject: facts.peerDescription) { pattern in facts.ask(.waypointPrincipal(pattern)) }
     }
 
     private var namespaceTest: Test {
         Test(subject: facts.peer.map { "namespace \($0.namespace)" } ?? "no peer identity (plaintext)") { pattern in
-            facts.peer.map { Matching.glob(pattern, $0.namespace) } ?? false
+            facts.ask(.namespaceGlob(pattern))
         }
     }
 
     private var serviceAccountTest: Test {
         Test(subject: facts.peer.map { "service account \($0.namespace)/\($0.serviceAccount)" } ?? "no peer identity (plaintext)") { value in
-            facts.peer.map { Matching.serviceAccount(value, $0, policyNamespace: policyNamespace) } ?? false
+            facts.ask(.serviceAccount(value, policyNamespace: policyNamespace))
         }
     }
 
@@ -358,22 +365,19 @@ struct ZtunnelRuleMatcher {
     }
 
     private var principalTest: Test {
-        Test(subject: facts.peerDescription) { pattern in
-            facts.peer.map { Matching.ztunnelPrincipal(pattern, $0, trustDomain: facts.trustDomain) } ?? false
-        }
+        Test(subject: facts.peerDescription) { pattern in facts.ask(.ztunnelPrincipal(pattern)) }
     }
 
-    /// ztunnel compares namespaces with presence, prefix, suffix or exact matches; a connection
-    /// without identity has the namespace "", which no pattern matches.
+    /// ztunnel compares namespaces with presence, prefix, suffix or exact matches.
     private var namespaceTest: Test {
         Test(subject: facts.peer.map { "namespace \($0.namespace)" } ?? "no peer identity (plaintext)") { pattern in
-            Matching.string(pattern, facts.peer?.namespace ?? "")
+            facts.ask(.namespaceString(pattern))
         }
     }
 
     private var serviceAccountTest: Test {
         Test(subject: facts.peer.map { "service account \($0.namespace)/\($0.serviceAccount)" } ?? "no peer identity (plaintext)") { value in
-            facts.peer.map { Matching.serviceAccount(value, $0, policyNamespace: policyNamespace) } ?? false
+            facts.ask(.serviceAccount(value, policyNamespace: policyNamespace))
         }
     }
 }

@@ -23,6 +23,19 @@ struct AccessInvariant: Sendable {
 
     var requestText: String { "\(method) \(path) on \(to)" + (token == nil ? "" : " with the given token") }
 
+    /// A caller to try and the name findings give it.
+    struct NamedCaller: Sendable {
+        let name: String
+        let caller: AccessCaller
+    }
+
+    /// The callers to try, by the names the access matrix uses; the same for every invariant of a scan.
+    static func callers(in context: LintContext) -> [NamedCaller] {
+        context.shared.value("AccessInvariant.callers") {
+            callers(in: context.index).map { NamedCaller(name: $0.name, caller: $0.caller) }
+        }
+    }
+
     /// The callers to try, by the names the access matrix uses.
     static func callers(in index: MeshIndex) -> [(name: String, caller: AccessCaller)] {
         let evaluator = AccessEvaluator(index: index)
@@ -38,46 +51,42 @@ struct AccessInvariant: Sendable {
         return callers
     }
 
-    func violations(in index: MeshIndex) -> [AccessViolation] {
+    func violations(in context: LintContext) -> [AccessViolation] {
+        let index = context.index
         let evaluator = AccessEvaluator(index: index)
-        let destination: AccessDestination
-        do {
-            destination = try AccessSpecification.destination(to, direct: false, index: index)
-        } catch {
-            return [AccessViolation(message: "The access invariant for \(requestText) cannot be checked: \(error).", trace: "", related: [])]
-        }
+        let callers = Self.callers(in: context).map { (name: $0.name, caller: $0.caller) }
         var violations: [AccessViolation] = []
-        var withoutToken: [(String, AccessResult)] = []
-        for (name, caller) in Self.callers(in: index) {
-            var request = AccessRequest(
-                caller: caller, destination: destination, method: method, path: path, host: host, headers: headers, token: token)
-            let result: AccessResult
-            do {
-                result = try evaluator.evaluate(request)
-            } catch {
-                return [AccessViolation(message: "The access invariant for \(requestText) cannot be checked: \(error).", trace: "", related: [])]
-            }
-            if let onlyFrom, !onlyFrom.contains(name), result.decision == .allow {
-                let only = onlyFrom.isEmpty ? "nobody" : onlyFrom.sorted().joined(separator: ", ")
-                violations.append(AccessViolation(
-                    message: "\(name) is allowed \(requestText), which only \(only) may send"
-                        + (result.isUncertain ? " (uncertain: \(result.uncertainties.joined(separator: "; ")))" : "") + ".",
-                    trace: result.trace.description, related: Self.related(result)))
-            }
-            if requireToken {
-                if token != nil {
-                    request.token = nil
-                    if let plain = try? evaluator.evaluate(request), plain.decision == .allow { withoutToken.append((name, plain)) }
-                } else if result.decision == .allow {
-                    withoutToken.append((name, result))
+        do {
+            let destination = try AccessSpecification.destination(to, direct: false, index: index)
+            let request = AccessRequest(
+                caller: .anonymous, destination: destination, method: method, path: path, host: host, headers: headers, token: token)
+            // Outcomes first, for every caller at once; traces only for the callers reported.
+            let outcomes = try evaluator.outcomes(of: request, for: callers.map(\.caller))
+            if let onlyFrom {
+                for ((name, caller), outcome) in zip(callers, outcomes) where !onlyFrom.contains(name) && outcome.decision == .allow {
+                    let only = onlyFrom.isEmpty ? "nobody" : onlyFrom.sorted().joined(separator: ", ")
+                    let result = try evaluator.evaluate(request.from(caller))
+                    violations.append(AccessViolation(
+                        message: "\(name) is allowed \(requestText), which only \(only) may send"
+                            + (result.isUncertain ? " (uncertain: \(result.uncertainties.joined(separator: "; ")))" : "") + ".",
+                        trace: result.trace.description, related: Self.related(result)))
                 }
             }
-        }
-        if let (first, result) = withoutToken.first {
-            violations.append(AccessViolation(
-                message: "\(method) \(path) on \(to) is allowed without a token, from "
-                    + withoutToken.map(\.0).joined(separator: ", ") + "; a valid token must be required.",
-                trace: "(for \(first))\n" + result.trace.description, related: Self.related(result)))
+            if requireToken {
+                var withoutToken = request
+                withoutToken.token = nil
+                let plain = token == nil ? outcomes : try evaluator.outcomes(of: withoutToken, for: callers.map(\.caller))
+                let through = zip(callers, plain).filter { $0.1.decision == .allow }.map(\.0)
+                if let first = through.first {
+                    let result = try evaluator.evaluate(withoutToken.from(first.caller))
+                    violations.append(AccessViolation(
+                        message: "\(method) \(path) on \(to) is allowed without a token, from "
+                            + through.map(\.name).joined(separator: ", ") + "; a valid token must be required.",
+                        trace: "(for \(first.name))\n" + result.trace.description, related: Self.related(result)))
+                }
+            }
+        } catch {
+            return [AccessViolation(message: "The access invariant for \(requestText) cannot be checked: \(error).", trace: "", related: [])]
         }
         return violations
     }
@@ -90,6 +99,15 @@ struct AccessInvariant: Sendable {
                   seen.insert("\(file):\(span)").inserted else { return nil }
             return RelatedLocation(message: step.message, file: file, span: span, resource: nil)
         }
+    }
+}
+
+extension AccessRequest {
+    /// The same request from another caller.
+    func from(_ caller: AccessCaller) -> AccessRequest {
+        var copy = self
+        copy.caller = caller
+        return copy
     }
 }
 

@@ -20,21 +20,29 @@ public struct CustomRule: Rule {
 
     public func check(_ context: LintContext) -> [Finding] {
         let index = context.index
-        let matched = index.resources.filter { match.matches($0, index: index) }
+        let candidates = match.kinds.isEmpty ? Array(index.resources.indices) : index.resourcePositions(ofKinds: match.kinds)
+        let matched = candidates.filter { match.matches(index.resources[$0], index: index) }
         guard !matched.isEmpty else { return [] }
         // An access invariant does not depend on the matched resource: evaluate it once.
         var accessOutcomes: [Int: [AccessViolation]] = [:]
         for (number, assertion) in assertions.enumerated() {
             if case .access(let invariant) = assertion {
-                accessOutcomes[number] = invariant.violations(in: index)
+                accessOutcomes[number] = invariant.violations(in: context)
             }
         }
+        // Rule packs test the same paths over and over: each is walked once per resource and scan.
+        var fieldValues: [Int: FieldValues] = [:]
+        for (number, assertion) in assertions.enumerated() {
+            if case .field(let field) = assertion { fieldValues[number] = FieldValues.shared(field.path, in: context) }
+        }
         var findings: [Finding] = []
-        for resource in matched {
+        for position in matched {
+            let resource = index.resources[position]
             for (number, assertion) in assertions.enumerated() {
                 switch assertion {
                 case .field(let field):
-                    if let failure = field.failure(on: resource) {
+                    let nodes = fieldValues[number]!.nodes(at: position) { field.path.nodes(in: resource.node) }
+                    if let failure = field.failure(given: nodes) {
                         findings.append(finding(
                             field.message ?? "\(subject(resource)): \(failure.message).", on: resource,
                             at: failure.span ?? resource.nameSpan))
@@ -91,17 +99,6 @@ enum ValueTest: Sendable {
     }
 }
 
-/// A regular expression compiled once, when the rule is loaded.
-///
-/// `Regex<AnyRegexOutput>` is not declared `Sendable` because its output type is not; the regex
-/// itself is an immutable value that matching never mutates, so sharing it across tasks is safe.
-struct CompiledPattern: @unchecked Sendable {
-    let regex: Regex<AnyRegexOutput>
-
-    /// True when the whole of `value` matches.
-    func matches(_ value: String) -> Bool { (try? regex.wholeMatch(in: value)) != nil }
-}
-
 /// `spec.match`: which resources the rule looks at.
 struct Matcher: Sendable {
     var kinds: [String] = []
@@ -116,12 +113,8 @@ struct Matcher: Sendable {
         if !names.isEmpty, !names.contains(where: { $0.matches(resource.name) }) { return false }
         let namespace = homeNamespace(of: resource)
         if !namespaces.isEmpty, !namespaces.contains(where: { $0.matches(namespace) }) { return false }
-        let ownLabels = resource.labels.dictionary
-        if !labels.allSatisfy({ $0.test.holds(ownLabels[$0.key]) }) { return false }
-        if !annotations.isEmpty {
-            let own = resource.annotations.dictionary
-            if !annotations.allSatisfy({ $0.test.holds(own[$0.key]) }) { return false }
-        }
+        if !labels.allSatisfy({ $0.test.holds(resource.labels[$0.key]?.value) }) { return false }
+        if !annotations.allSatisfy({ $0.test.holds(resource.annotations[$0.key]?.value) }) { return false }
         if !namespaceLabels.isEmpty {
             let labels = index.namespace(namespace).labels ?? [:]
             if !namespaceLabels.allSatisfy({ $0.test.holds(labels[$0.key]) }) { return false }
@@ -169,7 +162,11 @@ struct FieldAssertion: Sendable {
     let message: String?
 
     func failure(on resource: Resource) -> AssertionFailure? {
-        let nodes = path.nodes(in: resource.node)
+        failure(given: path.nodes(in: resource.node))
+    }
+
+    /// The failure, given what the path reaches in the resource.
+    func failure(given nodes: [Node]) -> AssertionFailure? {
         switch condition {
         case .exists(true):
             return nodes.isEmpty ? AssertionFailure(message: "\(path) is not set", span: nil) : nil

@@ -9,16 +9,25 @@ public enum CustomRuleLoader {
     public static let apiVersion = "meshlint.io/v1alpha1"
     public static let kind = "Rule"
 
-    public static func load(_ bytes: [UInt8], file: String, builtInIDs: Set<String>) throws(CustomRuleError) -> [CustomRule] {
+    /// The rules of one file; `patterns` shares compiled regular expressions across the files of a load.
+    public static func load(
+        _ bytes: [UInt8], file: String, builtInIDs: Set<String>, patterns: PatternCache = PatternCache()
+    ) throws(CustomRuleError) -> [CustomRule] {
         let parsed = YAMLParser.parse(bytes)
         if let problem = parsed.problems.first {
             throw CustomRuleError(file: file, mark: problem.span.start, message: problem.message)
         }
-        let reader = Reader(file: file)
+        let reader = Reader(file: file, patterns: patterns)
+        // Rules are read on all cores (compiling their regular expressions is most of a load);
+        // the first error in document order is the one reported.
+        let documents = parsed.documents.filter { !$0.root.isNull }
+        let outcomes = documents.parallelMap { document in
+            Result { () throws(CustomRuleError) -> CustomRule in try reader.rule(document.root, builtInIDs: builtInIDs) }
+        }
         var rules: [CustomRule] = []
         var ids = Set<String>()
-        for document in parsed.documents where !document.root.isNull {
-            let rule = try reader.rule(document.root, builtInIDs: builtInIDs)
+        for (document, outcome) in zip(documents, outcomes) {
+            let rule = try outcome.get()
             guard ids.insert(rule.description.id).inserted else {
                 throw reader.error(at: document.root["metadata"]?["name"] ?? document.root,
                                    "rule \"\(rule.description.id)\" is defined twice in this file")
@@ -32,6 +41,7 @@ public enum CustomRuleLoader {
 /// The strict reader of one rule file.
 struct Reader {
     let file: String
+    let patterns: PatternCache
 
     func error(at node: Node, _ message: String) -> CustomRuleError {
         CustomRuleError(file: file, mark: node.span.start, message: message)
@@ -71,7 +81,7 @@ struct Reader {
     func regex(_ node: Node, _ what: String) throws(CustomRuleError) -> ValueTest {
         let pattern = try string(node, what)
         do {
-            return .matches(CompiledPattern(regex: try Regex(pattern)), pattern: pattern)
+            return .matches(try patterns.pattern(pattern), pattern: pattern)
         } catch {
             throw self.error(at: node, "\(what) is not a valid regular expression: \(error)")
         }

@@ -1,3 +1,5 @@
+import Rules
+import Synchronization
 import YAMLModel
 
 /// A path into a resource, as rule files write it: `metadata.labels["pci"]`,
@@ -94,31 +96,51 @@ struct FieldPath: Sendable, CustomStringConvertible {
     /// Every node the path reaches in `root`: several through `[*]`, none when a step is missing.
     /// Null values count as missing.
     func nodes(in root: Node) -> [Node] {
-        var current = [root]
-        for segment in segments {
-            var next: [Node] = []
-            for node in current {
-                switch segment {
-                case .key(let key):
-                    if node.kind == .mapping, let value = node[key] { next.append(value) }
-                case .index(let index):
-                    if node.kind == .sequence, index < node.items.count { next.append(node.items[index]) }
-                case .each:
-                    switch node.kind {
-                    case .sequence: next += node.items
-                    case .mapping: next += node.pairs.map(\.value)
-                    case .scalar: break
-                    }
-                }
-            }
-            current = next
+        var found: [Node] = []
+        visit(root, from: 0) { found.append($0) }
+        return found
+    }
+
+    /// Walks down from `node` depth first, without building the intermediate lists of each level.
+    private func visit(_ node: Node, from position: Int, _ body: (Node) -> Void) {
+        guard position < segments.count else {
+            if !node.isNull { body(node) }
+            return
         }
-        return current.filter { !$0.isNull }
+        switch segments[position] {
+        case .key(let key):
+            if node.kind == .mapping, let value = node[key] { visit(value, from: position + 1, body) }
+        case .index(let index):
+            if node.kind == .sequence, index < node.items.count { visit(node.items[index], from: position + 1, body) }
+        case .each:
+            switch node.kind {
+            case .sequence: for item in node.items { visit(item, from: position + 1, body) }
+            case .mapping: for pair in node.pairs { visit(pair.value, from: position + 1, body) }
+            case .scalar: break
+            }
+        }
     }
 }
 
-/// Why a field path does not parse.
 struct FieldPathProblem: Error {
     let message: String
     init(_ message: String) { self.message = message }
+}
+
+/// What one path reaches in each resource of a scan, walked once and shared by every rule that
+/// tests the path (`LintContext.shared`).
+final class FieldValues: Sendable {
+    private let byPosition = Mutex<[Int: [Node]]>([:])
+
+    static func shared(_ path: FieldPath, in context: LintContext) -> FieldValues {
+        context.shared.value("FieldValues " + path.text) { FieldValues() }
+    }
+
+    /// The nodes the path reaches in the resource at `position` of the index, walked by `walk` the first time.
+    func nodes(at position: Int, walk: () -> [Node]) -> [Node] {
+        if let known = byPosition.withLock({ $0[position] }) { return known }
+        let nodes = walk()
+        byPosition.withLock { $0[position] = nodes }
+        return nodes
+    }
 }

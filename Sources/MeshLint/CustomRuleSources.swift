@@ -11,6 +11,7 @@ enum CustomRuleSources {
         let builtIn = Set(RuleCatalog.builtIn.map { $0.description.id })
         var rules: [CustomRule] = []
         var seen = Set<String>()
+        let patterns = PatternCache()
         for directory in directories {
             let (inputs, errors) = Discovery.inputs(for: [directory])
             for error in errors {
@@ -23,7 +24,7 @@ enum CustomRuleSources {
                     throw ExitCode.usageOrIOError
                 }
                 do {
-                    for rule in try CustomRuleLoader.load(bytes, file: display, builtInIDs: builtIn) {
+                    for rule in try CustomRuleLoader.load(bytes, file: display, builtInIDs: builtIn, patterns: patterns) {
                         guard seen.insert(rule.description.id).inserted else {
                             FileHandle.writeToStandardError("meshlint: \(display): rule \(rule.description.id) is defined twice\n")
                             throw ExitCode.usageOrIOError

@@ -14,56 +14,76 @@ enum JSONValue: Sendable, Equatable {
 
     /// The value as pretty-printed JSON (two-space indent), ending with a newline.
     func serialized() -> String {
-        var output = ""
+        var output: [UInt8] = []
+        output.reserveCapacity(4096)
         write(to: &output, indent: 0)
-        output.append("\n")
-        return output
+        output.append(UInt8(ascii: "\n"))
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private func write(to output: inout String, indent: Int) {
+    // Written as UTF-8 bytes: appending to a String scalar by scalar was the reporters' hot spot.
+    private func write(to output: inout [UInt8], indent: Int) {
         switch self {
-        case .null: output.append("null")
-        case .bool(let value): output.append(value ? "true" : "false")
-        case .int(let value): output.append(String(value))
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
+        case .int(let value): output.append(contentsOf: String(value).utf8)
         case .string(let value): Self.writeString(value, to: &output)
         case .array(let items):
-            guard !items.isEmpty else { return output.append("[]") }
-            output.append("[\n")
+            guard !items.isEmpty else { return output.append(contentsOf: "[]".utf8) }
+            output.append(contentsOf: "[\n".utf8)
             for (offset, item) in items.enumerated() {
-                output.append(String(repeating: " ", count: indent + 2))
+                Self.pad(&output, indent + 2)
                 item.write(to: &output, indent: indent + 2)
-                output.append(offset == items.count - 1 ? "\n" : ",\n")
+                output.append(contentsOf: (offset == items.count - 1 ? "\n" : ",\n").utf8)
             }
-            output.append(String(repeating: " ", count: indent) + "]")
+            Self.pad(&output, indent)
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
-            guard !members.isEmpty else { return output.append("{}") }
-            output.append("{\n")
+            guard !members.isEmpty else { return output.append(contentsOf: "{}".utf8) }
+            output.append(contentsOf: "{\n".utf8)
             for (offset, (key, value)) in members.enumerated() {
-                output.append(String(repeating: " ", count: indent + 2))
+                Self.pad(&output, indent + 2)
                 Self.writeString(key, to: &output)
-                output.append(": ")
+                output.append(contentsOf: ": ".utf8)
                 value.write(to: &output, indent: indent + 2)
-                output.append(offset == members.count - 1 ? "\n" : ",\n")
+                output.append(contentsOf: (offset == members.count - 1 ? "\n" : ",\n").utf8)
             }
-            output.append(String(repeating: " ", count: indent) + "}")
+            Self.pad(&output, indent)
+            output.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func writeString(_ string: String, to output: inout String) {
-        output.append("\"")
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": output.append("\\\"")
-            case "\\": output.append("\\\\")
-            case "\n": output.append("\\n")
-            case "\r": output.append("\\r")
-            case "\t": output.append("\\t")
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-            default: output.unicodeScalars.append(scalar)
+    private static func pad(_ output: inout [UInt8], _ count: Int) {
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// A JSON string: quotes, backslashes and control characters escaped; other bytes as they are
+    /// (multi-byte UTF-8 sequences never contain bytes below 0x80, so they pass through whole).
+    private static func writeString(_ string: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        var string = string
+        string.withUTF8 { bytes in
+            // Runs that need no escaping (nearly everything) are copied whole.
+            var runStart = 0
+            for (offset, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<offset]))
+                runStart = offset + 1
+                switch byte {
+                case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
+                case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
+                case UInt8(ascii: "\n"): output.append(contentsOf: "\\n".utf8)
+                case UInt8(ascii: "\r"): output.append(contentsOf: "\\r".utf8)
+                case UInt8(ascii: "\t"): output.append(contentsOf: "\\t".utf8)
+                default:
+                    output.append(contentsOf: "\\u00".utf8)
+                    output.append(hexDigits[Int(byte >> 4)])
+                    output.append(hexDigits[Int(byte & 0xF)])
+                }
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
-        output.append("\"")
+        output.append(UInt8(ascii: "\""))
     }
 }

@@ -88,6 +88,9 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("no-color"), help: "Never colour the text output.")
     var noColor = false
 
+    @Flag(help: "Print how long each stage and the slowest rules took, to standard error.")
+    var timings = false
+
     /// Each requested report and where it goes (nil: standard output). An `--output` belongs to the
     /// `--format` just before it (`-f sarif -o x.sarif -f text`), as written on the command line;
     /// an `--output` before any unpaired `--format` waits for the next one.
@@ -153,9 +156,13 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
+        var measured = Timings()
+        defer { if timings { FileHandle.writeToStandardError(measured.report()) } }
         let scope = paths.isEmpty ? context : paths
-        let customRules = try CustomRuleSources.load(directories: CustomRuleSources.directories(
-            paths: scope, extra: Configuration.rulesDirectories(explicit: config, paths: scope) + rulesDir))
+        let customRules = try measured.measure("custom rules") {
+            try CustomRuleSources.load(directories: CustomRuleSources.directories(
+                paths: scope, extra: Configuration.rulesDirectories(explicit: config, paths: scope) + rulesDir))
+        }
         let configuration: Configuration
         do {
             configuration = try Configuration.resolve(
@@ -173,7 +180,7 @@ struct ScanCommand: ParsableCommand {
         let request = try scanRequest(configuration, customRules: customRules)
         let result: Scanner.Result
         do {
-            result = try Scanner.run(request)
+            result = try Scanner.run(request, timings: &measured)
         } catch let failure as Scanner.Failure {
             FileHandle.writeToStandardError("meshlint: \(failure)\n")
             throw ExitCode.usageOrIOError
@@ -202,11 +209,13 @@ struct ScanCommand: ParsableCommand {
         for destination in destinations {
             let colored = destination.path == nil && destination.format == .text && !noColor
                 && FileHandle.standardOutputIsTerminal && getenv("NO_COLOR") == nil
-            let rendered = Self.render(destination.format, result, context: reportContext, colored: colored)
-            if let path = destination.path {
-                try AtomicFile.write(rendered, to: path)
-            } else {
-                FileHandle.writeToStandardOutput(rendered)
+            try measured.measure("report \(destination.format.rawValue)") {
+                let rendered = Self.render(destination.format, result, context: reportContext, colored: colored)
+                if let path = destination.path {
+                    try AtomicFile.write(rendered, to: path)
+                } else {
+                    FileHandle.writeToStandardOutput(rendered)
+                }
             }
         }
 

@@ -1,4 +1,3 @@
-import Dispatch
 import Rules
 import YAMLModel
 
@@ -59,6 +58,11 @@ struct Scanner {
     }
 
     static func run(_ request: Request) throws -> Result {
+        var timings = Timings()
+        return try run(request, timings: &timings)
+    }
+
+    static func run(_ request: Request, timings: inout Timings) throws -> Result {
         let workingDirectory = Discovery.currentDirectory()
         // Changed-files mode: what is reported, and (with git) what the change replaced.
         var change: ChangeSet?
@@ -80,7 +84,7 @@ struct Scanner {
             indexPaths = request.paths + request.contextPaths
         }
 
-        var (inputs, readErrors) = Discovery.inputs(for: indexPaths, workingDirectory: workingDirectory)
+        var (inputs, readErrors) = timings.measure("discovery") { Discovery.inputs(for: indexPaths, workingDirectory: workingDirectory) }
         if !request.exclude.isEmpty {
             let root = RepositoryRoot.find(from: indexPaths.first { $0 != "-" } ?? ".", workingDirectory: workingDirectory)
             inputs.removeAll { input in
@@ -89,18 +93,22 @@ struct Scanner {
                 return request.exclude.contains { $0.matches(display) || fromRoot.map($0.matches) == true }
             }
         }
-        let (manifests, standardInput, moreErrors) = read(inputs, request: request)
+        let (manifests, standardInput, moreErrors) = timings.measure("read and parse \(inputs.count) files") { read(inputs, request: request) }
         readErrors += moreErrors
 
         let linter = Linter(rules: request.rules)
-        let index = MeshIndex(resources: manifests.flatMap(\.resources), options: request.indexOptions)
+        let index = timings.measure("index") { MeshIndex(resources: manifests.flatMap(\.resources), options: request.indexOptions) }
         let context = LintContext(
             index: index,
             inputProblems: manifests.flatMap { file in file.problems.map { LintContext.FileProblem(file: file.path, problem: $0) } },
             settings: request.settings)
-        var findings = overridden(linter.lint(context), request.severityOverrides)
+        let linted = timings.measure("rules (\(request.rules.count))") { linter.timedLint(context) }
+        timings.rules = zip(request.rules, linted.durations).map { ($0.description.id, $1) }
+        var findings = overridden(linted.findings, request.severityOverrides)
 
         let resources = Dictionary(index.resources.map { ($0.origin, $0) }, uniquingKeysWith: { first, _ in first })
+        let filterStart = ContinuousClock.now
+        defer { timings.record("suppressions, scope, baseline", filterStart.duration(to: .now)) }
         var (kept, suppressed) = Suppressor.apply(findings, resources: resources, settings: request.settings)
         if let change {
             var baseFingerprints: Set<String>?
@@ -149,7 +157,7 @@ struct Scanner {
     /// Reads and parses every input, files in parallel; standard input on the calling thread.
     static func read(_ inputs: [Discovery.Input], request: Request) -> ([ManifestFile], [UInt8]?, [String]) {
         let limits = request.limits
-        let loaded: [(file: ManifestFile?, error: String?)] = parallelMap(inputs) { input in
+        let loaded: [(file: ManifestFile?, error: String?)] = inputs.parallelMap { input in
             guard case .file(let path, let display) = input else { return (nil, nil) }
             let outcome = FileReader.read(path: path, maxSize: limits.maxFileSize)
             if case .failed(let reason) = outcome { return (nil, "\(path): \(reason)") }
@@ -212,20 +220,4 @@ struct Scanner {
             return nil
         }
     }
-}
-
-/// `transform` applied to every element on all cores, results in input order.
-func parallelMap<Element: Sendable, Mapped: Sendable>(
-    _ elements: [Element], _ transform: @Sendable (Element) -> Mapped
-) -> [Mapped] {
-    guard elements.count > 1 else { return elements.map(transform) }
-    let results = UnsafeMutableBufferPointer<Mapped?>.allocate(capacity: elements.count)
-    results.initialize(repeating: nil)
-    defer { results.deallocate() }
-    // Each iteration writes only its own slot, so the writes never overlap.
-    nonisolated(unsafe) let slots = results
-    DispatchQueue.concurrentPerform(iterations: elements.count) { offset in
-        slots[offset] = transform(elements[offset])
-    }
-    return results.map { $0! }
 }

@@ -67,4 +67,15 @@ struct JSONValueTests {
 
             """)
     }
+
+    @Test func escapesEveryControlByteAndPassesMultiByteTextThrough() {
+        let controls = String(decoding: (0..<0x20).map { UInt8($0) } + [0x7F], as: UTF8.self)
+        let serialized = JSONValue.string(controls + "\"😀\\ü").serialized()
+        #expect(serialized.hasPrefix("\"\\u0000\\u0001"))
+        #expect(serialized.contains("\\u001f\\u007f\\\"😀\\\\ü\"\n"))
+        #expect(serialized.contains("\\b") == false && serialized.contains("\\n") && serialized.contains("\\t"))
+        // Whatever it holds, the output parses back to the same string.
+        let parsed = try? JSONSerialization.jsonObject(with: Data(serialized.utf8), options: [.fragmentsAllowed]) as? String
+        #expect(parsed == controls + "\"😀\\ü")
+    }
 }

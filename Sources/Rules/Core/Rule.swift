@@ -52,6 +52,8 @@ public struct LintContext: Sendable {
     public let index: MeshIndex
     public let inputProblems: [FileProblem]
     public let settings: LintSettings
+    /// What rules of this scan compute once and share.
+    public let shared = SharedResults()
 
     public init(index: MeshIndex, inputProblems: [FileProblem] = [], settings: LintSettings = LintSettings()) {
         self.index = index

@@ -126,23 +126,32 @@ public struct Example: Sendable {
 
     /// Any text without markers, and the positions the markers stood at.
     public static func unmark(_ yaml: String) -> (yaml: String, marks: [Mark]) {
-        var text = ""
+        // Bytes, not Characters: comparing Characters normalises each one, and rule documentation
+        // unmarks every example on every SARIF report.
+        let markerBytes = Array(String(marker).utf8)
+        let bytes = Array(yaml.utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count)
         var marks: [Mark] = []
         var line = 1
         var column = 1
-        for scalar in yaml.unicodeScalars {
-            if Character(scalar) == marker {
+        var offset = 0
+        while offset < bytes.count {
+            if bytes[offset] == markerBytes[0], bytes[offset...].starts(with: markerBytes) {
                 marks.append(Mark(line: line, column: column))
+                offset += markerBytes.count
                 continue
             }
-            text.unicodeScalars.append(scalar)
-            if scalar == "\n" {
+            let byte = bytes[offset]
+            text.append(byte)
+            offset += 1
+            if byte == UInt8(ascii: "\n") {
                 line += 1
                 column = 1
-            } else {
-                column += 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1  // columns count code points: continuation bytes add none
             }
         }
-        return (text, marks)
+        return marks.isEmpty ? (yaml, []) : (String(decoding: text, as: UTF8.self), marks)
     }
 }

@@ -69,14 +69,20 @@ public enum RuleDocumentation {
         return text
     }
 
+    /// The lines of `text`, split on line feeds by bytes (splitting Characters is far slower, and
+    /// every SARIF report renders the documentation of every rule).
+    private static func lines(_ text: String) -> [String] {
+        text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     private static func indent(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  \($0)" }.joined(separator: "\n")
+        lines(text).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
     }
 
     /// A remediation is prose, then (often) YAML from the first line that looks like a key: the
     /// YAML part goes into a fenced block.
     private static func fencedWhereYAML(_ text: String) -> String {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = lines(text)
         guard let start = lines.firstIndex(where: looksLikeYAML) else { return text + "\n" }
         let prose = lines[..<start].joined(separator: "\n")
         let yaml = lines[start...].joined(separator: "\n")

@@ -46,15 +46,22 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 /// Shell-style path patterns: `*` and `?` within one path segment, `**` across segments.
 public struct Glob: Sendable, Hashable, CustomStringConvertible {
     public let pattern: String
+    /// The pattern's scalars, split once rather than on every match.
+    private let scalars: [Unicode.Scalar]
+    /// No `*` or `?`: the pattern matches itself only.
+    private let isLiteral: Bool
 
     public init(_ pattern: String) {
         self.pattern = pattern
+        scalars = Array(pattern.unicodeScalars)
+        isLiteral = !scalars.contains("*") && !scalars.contains("?")
     }
 
     public var description: String { pattern }
 
     public func matches(_ path: String) -> Bool {
-        Self.match(Array(pattern.unicodeScalars), 0, Array(path.unicodeScalars), 0)
+        if isLiteral { return path == pattern }
+        return Self.match(scalars, 0, Array(path.unicodeScalars), 0)
     }
 
     private static func match(_ pattern: [Unicode.Scalar], _ p: Int, _ text: [Unicode.Scalar], _ t: Int) -> Bool {

@@ -20,10 +20,13 @@ public struct MeshIndexOptions: Sendable {
 
 /// The cross-resource index and the resolved ambient facts every rule reads.
 ///
+/// Immutable once built, and a class so that handing it to rules, evaluators and views shares it
+/// instead of copying its forty tables (each copy of a struct this wide was dozens of retains).
+///
 /// Istio's semantics live here, computed once: enrollment, waypoints, bindings, where each policy
 /// is enforced, default deny. Rules ask; they never re-derive a fact. Every lookup is by key, so
 /// no rule needs to scan all resources to relate two of them.
-public struct MeshIndex: Sendable {
+public final class MeshIndex: Sendable {
     public let options: MeshIndexOptions
     /// Every resource, in input order (file, document, list item).
     public let resources: [Resource]
@@ -47,6 +50,8 @@ public struct MeshIndex: Sendable {
     public let otherResources: [GroupKind: [Resource]]
 
     private let namespaceFactsByName: [String: NamespaceFacts]
+    /// Positions in `resources` by kind, in input order.
+    private let resourcePositionsByKind: [String: [Int]]
     private let gatewaysByKey: [ObjectKey: GatewayView]
     private let servicesByKey: [ObjectKey: ServiceView]
     private let serviceEntriesByKey: [ObjectKey: ServiceEntryView]
@@ -83,6 +88,9 @@ public struct MeshIndex: Sendable {
     public init(resources: [Resource], options: MeshIndexOptions = MeshIndexOptions()) {
         self.options = options
         self.resources = resources
+        var positionsByKind: [String: [Int]] = [:]
+        for (position, resource) in resources.enumerated() { positionsByKind[resource.kind, default: []].append(position) }
+        resourcePositionsByKind = positionsByKind
 
         var namespaceObjects: [NamespaceView] = [], services: [ServiceView] = [], serviceEntries: [ServiceEntryView] = []
         var serviceAccounts: [ServiceAccountView] = [], workloads: [WorkloadView] = [], gateways: [GatewayView] = []
@@ -308,6 +316,12 @@ public struct MeshIndex: Sendable {
 
     /// Resources of kinds without a typed view, e.g. `GroupKind(group: "argoproj.io", kind: "Application")`.
     public func resources(of groupKind: GroupKind) -> [Resource] { otherResources[groupKind] ?? [] }
+
+    /// The positions in `resources` of the resources of these kinds (any API group), in input order.
+    public func resourcePositions(ofKinds kinds: [String]) -> [Int] {
+        let positions = Set(kinds).flatMap { resourcePositionsByKind[$0] ?? [] }
+        return kinds.count > 1 ? positions.sorted() : positions
+    }
 
     /// Every waypoint, sorted by namespace and name.
     public var waypoints: [Waypoint] { sortedWaypoints }

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+@Suite("scan --timings")
+struct TimingsTests {
+    @Test func printsTheStagesAndTheSlowestRulesToStandardErrorOnly() throws {
+        let plain = try meshlint(["scan", "examples/payments-guide", "--format", "json"])
+        let timed = try meshlint(["scan", "examples/payments-guide", "--format", "json", "--timings"])
+        #expect(timed.status == plain.status)
+        #expect(timed.stdout == plain.stdout)
+        #expect(!plain.stderr.contains("timings"))
+        let lines = timed.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first == "timings (wall, milliseconds):")
+        for stage in ["custom rules", "discovery", "read and parse 7 files", "index", "rules (34)", "report json"] {
+            #expect(lines.contains { $0.hasSuffix("  " + stage) }, "no stage \(stage) in \(lines)")
+        }
+        let slowest = try #require(lines.firstIndex { $0.hasPrefix("rules (CPU time on all cores") })
+        let ruleLines = lines[(slowest + 1)...]
+        #expect(ruleLines.count == 10)
+        // Each line is a duration and a rule id, slowest first.
+        let durations = ruleLines.map { Double($0.split(separator: " ")[0])! }
+        #expect(durations == durations.sorted(by: >))
+        let listed = try meshlint(["rules"]).stdout
+        for line in ruleLines {
+            #expect(listed.contains(String(line.split(separator: " ")[1])))
+        }
+    }
+}
