@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "MeshLintConfig", dependencies: ["YAMLModel", "Rules"]),
         // rules.d: an organisation's own rules, loaded from YAML.
         .target(name: "CustomRules", dependencies: ["YAMLModel", "Rules", "Access", "MeshLintConfig"]),
+        // The auditors' posture report: controls per namespace with evidence, the compliance mapping.
+        .target(name: "Posture", dependencies: ["YAMLModel", "Rules", "Access"]),
         .executableTarget(
             name: "MeshLint",
             dependencies: [
@@ -36,6 +38,7 @@ let package = Package(
                 "MeshLintConfig",
                 "Access",
                 "CustomRules",
+                "Posture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +47,7 @@ let package = Package(
         .testTarget(name: "AccessTests", dependencies: ["Access", "YAMLModel"]),
         .testTarget(name: "CustomRulesTests", dependencies: ["CustomRules", "Rules", "YAMLModel", "MeshLintConfig"]),
         .testTarget(name: "MeshLintTests", dependencies: ["MeshLint", "MeshLintConfig", "Rules", "YAMLModel"], exclude: ["Fixtures"]),
+        .testTarget(name: "PostureTests", dependencies: ["Posture", "Rules", "YAMLModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -28,7 +28,11 @@ public struct AccessMatrixRow: Sendable, Hashable {
 public enum AccessMatrix {
     public static let otherIdentity = MeshIdentity(namespace: "meshlint-any-other-namespace", serviceAccount: "any-other")
 
-    public static func compute(index: MeshIndex) -> [AccessMatrixRow] {
+    /// The matrix of every Service port (or those `including` selects) against every caller.
+    ///
+    /// Each request is evaluated for all callers at once (`AccessEvaluator.outcomes`), so a large
+    /// mesh costs a few evaluations per request, not one per caller.
+    public static func compute(index: MeshIndex, including: (ServiceView) -> Bool = { _ in true }) -> [AccessMatrixRow] {
         let evaluator = AccessEvaluator(index: index)
         var callers: [(String, AccessCaller)] = [("anonymous", .anonymous)]
         var seen = Set<MeshIdentity>()
@@ -39,34 +43,46 @@ public enum AccessMatrix {
         }
         callers.sort { $0.0 < $1.0 }
         callers.append(("any other mesh identity", .identity(otherIdentity)))
-
-        var rows: [AccessMatrixRow] = []
-        for service in index.services.sorted(by: { $0.key < $1.key }) {
-            let ports = service.ports.compactMap { $0["port"]?.int }
-            let witnesses = witnessRequests(for: service, index: index)
-            for port in ports {
-                for (name, caller) in callers {
+        let names = callers.map(\.0)
+        let identities = callers.map(\.1)
+        let services = index.services.sorted(by: { $0.key < $1.key }).filter(including)
+        // Services in chunks on all cores, each chunk with its own table of answers (a table fills
+        // a cache as it goes, so it is not shared), the rows in the services' order.
+        let chunkSize = max(1, (services.count + 15) / 16)
+        let chunks = stride(from: 0, to: services.count, by: chunkSize).map { Array(services[$0..<min($0 + chunkSize, services.count)]) }
+        let trustDomain = index.trustDomain
+        let rows = chunks.parallelMap { chunk -> [AccessMatrixRow] in
+            let everyone = CallerTable(identities, trustDomain: trustDomain)
+            var rows: [AccessMatrixRow] = []
+            for service in chunk {
+                let ports = service.ports.compactMap { $0["port"]?.int }
+                let witnesses = witnessRequests(for: service, index: index)
+                for port in ports {
                     let destination = AccessDestination.service(service.key, port: port)
-                    guard let plain = try? evaluator.evaluate(AccessRequest(caller: caller, destination: destination)) else { continue }
-                    var allowed: [String] = []
-                    if plain.decision == .allow {
-                        allowed = ["any request"]
-                    } else {
-                        for witness in witnesses {
-                            var request = witness.request
-                            request.caller = caller
-                            request.destination = destination
-                            if let result = try? evaluator.evaluate(request), result.decision == .allow,
-                               !allowed.contains(witness.description) {
+                    guard let plain = try? evaluator.outcomes(of: AccessRequest(caller: .anonymous, destination: destination), for: everyone)
+                    else { continue }
+                    let witnessed = witnesses.map { witness -> [AccessOutcome]? in
+                        var request = witness.request
+                        request.destination = destination
+                        return try? evaluator.outcomes(of: request, for: everyone)
+                    }
+                    for (position, name) in names.enumerated() {
+                        var allowed: [String] = []
+                        if plain[position].decision == .allow {
+                            allowed = ["any request"]
+                        } else {
+                            for (witness, outcomes) in zip(witnesses, witnessed)
+                            where outcomes?[position].decision == .allow && !allowed.contains(witness.description) {
                                 allowed.append(witness.description)
                             }
                         }
+                        rows.append(AccessMatrixRow(
+                            service: service.key, port: port, caller: name, plainDecision: plain[position].decision, allowedWhen: allowed))
                     }
-                    rows.append(AccessMatrixRow(
-                        service: service.key, port: port, caller: name, plainDecision: plain.decision, allowedWhen: allowed))
                 }
             }
-        }
+            return rows
+        }.flatMap { $0 }
         return rows
     }
 

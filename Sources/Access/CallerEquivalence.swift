@@ -48,10 +48,6 @@ final class CallerQuestionLog {
         entries.append((question, answer))
     }
 
-    /// True when `identity` answers every recorded question the same way.
-    func replays(for identity: MeshIdentity, principal: String, trustDomain: String) -> Bool {
-        entries.allSatisfy { $0.question.answer(for: identity, principal: principal, trustDomain: trustDomain) == $0.answer }
-    }
 }
 
 /// The decision of a request for one caller of a batch: what `AccessResult` says, without the trace.
@@ -59,6 +55,54 @@ public struct AccessOutcome: Sendable, Equatable {
     public let decision: AccessDecision
     public let isUncertain: Bool
     public let uncertainties: [String]
+}
+
+/// The callers of a batch of requests, with the answers each gives to every identity question
+/// asked so far: a matrix asks the same questions of the same callers for request after request.
+/// Used by one thread at a time (it fills its cache as it goes).
+public final class CallerTable {
+    public let callers: [AccessCaller]
+    private let identities: [MeshIdentity?]
+    private let principals: [String?]
+    private let trustDomain: String
+    private var columns: [CallerQuestion: [Bool]] = [:]
+
+    public init(_ callers: [AccessCaller], trustDomain: String) {
+        self.callers = callers
+        self.trustDomain = trustDomain
+        identities = callers.map { caller in
+            if case .identity(let identity) = caller { return identity }
+            return nil
+        }
+        principals = identities.map { $0.map { Matching.principal(of: $0, trustDomain: trustDomain) } }
+    }
+
+    var count: Int { callers.count }
+
+    func isIdentity(_ position: Int) -> Bool { identities[position] != nil }
+
+    /// Every caller's answer to `question` (false for callers that are not mesh identities).
+    func column(_ question: CallerQuestion) -> [Bool] {
+        if let known = columns[question] { return known }
+        let column: [Bool]
+        if case .waypointPrincipal(let pattern) = question {
+            // The pattern is read once, not once per caller: a match as written, or the same
+            // identity written in `cluster.local`, which istiod rewrites to the mesh's domain.
+            let rewritten = PrincipalName(pattern).flatMap {
+                $0.trustDomain == PrincipalName.localTrustDomainAlias ? $0.with(trustDomain: trustDomain) : nil
+            }
+            column = principals.map { principal in
+                guard let principal else { return false }
+                return Matching.string(pattern, principal) || principal == rewritten
+            }
+        } else {
+            column = identities.indices.map { position in
+                identities[position].map { question.answer(for: $0, principal: principals[position], trustDomain: trustDomain) } ?? false
+            }
+        }
+        columns[question] = column
+        return column
+    }
 }
 
 extension AccessEvaluator {
@@ -69,34 +113,42 @@ extension AccessEvaluator {
     /// invariant or a matrix over thousands of identities costs a handful of evaluations. Asking
     /// `evaluate` for each caller gives the same outcomes (tested), with traces.
     public func outcomes(of request: AccessRequest, for callers: [AccessCaller]) throws(AccessError) -> [AccessOutcome] {
-        try groupedOutcomes(of: request, for: callers).outcomes
+        try groupedOutcomes(of: request, for: CallerTable(callers, trustDomain: index.trustDomain)).outcomes
+    }
+
+    /// The same, for callers whose answers are kept across requests (an access matrix).
+    public func outcomes(of request: AccessRequest, for table: CallerTable) throws(AccessError) -> [AccessOutcome] {
+        try groupedOutcomes(of: request, for: table).outcomes
     }
 
     /// The outcomes, and how many full evaluations the mesh identities needed.
     func groupedOutcomes(of request: AccessRequest, for callers: [AccessCaller]) throws(AccessError) -> (outcomes: [AccessOutcome], evaluations: Int) {
-        var groups: [(log: CallerQuestionLog, outcome: AccessOutcome)] = []
-        var outcomes: [AccessOutcome] = []
-        outcomes.reserveCapacity(callers.count)
-        for caller in callers {
+        try groupedOutcomes(of: request, for: CallerTable(callers, trustDomain: index.trustDomain))
+    }
+
+    func groupedOutcomes(of request: AccessRequest, for table: CallerTable) throws(AccessError) -> (outcomes: [AccessOutcome], evaluations: Int) {
+        var outcomes = [AccessOutcome?](repeating: nil, count: table.count)
+        var evaluations = 0
+        for position in 0..<table.count where outcomes[position] == nil {
             var single = request
-            single.caller = caller
-            guard case .identity(let identity) = caller else {
-                outcomes.append(try evaluate(single).outcome)
-                continue
-            }
-            let principal = Matching.principal(of: identity, trustDomain: index.trustDomain)
-            if let group = groups.first(where: { $0.log.replays(for: identity, principal: principal, trustDomain: index.trustDomain) }) {
-                outcomes.append(group.outcome)
+            single.caller = table.callers[position]
+            guard table.isIdentity(position) else {
+                outcomes[position] = try evaluate(single).outcome
                 continue
             }
             let log = CallerQuestionLog()
             var evaluation = Evaluation(index: index, request: single, callerLog: log)
             try evaluation.run()
+            evaluations += 1
             let outcome = evaluation.result.outcome
-            groups.append((log, outcome))
-            outcomes.append(outcome)
+            // Every later identity that answers the questions alike follows the same path.
+            let answers = log.entries.map { (column: table.column($0.question), answer: $0.answer) }
+            for other in position..<table.count where outcomes[other] == nil && table.isIdentity(other)
+            && answers.allSatisfy({ $0.column[other] == $0.answer }) {
+                outcomes[other] = outcome
+            }
         }
-        return (outcomes, groups.count)
+        return (outcomes.map { $0! }, evaluations)
     }
 }
 

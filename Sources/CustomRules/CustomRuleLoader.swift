@@ -8,6 +8,8 @@ import YAMLModel
 public enum CustomRuleLoader {
     public static let apiVersion = "meshlint.io/v1alpha1"
     public static let kind = "Rule"
+    /// The other kind a rules directory may hold, skipped here.
+    public static let complianceMappingKind = "ComplianceMapping"
 
     /// The rules of one file; `patterns` shares compiled regular expressions across the files of a load.
     public static func load(
@@ -20,7 +22,10 @@ public enum CustomRuleLoader {
         let reader = Reader(file: file, patterns: patterns)
         // Rules are read on all cores (compiling their regular expressions is most of a load);
         // the first error in document order is the one reported.
-        let documents = parsed.documents.filter { !$0.root.isNull }
+        // A ComplianceMapping (read by `meshlint report`) may share the rules directory.
+        let documents = parsed.documents.filter {
+            !$0.root.isNull && !($0.root["apiVersion"]?.string == apiVersion && $0.root["kind"]?.string == complianceMappingKind)
+        }
         let outcomes = documents.parallelMap { document in
             Result { () throws(CustomRuleError) -> CustomRule in try reader.rule(document.root, builtInIDs: builtInIDs) }
         }
@@ -97,7 +102,7 @@ struct Reader {
             throw error(at: document["apiVersion"]!, "apiVersion must be \(CustomRuleLoader.apiVersion)")
         }
         guard try string(document["kind"]!, "kind") == CustomRuleLoader.kind else {
-            throw error(at: document["kind"]!, "kind must be \(CustomRuleLoader.kind)")
+            throw error(at: document["kind"]!, "kind must be \(CustomRuleLoader.kind) (or \(CustomRuleLoader.complianceMappingKind))")
         }
         let metadata = try mapping(document["metadata"]!, "metadata", allowed: ["name", "annotations", "labels"], required: ["name"])
         let nameNode = metadata["name"]!

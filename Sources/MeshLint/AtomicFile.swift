@@ -5,24 +5,26 @@ import Glibc
 
 /// Writes a report so that readers never see half of it: a temporary file beside the target,
 /// then `rename`, which replaces the target in one step.
+///
+/// A target that exists and is not a regular file (`/dev/null`, a FIFO, a terminal) is written in
+/// place: renaming over it would replace the device with a file.
 enum AtomicFile {
     static func write(_ text: String, to path: String) throws {
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            let descriptor = open(path, O_WRONLY)
+            guard descriptor >= 0 else { throw failure(path) }
+            defer { close(descriptor) }
+            guard writeAll(text, to: descriptor) else { throw failure(path) }
+            return
+        }
         let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         let name = path.split(separator: "/").last.map(String.init) ?? path
         var template = Array("\(directory.isEmpty ? "/" : directory)/.\(name).XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw failure(path) }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var text = text
-        let written = text.withUTF8 { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 { if errno == EINTR { continue } else { return false } }
-                offset += count
-            }
-            return true
-        }
+        let written = writeAll(text, to: descriptor)
         // mkstemp creates 0600; reports are meant to be read by the rest of the pipeline.
         fchmod(descriptor, 0o644)
         let closed = close(descriptor) == 0
@@ -30,6 +32,19 @@ enum AtomicFile {
             let error = failure(path)
             unlink(temporary)
             throw error
+        }
+    }
+
+    private static func writeAll(_ text: String, to descriptor: Int32) -> Bool {
+        var text = text
+        return text.withUTF8 { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if count < 0 { if errno == EINTR { continue } else { return false } }
+                offset += count
+            }
+            return true
         }
     }
 

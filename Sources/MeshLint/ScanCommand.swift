@@ -155,9 +155,14 @@ struct ScanCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        var measured = Timings()
-        defer { if timings { FileHandle.writeToStandardError(measured.report()) } }
+    /// What a scan needs before it runs: the custom rules, the configuration, the request.
+    struct Prepared {
+        let customRules: [CustomRule]
+        let configuration: Configuration
+        let request: Scanner.Request
+    }
+
+    func prepare(_ measured: inout Timings) throws -> Prepared {
         let scope = paths.isEmpty ? context : paths
         let customRules = try measured.measure("custom rules") {
             try CustomRuleSources.load(directories: CustomRuleSources.directories(
@@ -177,7 +182,14 @@ struct ScanCommand: ParsableCommand {
             FileHandle.writeToStandardError("meshlint: \(problem)\n")
             throw ExitCode.usageOrIOError
         }
-        let request = try scanRequest(configuration, customRules: customRules)
+        return Prepared(customRules: customRules, configuration: configuration, request: try scanRequest(configuration, customRules: customRules))
+    }
+
+    func run() throws {
+        var measured = Timings()
+        defer { if timings { FileHandle.writeToStandardError(measured.report()) } }
+        let prepared = try prepare(&measured)
+        let (customRules, request) = (prepared.customRules, prepared.request)
         let result: Scanner.Result
         do {
             result = try Scanner.run(request, timings: &measured)

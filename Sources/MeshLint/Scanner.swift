@@ -37,6 +37,8 @@ struct Scanner {
         var baseline: Baseline.Report?
         /// Every finding before the baseline filter (what `--write-baseline` records).
         var unbaselined: [Finding] = []
+        /// The index the rules read (the posture report reads it too).
+        var index: MeshIndex?
     }
 
     struct Summary: Equatable {
@@ -151,7 +153,7 @@ struct Scanner {
         return Result(
             findings: findings, suppressed: suppressed, summary: summary, readErrors: readErrors,
             standardInput: standardInput, standardInputName: request.standardInputName, renderedFiles: rendered,
-            baseline: baselineReport, unbaselined: unbaselined)
+            baseline: baselineReport, unbaselined: unbaselined, index: index)
     }
 
     /// Reads and parses every input, files in parallel; standard input on the calling thread.

@@ -15,6 +15,8 @@ struct SuppressedFinding {
     let reason: String
     /// Where the suppression is written.
     let file: String
+    /// The last day a configuration `ignore` entry applies (nil: an annotation, or no expiry).
+    var expires: CalendarDate?
     let span: Span
 }
 
@@ -36,7 +38,7 @@ enum Suppressor {
                     span: resource.reportSpan(entry.entrySpan)))
             } else if let entry = active.first(where: { $0.matches(finding) }) {
                 suppressed.append(SuppressedFinding(
-                    finding: finding, kind: .configuration, reason: entry.reason, file: entry.file, span: entry.span))
+                    finding: finding, kind: .configuration, reason: entry.reason, file: entry.file, expires: entry.expires, span: entry.span))
             } else {
                 kept.append(finding)
             }

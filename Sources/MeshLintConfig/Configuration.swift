@@ -29,6 +29,9 @@ public struct Configuration: Sendable {
     public var exclude: [Glob] = []
     /// `rulesDirs`: directories of custom rule files, relative to the configuration file.
     public var rulesDirs: [String] = []
+    /// `report.sensitiveNamespaces`: the namespaces (globs) whose access the posture report summarises;
+    /// nil: every namespace with a waypoint.
+    public var sensitiveNamespaces: [Glob]?
 
     public init(path: String? = nil) {
         self.path = path
@@ -107,7 +110,7 @@ public struct Configuration: Sendable {
         YAMLParser.parse(bytes).documents.first?.root["rulesDirs"]?.items.compactMap(\.string) ?? []
     }
 
-    static let topLevelKeys = "rootNamespace, trustDomain, rules, rulesDirs, assume, identity, ignore, limits, exclude"
+    static let topLevelKeys = "rootNamespace, trustDomain, rules, rulesDirs, assume, identity, ignore, limits, exclude, report"
 
     /// Parses a configuration. `customRuleIDs` are the ids of rules loaded from rules.d, which
     /// `rules:` and `ignore:` may name like built-in ones.
@@ -139,6 +142,13 @@ public struct Configuration: Sendable {
                 configuration.rulesDirs = try reader.strings(pair.value, field: "rulesDirs")
             case "exclude":
                 configuration.exclude = try reader.strings(pair.value, field: "exclude").map(Glob.init)
+            case "report":
+                for field in try reader.mapping(pair.value, shape: "report: {sensitiveNamespaces: [...]}") {
+                    guard field.key.scalar == "sensitiveNamespaces" else {
+                        throw reader.unknown(field.key, expected: "sensitiveNamespaces")
+                    }
+                    configuration.sensitiveNamespaces = try reader.strings(field.value, field: "report.sensitiveNamespaces").map(Glob.init)
+                }
             default:
                 throw reader.unknown(pair.key, expected: topLevelKeys)
             }

@@ -19,13 +19,14 @@ struct RunResult {
 }
 
 /// Runs `meshlint` with `arguments` from the package root (so reported paths are relative to it).
-func meshlint(_ arguments: [String], stdin: String? = nil, directory: URL = packageRoot) throws -> RunResult {
+func meshlint(_ arguments: [String], stdin: String? = nil, directory: URL = packageRoot, environment extra: [String: String] = [:]) throws -> RunResult {
     let process = Process()
     process.executableURL = meshlintExecutable
     process.arguments = arguments
     process.currentDirectoryURL = directory
     var environment = ProcessInfo.processInfo.environment
     environment["NO_COLOR"] = "1"
+    environment.merge(extra) { _, new in new }
     process.environment = environment
     let output = Pipe()
     let errors = Pipe()
