@@ -91,6 +91,9 @@ struct ScanCommand: ParsableCommand {
     @Flag(help: "Print how long each stage and the slowest rules took, to standard error.")
     var timings = false
 
+    @Option(help: "Threads for parsing and rules (default: every core). The findings are the same for any number.")
+    var jobs: Int?
+
     /// Each requested report and where it goes (nil: standard output). An `--output` belongs to the
     /// `--format` just before it (`-f sarif -o x.sarif -f text`), as written on the command line;
     /// an `--output` before any unpaired `--format` waits for the next one.
@@ -150,6 +153,7 @@ struct ScanCommand: ParsableCommand {
         if destinations.filter({ $0.path == nil }).count > 1 {
             throw ValidationError("at most one --format can go to standard output; give the others an --output")
         }
+        if let jobs, jobs <= 0 { throw ValidationError("--jobs must be positive") }
         for limit in [maxFileSize, maxDepth, maxAliasExpansion].compactMap({ $0 }) where limit <= 0 {
             throw ValidationError("limits must be positive")
         }
@@ -260,7 +264,8 @@ struct ScanCommand: ParsableCommand {
                 + customRules.filter { !disabled.contains($0.description.id) } as [any Rule],
             severityOverrides: configuration.rules.compactMapValues(\.severity),
             exclude: configuration.exclude,
-            standardInputName: stdinFilename ?? Scanner.standardInputName)
+            standardInputName: stdinFilename ?? Scanner.standardInputName,
+            jobs: jobs)
         if let baseline {
             switch FileReader.read(path: baseline, maxSize: 64 << 20) {
             case .bytes(let bytes):

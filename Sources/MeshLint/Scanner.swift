@@ -20,6 +20,8 @@ struct Scanner {
         var exclude: [Glob] = []
         var standardInputName = "<stdin>"
         var baseline: (baseline: Baseline, file: String)?
+        /// Threads for parsing and rules (nil: every core); the output is the same for any number.
+        var jobs: Int?
     }
 
     /// What a scan produced, ready for any reporter.
@@ -98,7 +100,7 @@ struct Scanner {
         let (manifests, standardInput, moreErrors) = timings.measure("read and parse \(inputs.count) files") { read(inputs, request: request) }
         readErrors += moreErrors
 
-        let linter = Linter(rules: request.rules)
+        let linter = Linter(rules: request.rules, jobs: request.jobs)
         let index = timings.measure("index") { MeshIndex(resources: manifests.flatMap(\.resources), options: request.indexOptions) }
         let context = LintContext(
             index: index,
@@ -159,7 +161,7 @@ struct Scanner {
     /// Reads and parses every input, files in parallel; standard input on the calling thread.
     static func read(_ inputs: [Discovery.Input], request: Request) -> ([ManifestFile], [UInt8]?, [String]) {
         let limits = request.limits
-        let loaded: [(file: ManifestFile?, error: String?)] = inputs.parallelMap { input in
+        let loaded: [(file: ManifestFile?, error: String?)] = inputs.parallelMap(jobs: request.jobs) { input in
             guard case .file(let path, let display) = input else { return (nil, nil) }
             let outcome = FileReader.read(path: path, maxSize: limits.maxFileSize)
             if case .failed(let reason) = outcome { return (nil, "\(path): \(reason)") }

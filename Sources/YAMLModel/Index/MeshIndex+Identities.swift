@@ -33,7 +33,7 @@ extension MeshIndex {
     public func identitiesAreKnown(in namespace: String) -> Bool {
         guard self.namespace(namespace).isPresent else { return false }
         return !workloads(in: namespace).isEmpty || !generatedServiceAccounts(in: namespace).isEmpty
-            || serviceAccounts.contains { ($0.namespace ?? "default") == namespace }
+            || !(serviceAccountsByNamespace[namespace] ?? []).isEmpty
     }
 
     /// What shows that the ServiceAccount `key` exists, or nil when nothing in the input does.
@@ -54,7 +54,7 @@ extension MeshIndex {
     /// istiod creates for Gateways, and those workloads run as.
     public func serviceAccountNames(in namespace: String) -> [String] {
         var names: Set<String> = ["default"]
-        for account in serviceAccounts where account.namespace == namespace { names.insert(account.name) }
+        for account in serviceAccountsByNamespace[namespace] ?? [] where account.namespace == namespace { names.insert(account.name) }
         for generated in generatedServiceAccounts(in: namespace) { names.insert(generated.name) }
         for workload in workloads(in: namespace) {
             if let name = workload.serviceAccountName?.value { names.insert(name) }
@@ -64,7 +64,7 @@ extension MeshIndex {
 
     /// The ServiceAccounts istiod creates for the Gateways it deploys in `namespace`.
     func generatedServiceAccounts(in namespace: String) -> [(name: String, gateway: GatewayView)] {
-        gateways.filter { ($0.namespace ?? "default") == namespace }.compactMap { gateway in
+        (gatewaysByNamespace[namespace] ?? []).compactMap { gateway in
             if gateway.isWaypoint, let waypoint = waypoint(gateway.key) { return (waypoint.serviceAccountName, gateway) }
             guard gateway.gatewayClassName?.value == GatewayDeployment.istioGatewayClass else { return nil }
             let name = gateway.annotations[WellKnown.gatewayServiceAccountAnnotation]?.value

@@ -50,11 +50,9 @@ extension MeshIndex {
 
     /// Gateways whose pods istiod deploys (waypoints, class `istio`), in `namespace` or, for nil, everywhere.
     public func deployedGateways(in namespace: String?) -> [GatewayView] {
-        gateways.filter { gateway in
-            guard let className = gateway.gatewayClassName?.value, GatewayDeployment.deployedClasses.contains(className) else {
-                return false
-            }
-            return namespace == nil || (gateway.namespace ?? "default") == namespace
+        (namespace.map { gatewaysByNamespace[$0] ?? [] } ?? gateways).filter { gateway in
+            guard let className = gateway.gatewayClassName?.value else { return false }
+            return GatewayDeployment.deployedClasses.contains(className)
         }
     }
 

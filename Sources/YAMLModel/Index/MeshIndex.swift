@@ -70,6 +70,8 @@ public final class MeshIndex: Sendable {
     /// ConfigMaps labelled `gateway.istio.io/defaults-for-class: istio-waypoint` in the root namespace.
     let waypointClassDefaults: [ConfigMapView]
     let serviceAccountsByKey: [ObjectKey: ServiceAccountView]
+    let serviceAccountsByNamespace: [String: [ServiceAccountView]]
+    let gatewaysByNamespace: [String: [GatewayView]]
     let peerAuthenticationsByNamespace: [String: [PeerAuthenticationView]]
     let routesByBackend: [ObjectKey: [RouteView]]
     let configMapsByKey: [ObjectKey: ConfigMapView]
@@ -179,6 +181,8 @@ public final class MeshIndex: Sendable {
         podDisruptionBudgetsByNamespace = Self.grouped(pdbs)
         configMapsByKey = Self.firstByKey(configMaps)
         serviceAccountsByKey = Self.firstByKey(serviceAccounts)
+        serviceAccountsByNamespace = Dictionary(grouping: serviceAccounts) { $0.namespace ?? "default" }
+        gatewaysByNamespace = Dictionary(grouping: gateways) { $0.namespace ?? "default" }
         peerAuthenticationsByNamespace = Self.grouped(peerAuthentications)
         var routesByBackend: [ObjectKey: [RouteView]] = [:]
         for route in routes {
