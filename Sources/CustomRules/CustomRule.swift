@@ -66,6 +66,15 @@ public struct CustomRule: Rule {
         return findings
     }
 
+    /// Every key the rule's field paths name: parsing must not prune them (`Pruning.retaining`).
+    public var fieldPathKeys: Set<String> {
+        var keys = Set<String>()
+        for case .field(let field) in assertions {
+            for case .key(let key) in field.path.segments { keys.insert(key) }
+        }
+        return keys
+    }
+
     private func subject(_ resource: Resource) -> String {
         resource.namespace.map { "\(resource.kind) \($0)/\(resource.name)" } ?? "\(resource.kind) \(resource.name)"
     }

@@ -29,7 +29,9 @@ public enum ExampleRunner {
                 problems.append("the example's configuration is invalid: \(error)")
             }
         }
-        let file = ManifestLoader.load(path: manifestFile, bytes: Array(yaml.utf8), limits: example.limits)
+        // Parsed as a scan parses, pruning included, so an example sees what the rule will see.
+        let file = ManifestLoader.load(
+            path: manifestFile, bytes: Array(yaml.utf8), limits: example.limits, pruning: .standard.retaining(keys: (rule as? CustomRule)?.fieldPathKeys ?? []))
         let context = LintContext(files: [file], options: options, settings: settings)
         let found = rule.check(context)
         let positions = found.map { finding in

@@ -61,17 +61,17 @@ struct ChangeSet {
 
     /// The manifests as they were before the change: changed files replaced by their base content,
     /// added ones left out, deleted ones restored.
-    func baseManifests(from head: [ManifestFile], limits: ParseLimits) -> [ManifestFile] {
+    func baseManifests(from head: [ManifestFile], limits: ParseLimits, pruning: Pruning) -> [ManifestFile] {
         var result: [ManifestFile] = []
         for file in head {
             if changed.contains(file.path) {
-                if let bytes = base[file.path] { result.append(ManifestLoader.load(path: file.path, bytes: bytes, limits: limits)) }
+                if let bytes = base[file.path] { result.append(ManifestLoader.load(path: file.path, bytes: bytes, limits: limits, pruning: pruning)) }
             } else {
                 result.append(file)
             }
         }
         for path in deleted.sorted() {
-            if let bytes = base[path] { result.append(ManifestLoader.load(path: path, bytes: bytes, limits: limits)) }
+            if let bytes = base[path] { result.append(ManifestLoader.load(path: path, bytes: bytes, limits: limits, pruning: pruning)) }
         }
         return result
     }

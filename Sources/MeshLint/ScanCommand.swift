@@ -265,7 +265,8 @@ struct ScanCommand: ParsableCommand {
             severityOverrides: configuration.rules.compactMapValues(\.severity),
             exclude: configuration.exclude,
             standardInputName: stdinFilename ?? Scanner.standardInputName,
-            jobs: jobs)
+            jobs: jobs,
+            pruning: .standard.retaining(keys: customRules.reduce(into: Set<String>()) { $0.formUnion($1.fieldPathKeys) }))
         if let baseline {
             switch FileReader.read(path: baseline, maxSize: 64 << 20) {
             case .bytes(let bytes):

@@ -22,6 +22,8 @@ struct Scanner {
         var baseline: (baseline: Baseline, file: String)?
         /// Threads for parsing and rules (nil: every core); the output is the same for any number.
         var jobs: Int?
+        /// Subtrees parsing skips: what no rule (built-in or custom) reads.
+        var pruning: Pruning = .standard
     }
 
     /// What a scan produced, ready for any reporter.
@@ -117,7 +119,7 @@ struct Scanner {
         if let change {
             var baseFingerprints: Set<String>?
             if change.hasBase {
-                let baseFiles = change.baseManifests(from: manifests, limits: request.limits)
+                let baseFiles = change.baseManifests(from: manifests, limits: request.limits, pruning: request.pruning)
                 let baseContext = LintContext(files: baseFiles, options: request.indexOptions, settings: request.settings)
                 baseFingerprints = Set(overridden(linter.lint(baseContext), request.severityOverrides).map(\.fingerprint))
             }
@@ -165,7 +167,7 @@ struct Scanner {
             guard case .file(let path, let display) = input else { return (nil, nil) }
             let outcome = FileReader.read(path: path, maxSize: limits.maxFileSize)
             if case .failed(let reason) = outcome { return (nil, "\(path): \(reason)") }
-            return (load(outcome, as: display, limits: limits), nil)
+            return (load(outcome, as: display, limits: limits, pruning: request.pruning), nil)
         }
         var manifests: [ManifestFile] = []
         var errors: [String] = []
@@ -175,7 +177,7 @@ struct Scanner {
                 let outcome = FileReader.readStandardInput(maxSize: limits.maxFileSize)
                 if case .bytes(let bytes) = outcome { standardInput = bytes }
                 if case .failed(let reason) = outcome { errors.append("standard input: \(reason)") }
-                if let file = load(outcome, as: request.standardInputName, limits: limits) { manifests.append(file) }
+                if let file = load(outcome, as: request.standardInputName, limits: limits, pruning: request.pruning) { manifests.append(file) }
                 continue
             }
             if let file = result.file { manifests.append(file) }
@@ -184,10 +186,10 @@ struct Scanner {
         return (manifests, standardInput, errors)
     }
 
-    private static func load(_ outcome: FileReader.Outcome, as display: String, limits: ParseLimits) -> ManifestFile? {
+    private static func load(_ outcome: FileReader.Outcome, as display: String, limits: ParseLimits, pruning: Pruning) -> ManifestFile? {
         switch outcome {
         case .bytes(let bytes):
-            return ManifestLoader.load(path: display, bytes: bytes, limits: limits)
+            return ManifestLoader.load(path: display, bytes: bytes, limits: limits, pruning: pruning)
         case .tooLarge(let size):
             var file = ManifestFile(path: display)
             file.problems.append(ManifestLoader.oversize(size, limits: limits))

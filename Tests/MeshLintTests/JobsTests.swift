@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import MeshLint
 
 @Suite("--jobs")
 struct JobsTests {
@@ -7,15 +8,7 @@ struct JobsTests {
     func parallelEqualsSingleThreaded() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let generator = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/bench/gen_corpus.py")
-        let corpus = directory.appendingPathComponent("c40")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", generator.path, corpus.path, "--namespaces", "40", "--seed", "1"]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
+        let corpus = try generatedCorpus(namespaces: 40, seed: 1, in: directory)
         var outputs: [String: String] = [:]
         for jobs in ["1", "2", "8"] {
             for format in ["sarif", "json"] {
@@ -28,5 +21,26 @@ struct JobsTests {
         #expect(outputs["sarif 1"] == outputs["sarif 2"] && outputs["sarif 1"] == outputs["sarif 8"])
         #expect(outputs["json 1"] == outputs["json 2"] && outputs["json 1"] == outputs["json 8"])
         #expect(try meshlint(["scan", corpus.path, "--jobs", "0"]).status == 2)
+    }
+}
+
+@Suite("Pruning")
+struct ScanPruningTests {
+    @Test("Pruning unread pod-spec fields changes no finding, on the upstream corpus and a generated one")
+    func pruningChangesNoFinding() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let generated = try generatedCorpus(namespaces: 40, seed: 3, in: directory)
+        for path in [corpus.path, generated.path, packageRoot.appendingPathComponent("examples").path] {
+            var request = Scanner.Request(paths: [path])
+            request.pruning = .none
+            let whole = try Scanner.run(request)
+            request.pruning = .standard
+            let pruned = try Scanner.run(request)
+            #expect(!whole.findings.isEmpty)
+            #expect(pruned.findings.map(\.fingerprint) == whole.findings.map(\.fingerprint), "\(path)")
+            #expect(pruned.findings.map(\.message) == whole.findings.map(\.message), "\(path)")
+            #expect(pruned.summary == whole.summary, "\(path)")
+        }
     }
 }

@@ -66,3 +66,17 @@ func temporaryDirectory() throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// A corpus of `../shared/bench/gen_corpus.py` in `directory`.
+func generatedCorpus(namespaces: Int, seed: Int, in directory: URL) throws -> URL {
+    let corpus = directory.appendingPathComponent("c\(namespaces)-\(seed)")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", packageRoot.deletingLastPathComponent().appendingPathComponent("shared/bench/gen_corpus.py").path,
+                         corpus.path, "--namespaces", "\(namespaces)", "--seed", "\(seed)"]
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+    return corpus
+}

@@ -50,10 +50,16 @@ func findings(of ruleID: String, in example: Example) -> (findings: [Finding], m
             Issue.record("the example's configuration is invalid: \(error)")
         }
     }
-    let file = ManifestLoader.load(path: exampleFile, bytes: Array(yaml.utf8), limits: example.limits)
+    // Parsed as a scan parses it, with the pod-spec fields no rule reads pruned; the unpruned
+    // tree must give the same findings (pruning never removes what a rule reads).
+    let file = ManifestLoader.load(path: exampleFile, bytes: Array(yaml.utf8), limits: example.limits, pruning: .standard)
     let context = LintContext(files: [file], options: options, settings: settings)
     guard let rule = RuleCatalog.rule(withID: ruleID) else { return ([], marks.map(\.mark), file.problems) }
     let found = rule.init().check(context)
+    let whole = ManifestLoader.load(path: exampleFile, bytes: Array(yaml.utf8), limits: example.limits)
+    let unpruned = rule.init().check(LintContext(files: [whole], options: options, settings: settings))
+    #expect(unpruned.map(\.fingerprint) == found.map(\.fingerprint), "pruning changed the findings of \(ruleID)")
+    #expect(whole.problems.map(\.message) == file.problems.map(\.message))
     // Marks compare with the file they are in; a finding in another file can match none.
     return (found, marks.map { $0.file == exampleFile ? $0.mark : $0.shifted }, file.problems)
 }

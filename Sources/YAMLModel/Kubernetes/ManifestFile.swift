@@ -16,7 +16,7 @@ public struct ManifestFile: Sendable {
 
 /// Turns a file's bytes into resources: screening, parsing, `kind: List` expansion.
 public enum ManifestLoader {
-    public static func load(path: String, bytes: [UInt8], limits: ParseLimits = .default) -> ManifestFile {
+    public static func load(path: String, bytes: [UInt8], limits: ParseLimits = .default, pruning: Pruning = .none) -> ManifestFile {
         var file = ManifestFile(path: path)
         guard bytes.count <= limits.maxFileSize else {
             file.problems.append(oversize(bytes.count, limits: limits))
@@ -26,7 +26,7 @@ public enum ManifestLoader {
             file.problems.append(problem)
             return file
         }
-        let parsed = YAMLParser.parse(bytes, limits: limits)
+        let parsed = YAMLParser.parse(bytes, limits: limits, pruning: pruning)
         file.problems = parsed.problems
         let sources = HelmSourceComments(bytes)
         for document in parsed.documents where !document.root.isNull {

@@ -12,8 +12,11 @@ public enum YAMLParser {
     /// document marker, so one broken document does not hide the others in its file. (Resuming also
     /// bounds time: libyaml rescans its whole flow-level stack for every token, so letting it read a
     /// document nested 100,000 deep to the end would take minutes.)
-    public static func parse(_ bytes: [UInt8], limits: ParseLimits = .default) -> ParseResult {
-        var composer = Composer(limits: limits)
+    ///
+    /// `pruning` names subtrees that are skipped, never built (see `Pruning`); when an alias refers
+    /// to an anchor inside one, the file is parsed again whole.
+    public static func parse(_ bytes: [UInt8], limits: ParseLimits = .default, pruning: Pruning = .none) -> ParseResult {
+        var composer = Composer(limits: limits, pruning: pruning)
         bytes.withUnsafeBufferPointer { buffer in
             // UTF-16 input cannot be cut at byte offsets found by scanning for ASCII markers.
             let resumable = !(buffer.count >= 2 && (buffer[0] == 0xFF || buffer[0] == 0xFE))
@@ -32,6 +35,7 @@ public enum YAMLParser {
                 segmentStart = boundary.offset
             }
         }
+        if composer.needsWholeTree { return parse(bytes, limits: limits, pruning: .none) }
         return composer.result
     }
 
@@ -106,6 +110,12 @@ private struct Composer {
         /// Built only for large mappings, where scanning `pairs` for duplicates would be quadratic.
         var keyIndex: [String: Int]?
         var size = 1
+        /// Where this collection is in the pruning trie (nil: nothing below it is pruned).
+        var trie: Int?
+        /// The trie node of the pending key's value.
+        var pendingTrie: Int?
+        /// Keys whose values were pruned, still checked for duplicates.
+        var prunedKeys: [Node] = []
     }
 
     /// Beyond this many entries a mapping's duplicate check uses a dictionary.
@@ -125,8 +135,51 @@ private struct Composer {
     /// Set when parsing must stop and resume at the next document (the depth limit was hit here).
     var stopRequestedAtLine: Int?
 
-    init(limits: ParseLimits) {
+    let pruning: Pruning
+    /// The document's `kind`, once read (pruning depends on it).
+    var documentKind: String?
+    /// The next value event starts a pruned subtree.
+    var pruningNextValue = false
+    /// Depth inside a pruned subtree (0: not in one).
+    var prunedDepth = 0
+    var prunedAnchors: Set<String> = []
+    /// An alias referred to an anchor inside a pruned subtree: the file must be parsed whole.
+    var needsWholeTree = false
+
+    init(limits: ParseLimits, pruning: Pruning = .none) {
         self.limits = limits
+        self.pruning = pruning
+    }
+
+    /// Consumes the events of a pruned subtree; true when `event` belonged to one.
+    private mutating func prune(_ event: yaml_event_t, start: Mark, end: Mark) -> Bool {
+        guard pruningNextValue || prunedDepth > 0 else { return false }
+        var anchor: UnsafeMutablePointer<yaml_char_t>?
+        switch event.type {
+        case YAML_SCALAR_EVENT: anchor = event.data.scalar.anchor
+        case YAML_SEQUENCE_START_EVENT: anchor = event.data.sequence_start.anchor
+        case YAML_MAPPING_START_EVENT: anchor = event.data.mapping_start.anchor
+        default: break
+        }
+        if let name = string(anchor) { prunedAnchors.insert(name) }
+        switch event.type {
+        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+            prunedDepth += 1
+            if frames.count + prunedDepth > limits.maxDepth {
+                abandon(InputProblem(
+                    kind: .limitExceeded,
+                    message: "nesting deeper than \(limits.maxDepth) levels; the document is skipped",
+                    span: Span(start: start, end: end)))
+                stopRequestedAtLine = start.line
+                prunedDepth = 0
+            }
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            prunedDepth -= 1
+        default:
+            break
+        }
+        pruningNextValue = false
+        return true
     }
 
     mutating func fail(_ problem: InputProblem) {
@@ -141,11 +194,14 @@ private struct Composer {
         abandoned = false
         stopRequestedAtLine = nil
         documentIndex += 1
+        pruningNextValue = false
+        prunedDepth = 0
     }
 
     mutating func handle(_ event: yaml_event_t) {
         let start = Mark(event.start_mark, lineOffset: lineOffset)
         let end = Mark(event.end_mark, lineOffset: lineOffset)
+        if !abandoned, prune(event, start: start, end: end) { return }
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
             frames.removeAll()
@@ -153,6 +209,10 @@ private struct Composer {
             abandoned = false
             root = nil
             documentStart = start
+            documentKind = nil
+            pruningNextValue = false
+            prunedDepth = 0
+            prunedAnchors.removeAll()
         case YAML_DOCUMENT_END_EVENT:
             if !abandoned, let root {
                 result.documents.append(Document(root: root, index: documentIndex, span: Span(start: documentStart, end: end)))
@@ -175,6 +235,7 @@ private struct Composer {
         case YAML_ALIAS_EVENT where !abandoned:
             let name = string(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
+                if prunedAnchors.contains(name) { needsWholeTree = true }
                 abandon(InputProblem(kind: .syntaxError, message: "found undefined alias *\(name)", span: Span(start: start, end: end)))
                 return
             }
@@ -217,7 +278,11 @@ private struct Composer {
             stopRequestedAtLine = start.line
             return
         }
-        frames.append(Frame(isMapping: isMapping, start: start, tag: tag, style: style, anchor: anchor))
+        var frame = Frame(isMapping: isMapping, start: start, tag: tag, style: style, anchor: anchor)
+        if let parent = frames.last {
+            frame.trie = parent.isMapping ? parent.pendingTrie : parent.trie.flatMap { pruning.child(of: $0, "*") }
+        }
+        frames.append(frame)
     }
 
     private mutating func abandon(_ problem: InputProblem) {
@@ -246,18 +311,31 @@ private struct Composer {
         }
         guard let key = frames[last].pendingKey else {
             if let problem = Self.duplicate(of: node, in: &frames[last]) { result.problems.append(problem) }
+            frames[last].pendingTrie = nil
+            let parentTrie = frames[last].trie ?? (last == 0 ? documentKind.flatMap(pruning.root(of:)) : nil)
+            if let parentTrie, let text = node.scalar, let child = pruning.child(of: parentTrie, text) {
+                if pruning.drops(child) {
+                    frames[last].prunedKeys.append(node)
+                    pruningNextValue = true
+                    return
+                }
+                frames[last].pendingTrie = child
+            }
             frames[last].pendingKey = node
             return
         }
         frames[last].pairs.append(Node.Pair(key: key, value: node))
         frames[last].pendingKey = nil
+        if last == 0, !pruning.isEmpty, key.scalar == "kind" { documentKind = node.string }
     }
 
     /// The problem when `key` repeats an earlier key of the mapping being built.
     private static func duplicate(of key: Node, in frame: inout Frame) -> InputProblem? {
         guard let text = key.scalar else { return nil }
-        var first: Node?
-        if frame.pairs.count < linearKeyScanLimit {
+        var first: Node? = frame.prunedKeys.first { $0.scalar == text }
+        if first != nil {
+            // A duplicate of a pruned key.
+        } else if frame.pairs.count < linearKeyScanLimit {
             first = frame.pairs.first { $0.key.scalar == text }?.key
         } else {
             if frame.keyIndex == nil {

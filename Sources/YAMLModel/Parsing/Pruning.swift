@@ -1,0 +1,91 @@
+/// Subtrees of known kinds that no rule reads, skipped while composing: their nodes are never
+/// built, which saves most of the time and memory a workload's pod spec costs (env, probes,
+/// resources, volumes are two thirds of a typical platform repository's bytes).
+///
+/// Paths are relative to the document root, `*` standing for every item of a sequence. A key that
+/// a custom rule's field path names is never pruned (`retaining(keys:)`), so a rule sees every
+/// field it asks for. Documents whose `kind` comes after the pruned fields are kept whole.
+public struct Pruning: Sendable, Hashable {
+    /// A trie of path segments; a node marked `drop` is skipped with everything under it.
+    struct TrieNode: Sendable, Hashable {
+        var children: [String: Int] = [:]
+        var drop = false
+    }
+
+    private(set) var nodes: [TrieNode] = []
+    /// The trie root of each kind.
+    private(set) var roots: [String: Int] = [:]
+
+    /// Prunes nothing.
+    public static let none = Pruning()
+
+    /// The pod-spec fields of workloads that no built-in rule reads: containers keep their name,
+    /// image and ports; pods keep their service account, labels and annotations.
+    public static let standard: Pruning = {
+        let containerFields = [
+            "env", "envFrom", "resources", "livenessProbe", "readinessProbe", "startupProbe", "volumeMounts",
+            "volumeDevices", "securityContext", "lifecycle", "args", "command", "workingDir", "resizePolicy",
+        ]
+        let podFields = [
+            "volumes", "affinity", "tolerations", "topologySpreadConstraints", "securityContext", "imagePullSecrets",
+            "dnsConfig", "readinessGates", "overhead", "schedulingGates", "resourceClaims",
+        ]
+        let podSpecs: [String: [String]] = [
+            "Deployment": ["spec", "template", "spec"], "StatefulSet": ["spec", "template", "spec"],
+            "DaemonSet": ["spec", "template", "spec"], "ReplicaSet": ["spec", "template", "spec"],
+            "ReplicationController": ["spec", "template", "spec"], "Job": ["spec", "template", "spec"],
+            "CronJob": ["spec", "jobTemplate", "spec", "template", "spec"], "Pod": ["spec"],
+        ]
+        var pruning = Pruning()
+        for (kind, podSpec) in podSpecs {
+            for field in podFields { pruning.add(kind: kind, path: podSpec + [field]) }
+            for list in ["containers", "initContainers", "ephemeralContainers"] {
+                for field in containerFields { pruning.add(kind: kind, path: podSpec + [list, "*", field]) }
+            }
+        }
+        return pruning
+    }()
+
+    /// The same pruning, without the paths that end at one of `keys`.
+    public func retaining(keys: Set<String>) -> Pruning {
+        guard !keys.isEmpty else { return self }
+        var copy = self
+        for (key, position) in nodes.indices.flatMap({ parent in nodes[parent].children.map { ($0.key, $0.value) } })
+        where keys.contains(key) {
+            copy.nodes[position].drop = false
+        }
+        return copy
+    }
+
+    mutating func add(kind: String, path: [String]) {
+        if nodes.isEmpty { nodes.append(TrieNode()) }
+        var current: Int
+        if let root = roots[kind] {
+            current = root
+        } else {
+            nodes.append(TrieNode())
+            current = nodes.count - 1
+            roots[kind] = current
+        }
+        for segment in path {
+            if let next = nodes[current].children[segment] {
+                current = next
+            } else {
+                nodes.append(TrieNode())
+                nodes[current].children[segment] = nodes.count - 1
+                current = nodes.count - 1
+            }
+        }
+        nodes[current].drop = true
+    }
+
+    var isEmpty: Bool { roots.isEmpty }
+
+    /// The trie node for documents of `kind`, if any of its paths is pruned.
+    func root(of kind: String) -> Int? { roots[kind] }
+
+    /// The trie node below `node` for `segment` (a key, or `*` for a sequence's items).
+    func child(of node: Int, _ segment: String) -> Int? { nodes[node].children[segment] }
+
+    func drops(_ node: Int) -> Bool { nodes[node].drop }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import YAMLModel
+
+@Suite("Pruning while composing")
+struct PruningTests {
+    static let deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: api, namespace: shop}
+        spec:
+          template:
+            metadata: {labels: {app: api}}
+            spec:
+              serviceAccountName: api
+              volumes: [{name: tmp, emptyDir: {}}]
+              containers:
+              - name: api
+                image: registry/api:1.0
+                ports: [{name: http, containerPort: 8080}]
+                env:
+                - {name: A, value: "1"}
+                resources: {limits: {cpu: "1"}}
+        """
+
+    @Test("A workload's unread pod-spec fields are never built; what rules read stays, with its spans")
+    func prunesUnreadFields() {
+        let whole = YAMLParser.parse(Array(Self.deployment.utf8))
+        let pruned = YAMLParser.parse(Array(Self.deployment.utf8), pruning: .standard)
+        #expect(pruned.problems.isEmpty)
+        #expect(pruned.nodesBuilt < whole.nodesBuilt)
+        let container = pruned.documents[0].root["spec", "template", "spec", "containers"]!.items[0]
+        #expect(container["env"] == nil && container["resources"] == nil)
+        #expect(container["ports"]!.items[0]["containerPort"]!.int == 8080)
+        #expect(container["image"]!.span == whole.documents[0].root["spec", "template", "spec", "containers"]!.items[0]["image"]!.span)
+        #expect(pruned.documents[0].root["spec", "template", "spec", "volumes"] == nil)
+        #expect(pruned.documents[0].root["spec", "template", "spec", "serviceAccountName"]?.string == "api")
+    }
+
+    @Test("Other kinds, and keys a custom rule reads, are kept")
+    func keepsOtherKindsAndRetainedKeys() {
+        let configMap = Self.deployment.replacingOccurrences(of: "kind: Deployment", with: "kind: ConfigMap")
+        let other = YAMLParser.parse(Array(configMap.utf8), pruning: .standard)
+        #expect(other.documents[0].root["spec", "template", "spec", "containers"]!.items[0]["env"] != nil)
+        let retained = YAMLParser.parse(Array(Self.deployment.utf8), pruning: .standard.retaining(keys: ["resources"]))
+        let container = retained.documents[0].root["spec", "template", "spec", "containers"]!.items[0]
+        #expect(container["resources"]?["limits"]?["cpu"]?.string == "1")
+        #expect(container["env"] == nil)
+        // `kind` after `spec`: the document is kept whole.
+        let late = "apiVersion: apps/v1\nspec:\n  template:\n    spec:\n      volumes: []\nkind: Deployment\nmetadata: {name: x}\n"
+        #expect(YAMLParser.parse(Array(late.utf8), pruning: .standard).documents[0].root["spec", "template", "spec", "volumes"] != nil)
+    }
+
+    @Test("A duplicate of a pruned key is still found, and an alias into a pruned subtree parses the file whole")
+    func duplicatesAndAliases() {
+        let duplicate = Self.deployment + "\n        env: []\n"
+        let problems = YAMLParser.parse(Array(duplicate.utf8), pruning: .standard).problems
+        #expect(problems.map(\.message).contains { $0.hasPrefix("duplicate key \"env\"") })
+        let aliased = Self.deployment
+            .replacingOccurrences(of: "env:\n", with: "env: &shared\n")
+            + "\n      - name: sidecar\n        ports: *shared\n"
+        let parsed = YAMLParser.parse(Array(aliased.utf8), pruning: .standard)
+        #expect(parsed.problems.isEmpty, "\(parsed.problems.map(\.message))")
+        #expect(parsed.documents[0].root["spec", "template", "spec", "containers"]!.items[0]["env"] != nil)
+        #expect(parsed.documents[0].root["spec", "template", "spec", "containers"]!.items[1]["ports"]?.items.count == 1)
+        // An alias from one pruned place to another needs nothing more.
+        let between = aliased.replacingOccurrences(of: "ports: *shared", with: "env: *shared")
+        #expect(YAMLParser.parse(Array(between.utf8), pruning: .standard).problems.isEmpty)
+    }
+}
