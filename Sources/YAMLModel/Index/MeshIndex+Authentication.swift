@@ -50,7 +50,7 @@ extension MeshIndex {
         case .workloadSelector:
             guard let selector = policy.selector else { return [] }
             let candidates = namespace == rootNamespace ? workloads : (workloadsByNamespace[namespace] ?? [])
-            return candidates.filter { selector.matches($0.podLabels.dictionary) }
+            return candidates.filter { selector.matches($0.podLabelValues) }
         case .namespace:
             return workloadsByNamespace[namespace] ?? []
         case .mesh:

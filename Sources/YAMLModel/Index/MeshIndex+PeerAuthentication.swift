@@ -144,7 +144,7 @@ extension MeshIndex {
     /// The mTLS mode ztunnel enforces for a workload's pods.
     public func mtls(of workload: WorkloadView) -> PodMTLS {
         let namespace = workload.namespace ?? "default"
-        let labels = workload.podLabels.dictionary
+        let labels = workload.podLabelValues
         let policy = namespace == rootNamespace ? nil : Self.oldestFirst(peerAuthentications(in: namespace).filter {
             !$0.isNamespaceWide && $0.mode != nil && ($0.selector?.matches(labels) ?? false)
         }).first
@@ -164,7 +164,7 @@ extension MeshIndex {
     /// apply them, ztunnel does not (istiod ignores them for ambient).
     public func ignoredPeerAuthentications(selecting workload: WorkloadView) -> [PeerAuthenticationView] {
         guard (workload.namespace ?? "default") != rootNamespace else { return [] }
-        let labels = workload.podLabels.dictionary
+        let labels = workload.podLabelValues
         return peerAuthentications(in: rootNamespace).filter { !$0.isNamespaceWide && ($0.selector?.matches(labels) ?? false) }
     }
 

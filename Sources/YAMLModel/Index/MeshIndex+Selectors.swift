@@ -20,7 +20,7 @@ public struct SelectorReach: Sendable {
         /// The selector's labels rewritten to match this workload: its values for the keys it
         /// carries (keys it lacks are left out).
         public func suggestedLabels(for selector: LabelSelector) -> [(key: String, value: String)] {
-            let labels = workload.podLabels.dictionary
+            let labels = workload.podLabelValues
             return selector.matchLabels.compactMap { entry in labels[entry.key].map { (entry.key, $0) } }
         }
     }
@@ -62,7 +62,7 @@ extension MeshIndex {
     public func reach(of selector: LabelSelector, policyNamespace: String) -> SelectorReach {
         let scope: String? = policyNamespace == rootNamespace ? nil : policyNamespace
         let candidates = scope.map { workloads(in: $0) } ?? workloads
-        let matched = candidates.filter { selector.matches($0.podLabels.dictionary) }
+        let matched = candidates.filter { selector.matches($0.podLabelValues) }
         var generated: [GatewayView] = []
         var otherGateways: [GatewayView] = []
         if let wanted = selector.matchLabels.first(where: { $0.key == WellKnown.gatewayNameLabel }) {
@@ -73,7 +73,7 @@ extension MeshIndex {
         var nearMisses: [SelectorReach.NearMiss] = []
         if matched.isEmpty, generated.isEmpty {
             for workload in candidates {
-                let labels = workload.podLabels.dictionary
+                let labels = workload.podLabelValues
                 var differences: [SelectorReach.LabelDifference] = []
                 var matching = 0
                 for entry in selector.matchLabels {

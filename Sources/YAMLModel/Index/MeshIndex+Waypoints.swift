@@ -49,18 +49,18 @@ extension MeshIndex {
     /// The workloads a selector policy in `namespace` applies to (in every namespace from the root).
     public func workloads(selectedBy selector: LabelSelector, policyNamespace namespace: String) -> [WorkloadView] {
         let candidates = namespace == rootNamespace ? workloads : self.workloads(in: namespace)
-        return candidates.filter { selector.matches($0.podLabels.dictionary) }
+        return candidates.filter { selector.matches($0.podLabelValues) }
     }
 
     /// The workloads whose pods a Service selects (same namespace).
     public func workloads(behind service: ServiceView) -> [WorkloadView] {
         guard let selector = service.selector else { return [] }
-        return (workloadsByNamespace[service.namespace ?? ""] ?? []).filter { selector.matches($0.podLabels.dictionary) }
+        return (workloadsByNamespace[service.namespace ?? ""] ?? []).filter { selector.matches($0.podLabelValues) }
     }
 
     /// The Services that select a workload's pods.
     public func services(selecting workload: WorkloadView) -> [ServiceView] {
-        let labels = workload.podLabels.dictionary
+        let labels = workload.podLabelValues
         return (servicesByNamespace[workload.namespace ?? ""] ?? []).filter { $0.selector?.matches(labels) ?? false }
     }
 
@@ -85,7 +85,7 @@ extension MeshIndex {
     /// namespace-wide policies, and the root namespace's mesh-wide ones.
     public func ztunnelPolicies(for workload: WorkloadView) -> [AuthorizationPolicyView] {
         let namespace = workload.namespace ?? "default"
-        let labels = workload.podLabels.dictionary
+        let labels = workload.podLabelValues
         let candidates = authorizationPolicies(in: namespace)
             + (namespace == rootNamespace ? [] : authorizationPolicies(in: rootNamespace))
         return candidates.filter { policy in

@@ -69,10 +69,18 @@ public struct PodDisruptionBudgetView: ResourceView {
 public struct WorkloadView: ResourceView {
     public static let groupKinds: Set<GroupKind> = GroupKind.workloads
     public let resource: Resource
-    public init(unchecked resource: Resource) { self.resource = resource }
+    /// The pod template's labels as a dictionary, read once: every selector test needs them.
+    public let podLabelValues: [String: String]
+
+    public init(unchecked resource: Resource) {
+        self.resource = resource
+        podLabelValues = Self.podTemplate(of: resource)?["metadata", "labels"].map { Labels(node: $0).dictionary } ?? [:]
+    }
 
     /// The pod (template): `metadata` and `spec` of the pods this object runs.
-    public var podTemplate: Node? {
+    public var podTemplate: Node? { Self.podTemplate(of: resource) }
+
+    static func podTemplate(of resource: Resource) -> Node? {
         switch resource.groupKind {
         case .pod: resource.node
         case .cronJob: resource.node["spec", "jobTemplate", "spec", "template"]
