@@ -165,11 +165,8 @@ struct FactAssertion: Sendable {
 
     private func tokenRequired(for resource: Resource, namespace: String, index: MeshIndex) -> Bool {
         if resource.kind == "Namespace" {
-            let bound = index.boundServices(in: namespace)
-            guard !bound.isEmpty else { return false }
-            return bound.allSatisfy { entry in
-                index.tokenRequirement(at: entry.waypoint, for: ObjectKey(namespace: namespace, name: entry.service.name)).isMandatory
-            }
+            let bound = index.tokenRequirements(in: namespace)
+            return !bound.isEmpty && bound.allSatisfy(\.requirement.isMandatory)
         }
         guard let waypoint = boundWaypoint(of: resource, index: index) else { return false }
         let service: ObjectKey? = resource.kind == "Service" ? ObjectKey(namespace: namespace, name: resource.name) : nil

@@ -66,17 +66,7 @@ private struct ControlBuilder {
     var name: String { facts.name }
     var inMesh: Bool { facts.dataplaneMode == .ambient || facts.dataplaneMode == .sidecar }
 
-    /// The waypoints the namespace's Services are bound to, else those its label names, else those deployed in it.
-    var waypoints: [Waypoint] {
-        var seen = Set<ObjectKey>()
-        var found = index.boundServices(in: name).map(\.waypoint).filter { seen.insert($0.key).inserted }
-        if found.isEmpty, let label = facts.labelSource?[WellKnown.useWaypointLabel]?.value, label != "none" {
-            let home = facts.labelSource?[WellKnown.useWaypointNamespaceLabel]?.value ?? name
-            if let named = index.waypoint(ObjectKey(namespace: home, name: label)) { found.append(named) }
-        }
-        if found.isEmpty { found = index.waypoints(in: name) }
-        return found.sorted { $0.key < $1.key }
-    }
+    var waypoints: [Waypoint] { index.waypoints(serving: name) }
 
     func dataplane() -> Control {
         let evidence: [Evidence]
@@ -229,21 +219,19 @@ private struct ControlBuilder {
     }
 
     func tokenRequired() -> Control {
-        let bound = index.boundServices(in: name)
+        let bound = index.tokenRequirements(in: name)
         guard !bound.isEmpty else {
             return Control(id: .tokenRequired, state: facts.dataplaneMode == .ambient ? .missing : .notApplicable, value: "no",
                            explanation: "no Service is bound to a waypoint", evidence: [])
         }
         var evidence: [Evidence] = []
-        var mandatory = 0
         var seen = Set<ResourceOrigin>()
-        for (service, waypoint) in bound {
-            let requirement = index.tokenRequirement(at: waypoint, for: ObjectKey(namespace: name, name: service.name))
-            if requirement.isMandatory { mandatory += 1 }
+        for (_, requirement) in bound {
             for policy in requirement.enforcedBy where seen.insert(policy.resource.origin).inserted {
                 evidence.append(Evidence("requires a request principal", in: policy.resource))
             }
         }
+        let mandatory = bound.filter(\.requirement.isMandatory).count
         let state: ControlState = mandatory == bound.count ? .met : mandatory == 0 ? .missing : .partial
         let value = state == .met ? "yes" : state == .missing ? "no" : "\(mandatory) of \(bound.count) Services"
         return Control(

@@ -66,6 +66,28 @@ extension MeshIndex {
     }
 
     /// The Services and ServiceEntries of `namespace` that are bound to a waypoint, with it, in input order.
+    /// The waypoints serving a namespace: those its Services are bound to; else the one its
+    /// `istio.io/use-waypoint` label names (also when none of its Services is in the input); else
+    /// those deployed in it. Sorted by key.
+    public func waypoints(serving namespace: String) -> [Waypoint] {
+        var seen = Set<ObjectKey>()
+        var found = boundServices(in: namespace).map(\.waypoint).filter { seen.insert($0.key).inserted }
+        let labels = self.namespace(namespace).labelSource
+        if found.isEmpty, let label = labels?[WellKnown.useWaypointLabel]?.value, label != "none" {
+            let home = labels?[WellKnown.useWaypointNamespaceLabel]?.value ?? namespace
+            if let named = waypoint(ObjectKey(namespace: home, name: label)) { found.append(named) }
+        }
+        if found.isEmpty { found = waypoints(in: namespace) }
+        return found.sorted { $0.key < $1.key }
+    }
+
+    /// Whether requests need a token, for each Service of `namespace` bound to a waypoint.
+    public func tokenRequirements(in namespace: String) -> [(service: Resource, requirement: TokenRequirement)] {
+        boundServices(in: namespace).map { entry in
+            (entry.service, tokenRequirement(at: entry.waypoint, for: ObjectKey(namespace: namespace, name: entry.service.name)))
+        }
+    }
+
     public func boundServices(in namespace: String) -> [(service: Resource, waypoint: Waypoint)] {
         let resources = (servicesByNamespace[namespace] ?? []).map(\.resource)
             + (serviceEntriesByNamespace[namespace] ?? []).map(\.resource)
