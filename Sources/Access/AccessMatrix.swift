@@ -33,6 +33,16 @@ public enum AccessMatrix {
     /// Each request is evaluated for all callers at once (`AccessEvaluator.outcomes`), so a large
     /// mesh costs a few evaluations per request, not one per caller.
     public static func compute(index: MeshIndex, including: (ServiceView) -> Bool = { _ in true }) -> [AccessMatrixRow] {
+        summarize(index: index, including: including) { $0 }.flatMap { $0 }
+    }
+
+    /// The matrix one Service port at a time: `summary` turns each port's rows (one per caller)
+    /// into what the caller keeps, on the worker that computed them, so a large mesh's full matrix
+    /// is never held at once. The summaries come in the order of `compute`'s rows.
+    public static func summarize<Summary: Sendable>(
+        index: MeshIndex, including: (ServiceView) -> Bool = { _ in true },
+        _ summary: @escaping @Sendable ([AccessMatrixRow]) -> Summary
+    ) -> [Summary] {
         let evaluator = AccessEvaluator(index: index)
         var callers: [(String, AccessCaller)] = [("anonymous", .anonymous)]
         var seen = Set<MeshIdentity>()
@@ -51,9 +61,9 @@ public enum AccessMatrix {
         let chunkSize = max(1, (services.count + 15) / 16)
         let chunks = stride(from: 0, to: services.count, by: chunkSize).map { Array(services[$0..<min($0 + chunkSize, services.count)]) }
         let trustDomain = index.trustDomain
-        let rows = chunks.parallelMap { chunk -> [AccessMatrixRow] in
+        return chunks.parallelMap { chunk -> [Summary] in
             let everyone = CallerTable(identities, trustDomain: trustDomain)
-            var rows: [AccessMatrixRow] = []
+            var summaries: [Summary] = []
             for service in chunk {
                 let ports = service.ports.compactMap { $0["port"]?.int }
                 let witnesses = witnessRequests(for: service, index: index)
@@ -66,6 +76,8 @@ public enum AccessMatrix {
                         request.destination = destination
                         return try? evaluator.outcomes(of: request, for: everyone)
                     }
+                    var rows: [AccessMatrixRow] = []
+                    rows.reserveCapacity(names.count)
                     for (position, name) in names.enumerated() {
                         var allowed: [String] = []
                         if plain[position].decision == .allow {
@@ -79,11 +91,11 @@ public enum AccessMatrix {
                         rows.append(AccessMatrixRow(
                             service: service.key, port: port, caller: name, plainDecision: plain[position].decision, allowedWhen: allowed))
                     }
+                    summaries.append(summary(rows))
                 }
             }
-            return rows
+            return summaries
         }.flatMap { $0 }
-        return rows
     }
 
     /// Requests worth trying against a Service beyond the plain one: a valid token, and one per

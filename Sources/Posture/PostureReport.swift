@@ -169,45 +169,39 @@ public struct PostureReport: Sendable {
             expectationsPassed: expectations.filter(\.passed).count, expectations: expectations.count)
     }
 
-    /// The access matrix of the sensitive namespaces' Services, grouped by namespace.
+    /// The access matrix of the sensitive namespaces' Services, grouped by namespace; each port's
+    /// rows are summarised as they are computed, so the full matrix is never held.
     static func accessSummary(index: MeshIndex, namespaces: Set<String>) -> [AccessNamespace] {
         guard !namespaces.isEmpty else { return [] }
-        let rows = AccessMatrix.compute(index: index) { namespaces.contains($0.namespace ?? "default") }
-        var entries: [String: [AccessEntry]] = [:]
-        var order: [String] = []
-        var current: (service: ObjectKey?, port: Int, rows: [AccessMatrixRow]) = (nil, 0, [])
-        func flush() {
-            guard let first = current.rows.first else { return }
-            let namespace = first.service.namespace ?? "default"
-            if entries[namespace] == nil { order.append(namespace) }
-            let reachable = current.rows.filter(\.isReachable)
-            var groups: [AccessGroup] = []
-            var byRequests: [[String]: [String]] = [:]
-            var order: [[String]] = []
-            for row in reachable {
-                if byRequests[row.allowedWhen] == nil { order.append(row.allowedWhen) }
-                byRequests[row.allowedWhen, default: []].append(row.caller)
-            }
-            for allowed in order {
-                let callers = byRequests[allowed]!
-                let anyIdentity = callers.contains("any other mesh identity")
-                groups.append(AccessGroup(
-                    allowedWhen: allowed, callers: anyIdentity ? callers.filter { $0 == "anonymous" } : callers,
-                    anyIdentity: anyIdentity, count: callers.count))
-            }
-            entries[namespace, default: []].append(AccessEntry(
-                service: "\(namespace)/\(first.service.name)", port: first.port, groups: groups,
-                deniedCount: current.rows.count - reachable.count))
+        let entries = AccessMatrix.summarize(index: index, including: { namespaces.contains($0.namespace ?? "default") }) { rows in
+            Self.entry(rows)
+        }.compactMap { $0 }
+        let byNamespace = Dictionary(grouping: entries) { $0.service.split(separator: "/").first.map(String.init) ?? "" }
+        return byNamespace.keys.sorted().map { AccessNamespace(namespace: $0, entries: byNamespace[$0]!) }
+    }
+
+    /// One Service port's rows (one per caller) as an entry: callers grouped by what gets through.
+    static func entry(_ rows: [AccessMatrixRow]) -> AccessEntry? {
+        guard let first = rows.first else { return nil }
+        let namespace = first.service.namespace ?? "default"
+        let reachable = rows.filter(\.isReachable)
+        var groups: [AccessGroup] = []
+        var byRequests: [[String]: [String]] = [:]
+        var order: [[String]] = []
+        for row in reachable {
+            if byRequests[row.allowedWhen] == nil { order.append(row.allowedWhen) }
+            byRequests[row.allowedWhen, default: []].append(row.caller)
         }
-        for row in rows {
-            if row.service != current.service || row.port != current.port {
-                flush()
-                current = (row.service, row.port, [])
-            }
-            current.rows.append(row)
+        for allowed in order {
+            let callers = byRequests[allowed]!
+            let anyIdentity = callers.contains("any other mesh identity")
+            groups.append(AccessGroup(
+                allowedWhen: allowed, callers: anyIdentity ? callers.filter { $0 == "anonymous" } : callers,
+                anyIdentity: anyIdentity, count: callers.count))
         }
-        flush()
-        return order.sorted().map { AccessNamespace(namespace: $0, entries: entries[$0] ?? []) }
+        return AccessEntry(
+            service: "\(namespace)/\(first.service.name)", port: first.port, groups: groups,
+            deniedCount: rows.count - reachable.count)
     }
 
     /// The findings grouped by namespace ("" first: findings about no namespace).
