@@ -163,7 +163,7 @@ private struct Reader {
     let customRuleIDs: Set<String>
     typealias Problem = Configuration.Problem
 
-    func mapping(_ node: Node, shape: String) throws -> [Node.Pair] {
+    func mapping(_ node: Node, shape: String) throws -> PairList {
         guard node.kind == .mapping else { throw Problem(file: file, mark: node.span.start, message: "expected \(shape)") }
         return node.pairs
     }

@@ -20,7 +20,7 @@ public struct ServiceView: ResourceView {
     /// `spec.type` as written; absent means `ClusterIP`.
     public var type: Spanned<String>? { spec?.spannedString("type") }
 
-    public var ports: [Node] { spec?["ports"]?.items ?? [] }
+    public var ports: NodeList { spec?["ports"]?.items ?? [] }
 }
 
 /// A `ServiceAccount`: the identity `cluster.local/ns/<ns>/sa/<name>` policies name.

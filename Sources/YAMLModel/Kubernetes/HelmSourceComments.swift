@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The `# Source: <template>` comments `helm template` writes before each rendered document.
 ///
 /// libyaml reports no comments, so they are found in the text: a comment line that follows the
@@ -51,12 +55,19 @@ struct HelmSourceComments {
     }
 
     private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
-        var index = 0
-        while index + needle.count <= bytes.count {
-            if bytes[index] == first, bytes[index..<(index + needle.count)].elementsEqual(needle) { return true }
-            index += 1
+        // memchr finds each candidate first byte at memory speed.
+        bytes.withUnsafeBufferPointer { haystack in
+            needle.withUnsafeBufferPointer { needle in
+                guard let base = haystack.baseAddress, let first = needle.first else { return needle.isEmpty }
+                var offset = 0
+                while offset + needle.count <= haystack.count,
+                      let found = memchr(base + offset, Int32(first), haystack.count - offset - needle.count + 1) {
+                    let position = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(base + position, needle.baseAddress!, needle.count) == 0 { return true }
+                    offset = position + 1
+                }
+                return false
+            }
         }
-        return false
     }
 }

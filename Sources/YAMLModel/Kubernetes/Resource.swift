@@ -56,8 +56,11 @@ public struct Resource: Sendable {
         self.kind = kind
         let metadata = node["metadata"]
         name = metadata?["name"]?.string ?? metadata?["generateName"]?.string ?? ""
-        let group = apiVersion.split(separator: "/", maxSplits: 1).count == 2
-            ? String(apiVersion.split(separator: "/", maxSplits: 1)[0]) : ""
+        var group = ""
+        if let slash = apiVersion.firstIndex(of: "/"), slash != apiVersion.startIndex,
+           apiVersion.index(after: slash) != apiVersion.endIndex {
+            group = String(apiVersion[..<slash])
+        }
         if GroupKind.clusterScoped.contains(GroupKind(group: group, kind: kind)) {
             namespace = nil
             namespaceIsExplicit = false

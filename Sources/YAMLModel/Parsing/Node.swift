@@ -1,7 +1,8 @@
 /// One YAML node (scalar, sequence or mapping) with its exact span, tag and style.
 ///
-/// Nodes are values: an alias shares the anchored node's storage instead of copying it, which is
-/// what keeps an alias bomb cheap to represent (its *expansion* is still counted and capped).
+/// A node is a position in its file's `NodeStore`, so copying one costs a reference, and an alias
+/// is the anchored node itself rather than a copy, which is what keeps an alias bomb cheap to
+/// represent (its *expansion* is still counted and capped).
 public struct Node: Sendable {
     public enum Kind: Sendable, Equatable { case scalar, sequence, mapping }
 
@@ -16,50 +17,49 @@ public struct Node: Sendable {
         public let value: Node
     }
 
-    enum Content: Sendable {
-        case scalar(String)
-        case sequence([Node])
-        case mapping([Pair])
+    let store: NodeStore
+    let index: Int
+
+    init(store: NodeStore, index: Int) {
+        self.store = store
+        self.index = index
     }
 
-    let content: Content
-    public let span: Span
+    var record: NodeRecord { store.records[index] }
+
+    public var kind: Kind { record.kind }
+    public var style: Style { record.style }
+    public var span: Span { record.span }
+
     /// The explicit tag, expanded (`!!str` is `tag:yaml.org,2002:str`); nil when the tag was implicit.
-    public let tag: String?
-    public let style: Style
-    /// Nodes in this subtree, itself included: what an alias to it expands to.
-    public let subtreeSize: Int
-
-    init(content: Content, span: Span, tag: String?, style: Style, subtreeSize: Int) {
-        self.content = content
-        self.span = span
-        self.tag = tag
-        self.style = style
-        self.subtreeSize = subtreeSize
+    public var tag: String? {
+        let tag = record.tag
+        return tag == 0 ? nil : store.tags[tag - 1]
     }
 
-    public var kind: Kind {
-        switch content {
-        case .scalar: .scalar
-        case .sequence: .sequence
-        case .mapping: .mapping
-        }
-    }
+    /// Nodes in this subtree, itself included, with every alias expanded.
+    var subtreeSize: Int { store.subtreeSize(index) }
 
     // MARK: Scalars
 
     /// The scalar's text, whatever it resolves to; nil for collections.
     public var scalar: String? {
-        if case .scalar(let text) = content { return text }
-        return nil
+        let record = record
+        return record.kind == .scalar ? store.text(of: record) : nil
     }
 
     /// True for an explicit or implicit null (`~`, `null`, an empty plain value).
     public var isNull: Bool {
-        guard case .scalar(let text) = content else { return false }
-        if let tag { return tag == "tag:yaml.org,2002:null" }
-        guard style == .plain else { return false }
-        return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
+        let record = record
+        guard record.kind == .scalar else { return false }
+        if record.tag != 0 { return store.tags[record.tag - 1] == "tag:yaml.org,2002:null" }
+        guard record.style == .plain else { return false }
+        switch record.count {
+        case 0: return true
+        case 1: return store.bytes[Int(record.first)] == UInt8(ascii: "~")
+        case 4: return ["null", "Null", "NULL"].contains { store.scalarEquals(record, $0) }
+        default: return false
+        }
     }
 
     /// The scalar's text unless it is null: the reading every Kubernetes string field uses.
@@ -82,41 +82,50 @@ public struct Node: Sendable {
         }
     }
 
+    /// True when this is a scalar whose text is exactly `text`, compared byte for byte without
+    /// building a string.
+    public func scalarIs(_ text: String) -> Bool {
+        let record = record
+        guard record.kind == .scalar else { return false }
+        return store.scalarEquals(record, text)
+    }
+
     // MARK: Collections
 
     /// A sequence's items; empty for anything else.
-    public var items: [Node] {
-        if case .sequence(let items) = content { return items }
-        return []
+    public var items: NodeList {
+        let record = record
+        guard record.kind == .sequence else { return [] }
+        return NodeList(store: store, first: Int(record.first), count: Int(record.count))
     }
 
     /// A mapping's entries in source order; empty for anything else.
-    public var pairs: [Pair] {
-        if case .mapping(let pairs) = content { return pairs }
-        return []
+    public var pairs: PairList {
+        let record = record
+        guard record.kind == .mapping else { return [] }
+        return PairList(store: store, first: Int(record.first), count: Int(record.count))
     }
 
     /// The number of items or entries; 0 for a scalar.
     public var count: Int {
-        switch content {
-        case .scalar: 0
-        case .sequence(let items): items.count
-        case .mapping(let pairs): pairs.count
-        }
+        let record = record
+        return record.kind == .scalar ? 0 : Int(record.count)
     }
 
     /// The entry of a mapping whose key is the scalar `key` (the first one: a duplicate is a finding).
     public func pair(_ key: String) -> Pair? {
-        guard case .mapping(let pairs) = content else { return nil }
-        for pair in pairs where pair.key.scalar == key {
-            return pair
-        }
-        return nil
+        let record = record
+        guard record.kind == .mapping, let position = store.valuePosition(in: record, key: key) else { return nil }
+        return Pair(
+            key: Node(store: store, index: Int(store.children[position - 1])),
+            value: Node(store: store, index: Int(store.children[position])))
     }
 
     /// The value under `key` in a mapping.
     public subscript(key: String) -> Node? {
-        pair(key)?.value
+        let record = record
+        guard record.kind == .mapping, let position = store.valuePosition(in: record, key: key) else { return nil }
+        return Node(store: store, index: Int(store.children[position]))
     }
 
     /// The value under a path of keys, e.g. `node["spec", "selector", "matchLabels"]`.

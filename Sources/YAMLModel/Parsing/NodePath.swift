@@ -10,14 +10,14 @@ extension Node {
     private func relativePath(to mark: Mark) -> String? {
         guard span.start <= mark, mark <= span.end else { return nil }
         if span.start == mark, kind == .scalar { return "" }
-        switch content {
+        switch kind {
         case .scalar:
             return nil
-        case .sequence(let items):
+        case .sequence:
             for (offset, item) in items.enumerated() {
                 if let rest = item.relativePath(to: mark) { return "[\(offset)]" + rest }
             }
-        case .mapping(let pairs):
+        case .mapping:
             for pair in pairs {
                 let name = Self.pathComponent(pair.key.scalar ?? "?")
                 if pair.key.span.start == mark { return name }

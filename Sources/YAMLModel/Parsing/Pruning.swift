@@ -9,7 +9,15 @@ public struct Pruning: Sendable, Hashable {
     /// A trie of path segments; a node marked `drop` is skipped with everything under it.
     struct TrieNode: Sendable, Hashable {
         var children: [String: Int] = [:]
+        /// The same children by the UTF-8 bytes of their segment, for lookups while composing
+        /// that need no string (a node has a few children, so a linear scan is fastest).
+        var byteChildren: [ByteEdge] = []
         var drop = false
+    }
+
+    struct ByteEdge: Sendable, Hashable {
+        let segment: [UInt8]
+        let node: Int
     }
 
     private(set) var nodes: [TrieNode] = []
@@ -73,6 +81,7 @@ public struct Pruning: Sendable, Hashable {
             } else {
                 nodes.append(TrieNode())
                 nodes[current].children[segment] = nodes.count - 1
+                nodes[current].byteChildren.append(ByteEdge(segment: Array(segment.utf8), node: nodes.count - 1))
                 current = nodes.count - 1
             }
         }
@@ -86,6 +95,14 @@ public struct Pruning: Sendable, Hashable {
 
     /// The trie node below `node` for `segment` (a key, or `*` for a sequence's items).
     func child(of node: Int, _ segment: String) -> Int? { nodes[node].children[segment] }
+
+    /// The trie node below `node` for the key whose UTF-8 bytes are `segment`.
+    func child(of node: Int, bytes segment: UnsafeBufferPointer<UInt8>) -> Int? {
+        for edge in nodes[node].byteChildren where edge.segment.count == segment.count {
+            if edge.segment.withUnsafeBufferPointer({ $0.elementsEqual(segment) }) { return edge.node }
+        }
+        return nil
+    }
 
     func drops(_ node: Int) -> Bool { nodes[node].drop }
 }

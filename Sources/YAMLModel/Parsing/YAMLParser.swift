@@ -1,6 +1,6 @@
 internal import CLibYAML
 
-/// Builds `Node` trees straight from libyaml's event stream.
+/// Builds `Node` trees straight from libyaml's event stream, into one `NodeStore` per stream.
 ///
 /// We drive the event parser rather than libyaml's document loader so that every node keeps exact
 /// start and end marks, duplicate keys are seen, and nesting and alias expansion are bounded while
@@ -36,7 +36,7 @@ public enum YAMLParser {
             }
         }
         if composer.needsWholeTree { return parse(bytes, limits: limits, pruning: .none) }
-        return composer.result
+        return composer.finish()
     }
 
     /// Parses one stretch of the input. Returns nil at the end of the stream, or the 1-based line at
@@ -96,26 +96,35 @@ extension Mark {
 }
 
 /// The state of composing nodes from events for one stream.
+///
+/// Nodes are appended to flat arrays as their events arrive (a collection when it ends, after its
+/// children), and become a `NodeStore` when the stream ends.
 private struct Composer {
     /// A sequence or mapping whose end event has not arrived yet.
     struct Frame {
         let isMapping: Bool
         let start: Mark
-        let tag: String?
+        let tag: Int
         let style: Node.Style
         let anchor: String?
-        var items: [Node] = []
-        var pairs: [Node.Pair] = []
-        var pendingKey: Node?
-        /// Built only for large mappings, where scanning `pairs` for duplicates would be quadratic.
+        /// Where this collection's children begin in `childStack` (a mapping's keys and values alternate).
+        let childStart: Int
+        /// Built only for large mappings, where scanning the keys for duplicates would be quadratic.
         var keyIndex: [String: Int]?
         var size = 1
         /// Where this collection is in the pruning trie (nil: nothing below it is pruned).
         var trie: Int?
         /// The trie node of the pending key's value.
         var pendingTrie: Int?
-        /// Keys whose values were pruned, still checked for duplicates.
-        var prunedKeys: [Node] = []
+        /// Keys whose values were pruned (record indices), still checked for duplicates.
+        var prunedKeys: [Int] = []
+    }
+
+    /// A completed document: its root's record and where it was.
+    struct DocumentEntry {
+        let root: Int
+        let index: Int
+        let span: Span
     }
 
     /// Beyond this many entries a mapping's duplicate check uses a dictionary.
@@ -124,16 +133,28 @@ private struct Composer {
     let limits: ParseLimits
     var result = ParseResult()
     var frames: [Frame] = []
-    var anchors: [String: Node] = [:]
+    var anchors: [String: (index: Int, size: Int)] = [:]
     var documentIndex = 0
     var documentStart = Mark.fileStart
-    var root: Node?
+    var root: Int?
     /// Set when the current document hit a limit or an undefined alias: its remaining events are ignored.
     var abandoned = false
     /// Lines before the stretch of input being parsed (libyaml's marks start at 0 in each stretch).
     var lineOffset = 0
     /// Set when parsing must stop and resume at the next document (the depth limit was hit here).
     var stopRequestedAtLine: Int?
+
+    // What becomes the NodeStore.
+    var records: [NodeRecord] = []
+    var children: [UInt32] = []
+    var bytes: [UInt8] = []
+    var tags: [String] = []
+    var tagPositions: [String: Int] = [:]
+    /// The children of every open collection, innermost last.
+    var childStack: [UInt32] = []
+    var documents: [DocumentEntry] = []
+    /// The sizes of the arrays when the current document started, to drop an abandoned one's nodes.
+    var documentMarks = (records: 0, children: 0, bytes: 0)
 
     let pruning: Pruning
     /// The document's `kind`, once read (pruning depends on it).
@@ -149,6 +170,13 @@ private struct Composer {
     init(limits: ParseLimits, pruning: Pruning = .none) {
         self.limits = limits
         self.pruning = pruning
+    }
+
+    /// The store and the documents that point into it.
+    mutating func finish() -> ParseResult {
+        let store = NodeStore(records: records, children: children, bytes: bytes, tags: tags)
+        result.documents = documents.map { Document(root: Node(store: store, index: $0.root), index: $0.index, span: $0.span) }
+        return result
     }
 
     /// Consumes the events of a pruned subtree; true when `event` belonged to one.
@@ -188,14 +216,23 @@ private struct Composer {
 
     /// Drops the document that an early stop cut short and gets ready for the next stretch.
     mutating func skipInterruptedDocument() {
-        frames.removeAll()
-        anchors.removeAll()
-        root = nil
+        dropCurrentDocument()
         abandoned = false
         stopRequestedAtLine = nil
         documentIndex += 1
         pruningNextValue = false
         prunedDepth = 0
+    }
+
+    /// Forgets the open collections and the nodes of the document being built.
+    private mutating func dropCurrentDocument() {
+        frames.removeAll()
+        anchors.removeAll()
+        childStack.removeAll()
+        root = nil
+        records.removeSubrange(documentMarks.records...)
+        children.removeSubrange(documentMarks.children...)
+        bytes.removeSubrange(documentMarks.bytes...)
     }
 
     mutating func handle(_ event: yaml_event_t) {
@@ -204,10 +241,9 @@ private struct Composer {
         if !abandoned, prune(event, start: start, end: end) { return }
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
-            frames.removeAll()
-            anchors.removeAll()
+            documentMarks = (records.count, children.count, bytes.count)
+            dropCurrentDocument()
             abandoned = false
-            root = nil
             documentStart = start
             documentKind = nil
             pruningNextValue = false
@@ -215,23 +251,26 @@ private struct Composer {
             prunedAnchors.removeAll()
         case YAML_DOCUMENT_END_EVENT:
             if !abandoned, let root {
-                result.documents.append(Document(root: root, index: documentIndex, span: Span(start: documentStart, end: end)))
+                documents.append(DocumentEntry(root: root, index: documentIndex, span: Span(start: documentStart, end: end)))
             }
             documentIndex += 1
             frames.removeAll()
             anchors.removeAll()
+            childStack.removeAll()
         case YAML_SCALAR_EVENT where !abandoned:
             let data = event.data.scalar
-            let text = data.value.map { pointer in
-                pointer.withMemoryRebound(to: UInt8.self, capacity: data.length) {
-                    String(decoding: UnsafeBufferPointer(start: $0, count: data.length), as: UTF8.self)
+            let first = bytes.count
+            if let value = data.value, data.length > 0 {
+                value.withMemoryRebound(to: UInt8.self, capacity: data.length) {
+                    bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: data.length))
                 }
-            } ?? ""
-            let node = Node(
-                content: .scalar(text), span: Span(start: start, end: end), tag: string(data.tag),
-                style: Self.style(data.style), subtreeSize: 1)
-            register(node, anchor: data.anchor)
-            complete(node)
+            }
+            records.append(NodeRecord(
+                span: Span(start: start, end: end), kind: .scalar, style: Self.style(data.style),
+                tag: tagPosition(data.tag), first: first, count: data.length))
+            let index = records.count - 1
+            if let name = string(data.anchor) { anchors[name] = (index, 1) }
+            complete(index, size: 1)
         case YAML_ALIAS_EVENT where !abandoned:
             let name = string(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
@@ -239,7 +278,7 @@ private struct Composer {
                 abandon(InputProblem(kind: .syntaxError, message: "found undefined alias *\(name)", span: Span(start: start, end: end)))
                 return
             }
-            result.aliasExpansion += target.subtreeSize
+            result.aliasExpansion += target.size
             guard result.aliasExpansion <= limits.maxAliasExpansion else {
                 abandon(InputProblem(
                     kind: .limitExceeded,
@@ -247,29 +286,38 @@ private struct Composer {
                     span: Span(start: start, end: end)))
                 return
             }
-            complete(target, built: false)
+            complete(target.index, size: target.size, built: false)
         case YAML_SEQUENCE_START_EVENT where !abandoned:
             let data = event.data.sequence_start
-            open(isMapping: false, start: start, tag: string(data.tag), anchor: string(data.anchor),
+            open(isMapping: false, start: start, tag: tagPosition(data.tag), anchor: string(data.anchor),
                  style: data.style == YAML_FLOW_SEQUENCE_STYLE ? .flow : .block, end: end)
         case YAML_MAPPING_START_EVENT where !abandoned:
             let data = event.data.mapping_start
-            open(isMapping: true, start: start, tag: string(data.tag), anchor: string(data.anchor),
+            open(isMapping: true, start: start, tag: tagPosition(data.tag), anchor: string(data.anchor),
                  style: data.style == YAML_FLOW_MAPPING_STYLE ? .flow : .block, end: end)
         case YAML_SEQUENCE_END_EVENT where !abandoned, YAML_MAPPING_END_EVENT where !abandoned:
             guard let frame = frames.popLast() else { return }
-            let content: Node.Content = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
-            let node = Node(
-                content: content, span: Span(start: frame.start, end: end), tag: frame.tag,
-                style: frame.style, subtreeSize: frame.size)
-            if let anchor = frame.anchor { anchors[anchor] = node }
-            complete(node)
+            var childCount = childStack.count - frame.childStart
+            if frame.isMapping, childCount % 2 == 1 {
+                // A key whose value never came (only after an error, which drops the document anyway).
+                childStack.removeLast()
+                childCount -= 1
+            }
+            let first = children.count
+            children.append(contentsOf: childStack[frame.childStart...])
+            childStack.removeSubrange(frame.childStart...)
+            records.append(NodeRecord(
+                span: Span(start: frame.start, end: end), kind: frame.isMapping ? .mapping : .sequence, style: frame.style,
+                tag: frame.tag, first: first, count: frame.isMapping ? childCount / 2 : childCount))
+            let index = records.count - 1
+            if let anchor = frame.anchor { anchors[anchor] = (index, frame.size) }
+            complete(index, size: frame.size)
         default:
             break
         }
     }
 
-    private mutating func open(isMapping: Bool, start: Mark, tag: String?, anchor: String?, style: Node.Style, end: Mark) {
+    private mutating func open(isMapping: Bool, start: Mark, tag: Int, anchor: String?, style: Node.Style, end: Mark) {
         guard frames.count < limits.maxDepth else {
             abandon(InputProblem(
                 kind: .limitExceeded,
@@ -278,7 +326,7 @@ private struct Composer {
             stopRequestedAtLine = start.line
             return
         }
-        var frame = Frame(isMapping: isMapping, start: start, tag: tag, style: style, anchor: anchor)
+        var frame = Frame(isMapping: isMapping, start: start, tag: tag, style: style, anchor: anchor, childStart: childStack.count)
         if let parent = frames.last {
             frame.trie = parent.isMapping ? parent.pendingTrie : parent.trie.flatMap { pruning.child(of: $0, "*") }
         }
@@ -288,72 +336,128 @@ private struct Composer {
     private mutating func abandon(_ problem: InputProblem) {
         result.problems.append(problem)
         abandoned = true
-        frames.removeAll()
-        anchors.removeAll()
-    }
-
-    private mutating func register(_ node: Node, anchor: UnsafeMutablePointer<yaml_char_t>?) {
-        if let name = string(anchor) { anchors[name] = node }
+        dropCurrentDocument()
     }
 
     /// Hands a finished node to its parent, or makes it the document's root.
-    private mutating func complete(_ node: Node, built: Bool = true) {
+    private mutating func complete(_ index: Int, size: Int, built: Bool = true) {
         if built { result.nodesBuilt += 1 }
         guard !frames.isEmpty else {
-            root = node
+            root = index
             return
         }
         let last = frames.count - 1
-        frames[last].size += node.subtreeSize
+        frames[last].size += size
         guard frames[last].isMapping else {
-            frames[last].items.append(node)
+            childStack.append(UInt32(truncatingIfNeeded: index))
             return
         }
-        guard let key = frames[last].pendingKey else {
-            if let problem = Self.duplicate(of: node, in: &frames[last]) { result.problems.append(problem) }
-            frames[last].pendingTrie = nil
-            let parentTrie = frames[last].trie ?? (last == 0 ? documentKind.flatMap(pruning.root(of:)) : nil)
-            if let parentTrie, let text = node.scalar, let child = pruning.child(of: parentTrie, text) {
-                if pruning.drops(child) {
-                    frames[last].prunedKeys.append(node)
-                    pruningNextValue = true
-                    return
-                }
-                frames[last].pendingTrie = child
-            }
-            frames[last].pendingKey = node
+        guard (childStack.count - frames[last].childStart) % 2 == 1 else {
+            completeKey(index, frame: last)
             return
         }
-        frames[last].pairs.append(Node.Pair(key: key, value: node))
-        frames[last].pendingKey = nil
-        if last == 0, !pruning.isEmpty, key.scalar == "kind" { documentKind = node.string }
+        childStack.append(UInt32(truncatingIfNeeded: index))
+        if last == 0, !pruning.isEmpty, isScalar(Int(childStack[childStack.count - 2]), "kind"), records[index].kind == .scalar {
+            documentKind = text(of: records[index])
+        }
     }
 
-    /// The problem when `key` repeats an earlier key of the mapping being built.
-    private static func duplicate(of key: Node, in frame: inout Frame) -> InputProblem? {
-        guard let text = key.scalar else { return nil }
-        var first: Node? = frame.prunedKeys.first { $0.scalar == text }
+    /// Adds key `index` to the mapping of frame `last`, unless its value is pruned.
+    private mutating func completeKey(_ index: Int, frame last: Int) {
+        let record = records[index]
+        if record.kind == .scalar,
+           let problem = Self.duplicate(of: index, in: &frames[last], records: records, bytes: bytes, childStack: childStack) {
+            result.problems.append(problem)
+        }
+        frames[last].pendingTrie = nil
+        var parentTrie = frames[last].trie
+        if parentTrie == nil, last == 0, let kind = documentKind { parentTrie = pruning.root(of: kind) }
+        if let parentTrie, record.kind == .scalar, let child = bytes.withUnsafeBufferPointer({ buffer in
+            pruning.child(of: parentTrie, bytes: UnsafeBufferPointer(rebasing: buffer[Int(record.first)..<Int(record.first + record.count)]))
+        }) {
+            if pruning.drops(child) {
+                frames[last].prunedKeys.append(index)
+                pruningNextValue = true
+                return
+            }
+            frames[last].pendingTrie = child
+        }
+        childStack.append(UInt32(truncatingIfNeeded: index))
+    }
+
+    /// The problem when key `key` repeats an earlier key of the mapping being built.
+    private static func duplicate(
+        of key: Int, in frame: inout Frame, records: [NodeRecord], bytes: [UInt8], childStack: [UInt32]
+    ) -> InputProblem? {
+        guard records[key].kind == .scalar else { return nil }
+        var first: Int? = frame.prunedKeys.first { sameScalar(records: records, bytes: bytes, $0, key) }
+        let pairCount = (childStack.count - frame.childStart) / 2
         if first != nil {
             // A duplicate of a pruned key.
-        } else if frame.pairs.count < linearKeyScanLimit {
-            first = frame.pairs.first { $0.key.scalar == text }?.key
+        } else if pairCount < Self.linearKeyScanLimit {
+            for position in stride(from: frame.childStart, to: childStack.count, by: 2)
+            where sameScalar(records: records, bytes: bytes, Int(childStack[position]), key) {
+                first = Int(childStack[position])
+                break
+            }
         } else {
             if frame.keyIndex == nil {
                 var index: [String: Int] = [:]
-                for (offset, pair) in frame.pairs.enumerated() {
-                    if let name = pair.key.scalar, index[name] == nil { index[name] = offset }
+                for position in stride(from: frame.childStart, to: childStack.count, by: 2) {
+                    let keyIndex = Int(childStack[position])
+                    if records[keyIndex].kind == .scalar, index[text(bytes: bytes, of: records[keyIndex])] == nil {
+                        index[text(bytes: bytes, of: records[keyIndex])] = keyIndex
+                    }
                 }
                 frame.keyIndex = index
             }
-            if let offset = frame.keyIndex?[text] { first = frame.pairs[offset].key }
-            // The key being checked becomes pair number `pairs.count` once its value arrives.
-            if first == nil { frame.keyIndex?[text] = frame.pairs.count }
+            let name = text(bytes: bytes, of: records[key])
+            first = frame.keyIndex?[name]
+            if first == nil { frame.keyIndex?[name] = key }
         }
         guard let first else { return nil }
+        let firstSpan = records[first].span
         return InputProblem(
             kind: .duplicateKey,
-            message: "duplicate key \"\(text)\" (first at line \(first.span.start.line), column \(first.span.start.column))",
-            span: key.span)
+            message: "duplicate key \"\(text(bytes: bytes, of: records[key]))\" (first at line \(firstSpan.start.line), column \(firstSpan.start.column))",
+            span: records[key].span)
+    }
+
+    private func text(of record: NodeRecord) -> String {
+        Self.text(bytes: bytes, of: record)
+    }
+
+    private static func text(bytes: [UInt8], of record: NodeRecord) -> String {
+        bytes.withUnsafeBufferPointer { buffer in
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(record.first)..<Int(record.first + record.count)]), as: UTF8.self)
+        }
+    }
+
+    /// True when records `a` and `b` are scalars with the same bytes.
+    private static func sameScalar(records: [NodeRecord], bytes: [UInt8], _ a: Int, _ b: Int) -> Bool {
+        let left = records[a], right = records[b]
+        guard left.kind == .scalar, right.kind == .scalar, left.count == right.count else { return false }
+        return bytes.withUnsafeBufferPointer { buffer in
+            buffer[Int(left.first)..<Int(left.first + left.count)].elementsEqual(buffer[Int(right.first)..<Int(right.first + right.count)])
+        }
+    }
+
+    private func isScalar(_ index: Int, _ expected: StaticString) -> Bool {
+        let record = records[index]
+        guard record.kind == .scalar, Int(record.count) == expected.utf8CodeUnitCount else { return false }
+        return bytes.withUnsafeBufferPointer { buffer in
+            buffer[Int(record.first)..<Int(record.first + record.count)]
+                .elementsEqual(UnsafeBufferPointer(start: expected.utf8Start, count: expected.utf8CodeUnitCount))
+        }
+    }
+
+    /// The position + 1 of an explicit tag in the store's tag table, or 0.
+    private mutating func tagPosition(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> Int {
+        guard let tag = string(pointer) else { return 0 }
+        if let known = tagPositions[tag] { return known }
+        tags.append(tag)
+        tagPositions[tag] = tags.count
+        return tags.count
     }
 
     private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

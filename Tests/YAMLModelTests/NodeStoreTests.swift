@@ -1,0 +1,105 @@
+import Testing
+@testable import YAMLModel
+
+/// The compact store behind `Node`: one store per file, keys compared by bytes, aliases shared,
+/// and an abandoned document's nodes dropped without disturbing the others.
+@Suite("Node store")
+struct NodeStoreTests {
+    @Test func everyDocumentOfAFileSharesOneStore() throws {
+        let documents = parseClean("a: 1\n---\nb: [x, y]\n---\nc: {d: e}\n").documents
+        #expect(documents.count == 3)
+        let stores = Set(documents.map { ObjectIdentifier($0.root.store) })
+        #expect(stores.count == 1)
+        #expect(documents[1].root["b"]?.items.map(\.string) == ["x", "y"])
+        #expect(documents[2].root["c", "d"]?.string == "e")
+    }
+
+    @Test func keysAreComparedByTheirBytesNotByCanonicalEquivalence() throws {
+        // "é" precomposed (U+00E9) and decomposed (e + U+0301) are equal Swift strings but different
+        // keys to Kubernetes, whose decoder compares bytes.
+        let root = try #require(parseClean("\u{E9}: precomposed\ne\u{301}: decomposed\n").documents.first?.root)
+        #expect(root.count == 2)
+        #expect(root["\u{E9}"]?.string == "precomposed")
+        #expect(root["e\u{301}"]?.string == "decomposed")
+        #expect(root.pair("e\u{301}")?.key.scalarIs("e\u{301}") == true)
+        #expect(root.pair("e\u{301}")?.key.scalarIs("\u{E9}") == false)
+    }
+
+    @Test func anAliasIsTheAnchoredNodeItself() throws {
+        let root = try #require(parseClean("""
+            base: &labels {app: ledger, tier: backend}
+            copy: *labels
+            """).documents.first?.root)
+        let base = try #require(root["base"])
+        let copy = try #require(root["copy"])
+        #expect(base.index == copy.index)
+        #expect(copy["tier"]?.string == "backend")
+        // The alias's span is the anchored node's: findings point at what was written.
+        #expect(copy.span == base.span)
+        #expect(root.subtreeSize == 1 + 2 + 5 + 5)
+    }
+
+    @Test func anAbandonedDocumentLeavesTheOthersIntact() throws {
+        let text = """
+            kind: First
+            items: [1, 2]
+            ---
+            kind: Broken
+            value: *nowhere
+            ---
+            kind: Third
+            list: [a, b, c]
+            """
+        let result = YAMLParser.parse(Array(text.utf8))
+        #expect(result.problems.map(\.kind) == [.syntaxError])
+        #expect(result.documents.map { $0.root["kind"]?.string } == ["First", "Third"])
+        let third = try #require(result.documents.last?.root)
+        #expect(third["list"]?.items.map(\.string) == ["a", "b", "c"])
+        #expect(third["list"]?.span == span(8, 7, 8, 16))
+        // The broken document's nodes were dropped from the store, not kept as garbage.
+        #expect(third.store.records.count == 7 + 8)
+    }
+
+    @Test func tagsStylesAndNullsAreKeptPerNode() throws {
+        let root = try #require(parseClean("""
+            a: !!str 3
+            b: 'quoted'
+            c: ~
+            d: !!null ""
+            e: "null"
+            f: NULL
+            g:
+            """).documents.first?.root)
+        #expect(root["a"]?.tag == "tag:yaml.org,2002:str")
+        #expect(root["b"]?.style == .singleQuoted)
+        #expect(root["b"]?.tag == nil)
+        #expect(["c", "d", "f", "g"].allSatisfy { root[$0]?.isNull == true })
+        #expect(root["e"]?.isNull == false)
+        #expect(root["e"]?.string == "null")
+    }
+
+    @Test func listsReadInPlaceOrFromLiterals() throws {
+        let root = try #require(parseClean("xs: [1, 2, 3]\nm: {k: v}\n").documents.first?.root)
+        let items = try #require(root["xs"]?.items)
+        #expect(items.count == 3)
+        #expect(items.last?.int == 3)
+        #expect(Array(items.reversed()).map(\.int) == [3, 2, 1])
+        let missing: NodeList = root["absent"]?.items ?? []
+        #expect(missing.isEmpty)
+        let literal: NodeList = [items[0], items[2]]
+        #expect(literal.map(\.int) == [1, 3])
+        let pairs = try #require(root["m"]?.pairs)
+        #expect(pairs.map { $0.key.string } == ["k"])
+        #expect((root["xs"]?.pairs ?? []).isEmpty)
+    }
+
+    @Test func duplicateKeysAreFoundInSmallAndLargeMappings() {
+        let small = YAMLParser.parse(Array("a: 1\nb: 2\na: 3\n".utf8))
+        #expect(small.problems.map(\.kind) == [.duplicateKey])
+        #expect(small.problems.first?.message.contains("first at line 1, column 1") == true)
+        let keys = (0..<40).map { "key\($0): \($0)" }.joined(separator: "\n")
+        let large = YAMLParser.parse(Array((keys + "\nkey7: again\nkey39: again\n").utf8))
+        #expect(large.problems.map(\.span.start.line) == [41, 42])
+        #expect(large.problems.last?.message.contains("first at line 40") == true)
+    }
+}
