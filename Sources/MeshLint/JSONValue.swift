@@ -1,3 +1,5 @@
+import YAMLModel
+
 /// A JSON value with objects in insertion order, and a writer whose output is byte-for-byte
 /// deterministic: the contracts fix the key order, and identical input must give identical bytes.
 enum JSONValue: Sendable, Equatable {
@@ -7,6 +9,9 @@ enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// An array whose items are made only while it is written, on up to `jobs` threads, each item
+    /// dropped once written: a report of thousands of findings never holds all their trees at once.
+    case generated(count: Int, jobs: Int?, item: @Sendable (Int) -> JSONValue)
 
     static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         lhs.serialized() == rhs.serialized()
@@ -28,6 +33,24 @@ enum JSONValue: Sendable, Equatable {
         case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
         case .int(let value): output.append(contentsOf: String(value).utf8)
         case .string(let value): Self.writeString(value, to: &output)
+        case .generated(let count, let jobs, let item):
+            guard count > 0 else { return output.append(contentsOf: "[]".utf8) }
+            output.append(contentsOf: "[\n".utf8)
+            // Chunks written in parallel and joined in order: the bytes are the same for any `jobs`.
+            let chunkSize = 256
+            let chunks = Array(stride(from: 0, to: count, by: chunkSize))
+            let written = chunks.parallelMap(jobs: jobs) { start in
+                var chunk: [UInt8] = []
+                for offset in start..<min(start + chunkSize, count) {
+                    Self.pad(&chunk, indent + 2)
+                    item(offset).write(to: &chunk, indent: indent + 2)
+                    chunk.append(contentsOf: (offset == count - 1 ? "\n" : ",\n").utf8)
+                }
+                return chunk
+            }
+            for chunk in written { output.append(contentsOf: chunk) }
+            Self.pad(&output, indent)
+            output.append(UInt8(ascii: "]"))
         case .array(let items):
             guard !items.isEmpty else { return output.append(contentsOf: "[]".utf8) }
             output.append(contentsOf: "[\n".utf8)

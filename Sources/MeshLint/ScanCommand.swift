@@ -221,7 +221,7 @@ struct ScanCommand: ParsableCommand {
             workingDirectory: workingDirectory,
             rules: RuleCatalog.builtIn.map { $0.description } + customRules.map(\.description),
             sarifCategory: sarifCategory,
-            showSuppressed: showSuppressed, includeSuppressedInSARIF: sarifIncludeSuppressed)
+            showSuppressed: showSuppressed, includeSuppressedInSARIF: sarifIncludeSuppressed, jobs: jobs)
         for destination in destinations {
             let colored = destination.path == nil && destination.format == .text && !noColor
                 && FileHandle.standardOutputIsTerminal && getenv("NO_COLOR") == nil

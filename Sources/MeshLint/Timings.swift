@@ -1,26 +1,27 @@
 /// How long each stage of a command took, and each rule, for `--timings`: where a slow scan
 /// spends its time, and which of a team's own rules is the expensive one.
 struct Timings {
-    private(set) var stages: [(name: String, duration: Duration)] = []
+    private(set) var stages: [(name: String, duration: Duration, peakResident: Int?)] = []
     var rules: [(id: String, duration: Duration)] = []
     private let clock = ContinuousClock()
 
     /// Runs `work`, recording its duration under `name`.
     mutating func measure<T>(_ name: String, _ work: () throws -> T) rethrows -> T {
         let start = clock.now
-        defer { stages.append((name, start.duration(to: clock.now))) }
+        defer { stages.append((name, start.duration(to: clock.now), ResidentMemory.current()?.peak)) }
         return try work()
     }
 
     mutating func record(_ name: String, _ duration: Duration) {
-        stages.append((name, duration))
+        stages.append((name, duration, ResidentMemory.current()?.peak))
     }
 
     /// The table printed to standard error: stages in order, then the slowest rules.
     func report(slowestRules count: Int = 10) -> String {
-        var lines = ["timings (wall, milliseconds):"]
-        for (name, duration) in stages {
-            lines.append("  \(Self.milliseconds(duration))  \(name)")
+        var lines = ["timings (wall milliseconds; peak resident memory so far):"]
+        for (name, duration, peak) in stages {
+            let memory = peak.map { String(repeating: " ", count: max(0, 6 - String($0 >> 20).count)) + "\($0 >> 20) MB" } ?? "     ? MB"
+            lines.append("  \(Self.milliseconds(duration))  \(memory)  \(name)")
         }
         if !rules.isEmpty {
             let total = rules.reduce(Duration.zero) { $0 + $1.duration }

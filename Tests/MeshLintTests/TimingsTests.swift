@@ -10,10 +10,18 @@ struct TimingsTests {
         #expect(timed.stdout == plain.stdout)
         #expect(!plain.stderr.contains("timings"))
         let lines = timed.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.first == "timings (wall, milliseconds):")
+        #expect(lines.first == "timings (wall milliseconds; peak resident memory so far):")
+        var peaks: [Int] = []
         for stage in ["custom rules", "discovery", "read and parse 7 files", "index", "rules (34)", "report json"] {
-            #expect(lines.contains { $0.hasSuffix("  " + stage) }, "no stage \(stage) in \(lines)")
+            let line = lines.first { $0.hasSuffix("  " + stage) }
+            #expect(line != nil, "no stage \(stage) in \(lines)")
+            // Each stage shows the peak resident memory so far, which never falls.
+            let columns = line?.split(separator: " ") ?? []
+            if columns.count > 2, columns[2] == "MB", let megabytes = Int(columns[1]) { peaks.append(megabytes) }
         }
+        #expect(peaks.count == 6)
+        #expect(peaks.allSatisfy { $0 > 0 })
+        #expect(peaks == peaks.sorted())
         let slowest = try #require(lines.firstIndex { $0.hasPrefix("rules (CPU time on all cores") })
         let ruleLines = lines[(slowest + 1)...]
         #expect(ruleLines.count == 10)

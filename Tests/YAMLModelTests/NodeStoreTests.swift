@@ -102,4 +102,33 @@ struct NodeStoreTests {
         #expect(large.problems.map(\.span.start.line) == [41, 42])
         #expect(large.problems.last?.message.contains("first at line 40") == true)
     }
+
+    @Test func repeatedShortScalarsShareTheirBytes() throws {
+        let root = try #require(parseClean("a: shop\nb: shop\nshop: a\n").documents.first?.root)
+        let store = root.store
+        // "a", "shop", "b" are stored once each, however often they occur.
+        #expect(store.bytes.count == 6)
+        #expect(root["b"]?.string == "shop")
+        #expect(root.pairs.map { $0.key.string } == ["a", "b", "shop"])
+        #expect(root["shop"]?.span == span(3, 7, 3, 8))
+    }
+
+    @Test func whatDoesNotFitARecordIsKeptAside() throws {
+        // A column past 65,535, a scalar over 65,534 bytes, a node over 254 lines, 70,000 items.
+        let long = String(repeating: "x", count: 70_000)
+        let block = (1...300).map { "  line \($0)" }.joined(separator: "\n")
+        let items = "[" + (0..<70_000).map(String.init).joined(separator: ",") + "]"
+        let text = "k: \(long)\nafter: \(long) tail\nblock: |\n\(block)\nitems: \(items)\n"
+        let root = try #require(parseClean(text).documents.first?.root)
+        #expect(root["k"]?.span == span(1, 4, 1, 70_004))
+        #expect(root["k"]?.string?.count == 70_000)
+        #expect(root["after"]?.string?.hasSuffix(" tail") == true)
+        #expect(root.pair("after")?.key.span == span(2, 1, 2, 6))
+        #expect(root["block"]?.span.start.line == 3)
+        #expect(root["block"]?.span.end.line == 304)
+        #expect(root["block"]?.string?.hasSuffix("line 300\n") == true)
+        #expect(root["items"]?.items.count == 70_000)
+        #expect(root["items"]?.items.last?.int == 69_999)
+        #expect(root["items"]?.span.end.column == items.count + 8)
+    }
 }

@@ -9,10 +9,13 @@ struct PruningTests {
         kind: Deployment
         metadata: {name: api, namespace: shop}
         spec:
+          replicas: 3
+          strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 25%}}
           template:
             metadata: {labels: {app: api}}
             spec:
               serviceAccountName: api
+              terminationGracePeriodSeconds: 30
               volumes: [{name: tmp, emptyDir: {}}]
               containers:
               - name: api
@@ -35,6 +38,28 @@ struct PruningTests {
         #expect(container["image"]!.span == whole.documents[0].root["spec", "template", "spec", "containers"]!.items[0]["image"]!.span)
         #expect(pruned.documents[0].root["spec", "template", "spec", "volumes"] == nil)
         #expect(pruned.documents[0].root["spec", "template", "spec", "serviceAccountName"]?.string == "api")
+        #expect(pruned.documents[0].root["spec", "template", "spec", "terminationGracePeriodSeconds"] == nil)
+        #expect(pruned.documents[0].root["spec", "strategy"] == nil)
+        #expect(pruned.documents[0].root["spec", "replicas"]?.int == 3)
+    }
+
+    @Test("An autoscaler keeps its target and bounds, not its metrics")
+    func prunesAutoscalerMetrics() {
+        let autoscaler = """
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata: {name: api, namespace: shop}
+            spec:
+              scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
+              minReplicas: 2
+              maxReplicas: 6
+              metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}}]
+              behavior: {scaleDown: {stabilizationWindowSeconds: 300}}
+            """
+        let spec = YAMLParser.parse(Array(autoscaler.utf8), pruning: .standard).documents[0].root["spec"]!
+        #expect(spec["metrics"] == nil && spec["behavior"] == nil)
+        #expect(spec["scaleTargetRef", "name"]?.string == "api")
+        #expect(spec["minReplicas"]?.int == 2 && spec["maxReplicas"]?.int == 6)
     }
 
     @Test("Other kinds, and keys a custom rule reads, are kept")

@@ -13,6 +13,8 @@ struct ReportContext {
     var showSuppressed = false
     /// SARIF carries suppressed findings as results with `suppressions`.
     var includeSuppressedInSARIF = false
+    /// Threads reporters may use (`--jobs`; nil: every core). Output is the same for any number.
+    var jobs: Int?
 
     /// A finding's file as a path from the repository root, or nil when it lies outside it (stdin).
     func repositoryPath(_ file: String) -> String? {

@@ -9,8 +9,26 @@ struct SARIFReporter {
     static let sourceRoot = "%SRCROOT%"
 
     let context: ReportContext
+    /// Each file's `artifactLocation`, worked out once per file rather than once per location.
+    private var artifacts: [String: JSONValue] = [:]
+
+    init(context: ReportContext) {
+        self.context = context
+    }
 
     func render(_ result: Scanner.Result) -> String {
+        var files = Set<String>()
+        for finding in result.findings + result.suppressed.map(\.finding) {
+            files.insert(finding.file)
+            for related in finding.related { files.insert(related.file) }
+        }
+        for suppression in result.suppressed { files.insert(suppression.file) }
+        var reporter = self
+        for file in files { reporter.artifacts[file] = artifactLocation(file) }
+        return reporter.renderRun(result)
+    }
+
+    private func renderRun(_ result: Scanner.Result) -> String {
         let ruleIndex = Dictionary(context.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         let run: JSONValue = .object([
             ("tool", .object([("driver", driver())])),
@@ -24,17 +42,27 @@ struct SARIFReporter {
                 ("id", .string("meshlint/" + (context.sarifCategory.map { "\($0)/" } ?? ""))),
             ])),
             ("columnKind", .string("unicodeCodePoints")),
-            ("results", .array(
-                result.findings.map { self.result($0, ruleIndex: ruleIndex[$0.ruleID]) }
-                    + (context.includeSuppressedInSARIF
-                        ? result.suppressed.map { self.result($0.finding, ruleIndex: ruleIndex[$0.finding.ruleID], suppression: $0) }
-                        : []))),
+            ("results", results(result, ruleIndex: ruleIndex)),
         ])
         return JSONValue.object([
             ("$schema", .string(Self.schema)),
             ("version", .string("2.1.0")),
             ("runs", .array([run])),
         ]).serialized()
+    }
+
+    /// The findings, then the suppressed ones when asked for, each made as it is written.
+    private func results(_ result: Scanner.Result, ruleIndex: [String: Int]) -> JSONValue {
+        let findings = result.findings
+        let suppressed = context.includeSuppressedInSARIF ? result.suppressed : []
+        let reporter = self
+        return .generated(count: findings.count + suppressed.count, jobs: context.jobs) { offset in
+            if offset < findings.count {
+                return reporter.result(findings[offset], ruleIndex: ruleIndex[findings[offset].ruleID])
+            }
+            let entry = suppressed[offset - findings.count]
+            return reporter.result(entry.finding, ruleIndex: ruleIndex[entry.finding.ruleID], suppression: entry)
+        }
     }
 
     private func driver() -> JSONValue {
@@ -94,19 +122,21 @@ struct SARIFReporter {
         return .object(members)
     }
 
-    private func location(file: String, span: Span, message: String?, id: Int?) -> JSONValue {
-        var artifact: [(String, JSONValue)]
+    private func artifactLocation(_ file: String) -> JSONValue {
         if let path = context.repositoryPath(file) {
-            artifact = [("uri", .string(Self.percentEncoded(path))), ("uriBaseId", .string(Self.sourceRoot))]
+            return .object([("uri", .string(Self.percentEncoded(path))), ("uriBaseId", .string(Self.sourceRoot))])
         } else if file == Scanner.standardInputName {
-            artifact = [("uri", .string("stdin"))]
+            return .object([("uri", .string("stdin"))])
         } else {
-            artifact = [("uri", .string(Self.fileURI(path: RepositoryRoot.absolute(file, workingDirectory: context.workingDirectory))))]
+            return .object([("uri", .string(Self.fileURI(path: RepositoryRoot.absolute(file, workingDirectory: context.workingDirectory))))])
         }
+    }
+
+    private func location(file: String, span: Span, message: String?, id: Int?) -> JSONValue {
         var members: [(String, JSONValue)] = []
         if let id { members.append(("id", .int(id))) }
         members.append(("physicalLocation", .object([
-            ("artifactLocation", .object(artifact)),
+            ("artifactLocation", artifacts[file] ?? artifactLocation(file)),
             ("region", .object([
                 ("startLine", .int(max(span.start.line, 1))),
                 ("startColumn", .int(max(span.start.column, 1))),

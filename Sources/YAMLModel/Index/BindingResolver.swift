@@ -65,7 +65,7 @@ struct TargetResolver {
     let gatewayClasses: [String: GatewayClassView]
     let services: [ObjectKey: ServiceView]
     let serviceEntries: [ObjectKey: ServiceEntryView]
-    let bindings: [ResourceOrigin: WaypointBinding]
+    let bindings: [ObjectIdentifier: WaypointBinding]
 
     func attachment(of policy: some WorkloadPolicyView) -> PolicyAttachment {
         let refs = policy.targetRefs
@@ -117,7 +117,7 @@ struct TargetResolver {
     }
 
     private func serviceOutcome(_ resource: Resource) -> ResolvedTarget.Outcome {
-        let binding = bindings[resource.origin] ?? .notRequested
+        let binding = bindings[ObjectIdentifier(resource)] ?? .notRequested
         switch binding.isBound {
         case true?: return binding.waypoint.map(ResolvedTarget.Outcome.waypoint) ?? .unresolved
         case nil: return .unresolved

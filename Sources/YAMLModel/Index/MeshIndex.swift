@@ -56,9 +56,11 @@ public final class MeshIndex: Sendable {
     private let servicesByKey: [ObjectKey: ServiceView]
     private let serviceEntriesByKey: [ObjectKey: ServiceEntryView]
     private let waypointsByKey: [ObjectKey: Waypoint]
-    private let bindings: [ResourceOrigin: WaypointBinding]
-    private let enrollments: [ResourceOrigin: Enrollment]
-    private let attachments: [ResourceOrigin: PolicyAttachment]
+    // Resolved facts keyed by the resource object's identity: the index holds every resource, so an
+    // identity is stable for the index's life, and it hashes in one word where an origin hashed a path.
+    private let bindings: [ObjectIdentifier: WaypointBinding]
+    private let enrollments: [ObjectIdentifier: Enrollment]
+    private let attachments: [ObjectIdentifier: PolicyAttachment]
     private let authorizationPoliciesByNamespace: [String: [AuthorizationPolicyView]]
     let requestAuthenticationsByNamespace: [String: [RequestAuthenticationView]]
     let workloadsByNamespace: [String: [WorkloadView]]
@@ -200,51 +202,51 @@ public final class MeshIndex: Sendable {
         // Bindings and enrollment need the lookups above, so they are resolved on a partial index.
         var resolver = BindingResolver(
             namespaces: facts, gateways: gatewaysByKey, waypoints: waypoints)
-        var bindings: [ResourceOrigin: WaypointBinding] = [:]
-        var enrollments: [ResourceOrigin: Enrollment] = [:]
+        var bindings: [ObjectIdentifier: WaypointBinding] = [:]
+        var enrollments: [ObjectIdentifier: Enrollment] = [:]
         for service in services {
-            bindings[service.resource.origin] = resolver.binding(for: service.resource, labels: service.labels, traffic: .service)
+            bindings[ObjectIdentifier(service.resource)] = resolver.binding(for: service.resource, labels: service.labels, traffic: .service)
         }
         for entry in serviceEntries {
-            bindings[entry.resource.origin] = resolver.binding(for: entry.resource, labels: entry.labels, traffic: .service)
+            bindings[ObjectIdentifier(entry.resource)] = resolver.binding(for: entry.resource, labels: entry.labels, traffic: .service)
         }
         for workload in workloads {
-            bindings[workload.resource.origin] = resolver.binding(for: workload.resource, labels: workload.podLabels, traffic: .workload)
+            bindings[ObjectIdentifier(workload.resource)] = resolver.binding(for: workload.resource, labels: workload.podLabels, traffic: .workload)
             let namespace = facts[workload.namespace ?? "default"]
                 ?? NamespaceFacts(name: workload.namespace ?? "default", object: nil, isPresent: false)
-            enrollments[workload.resource.origin] = Enrollment.resolve(workload, namespace: namespace)
+            enrollments[ObjectIdentifier(workload.resource)] = Enrollment.resolve(workload, namespace: namespace)
         }
         self.bindings = bindings
         self.enrollments = enrollments
 
-        var attachments: [ResourceOrigin: PolicyAttachment] = [:]
+        var attachments: [ObjectIdentifier: PolicyAttachment] = [:]
         let targetResolver = TargetResolver(
             rootNamespace: options.rootNamespace, gateways: gatewaysByKey, waypoints: waypoints,
             gatewayClasses: classesByName, services: servicesByKey, serviceEntries: serviceEntriesByKey,
             bindings: bindings)
         for policy in authorizationPolicies {
-            attachments[policy.resource.origin] = targetResolver.attachment(of: policy)
+            attachments[ObjectIdentifier(policy.resource)] = targetResolver.attachment(of: policy)
         }
         for policy in requestAuthentications {
-            attachments[policy.resource.origin] = targetResolver.attachment(of: policy)
+            attachments[ObjectIdentifier(policy.resource)] = targetResolver.attachment(of: policy)
         }
         self.attachments = attachments
 
         var bound: [ObjectKey: [Resource]] = [:]
         for resource in services.map(\.resource) + serviceEntries.map(\.resource) + workloads.map(\.resource) {
-            if let waypoint = bindings[resource.origin]?.waypoint { bound[waypoint.key, default: []].append(resource) }
+            if let waypoint = bindings[ObjectIdentifier(resource)]?.waypoint { bound[waypoint.key, default: []].append(resource) }
         }
         boundToWaypoint = bound
 
         var authorizationAtWaypoint: [ObjectKey: [WaypointPolicy<AuthorizationPolicyView>]] = [:]
         var classWideAuthorization: [WaypointPolicy<AuthorizationPolicyView>] = []
         for policy in authorizationPolicies {
-            Self.place(policy, attachment: attachments[policy.resource.origin], into: &authorizationAtWaypoint, classWide: &classWideAuthorization)
+            Self.place(policy, attachment: attachments[ObjectIdentifier(policy.resource)], into: &authorizationAtWaypoint, classWide: &classWideAuthorization)
         }
         var authenticationAtWaypoint: [ObjectKey: [WaypointPolicy<RequestAuthenticationView>]] = [:]
         var classWideAuthentication: [WaypointPolicy<RequestAuthenticationView>] = []
         for policy in requestAuthentications {
-            Self.place(policy, attachment: attachments[policy.resource.origin], into: &authenticationAtWaypoint, classWide: &classWideAuthentication)
+            Self.place(policy, attachment: attachments[ObjectIdentifier(policy.resource)], into: &authenticationAtWaypoint, classWide: &classWideAuthentication)
         }
         authorizationPoliciesAtWaypoint = authorizationAtWaypoint
         requestAuthenticationsAtWaypoint = authenticationAtWaypoint
@@ -338,17 +340,17 @@ public final class MeshIndex: Sendable {
 
     /// The waypoint binding of a Service, ServiceEntry or workload (by its pod labels).
     public func binding(of resource: Resource) -> WaypointBinding {
-        bindings[resource.origin] ?? .notRequested
+        bindings[ObjectIdentifier(resource)] ?? .notRequested
     }
 
     /// Whether a workload's pods are in ambient.
     public func enrollment(of workload: WorkloadView) -> Enrollment {
-        enrollments[workload.resource.origin]
+        enrollments[ObjectIdentifier(workload.resource)]
             ?? Enrollment.resolve(workload, namespace: namespace(workload.namespace ?? "default"))
     }
 
     /// Where an AuthorizationPolicy or RequestAuthentication is enforced.
     public func attachment(of policy: some WorkloadPolicyView) -> PolicyAttachment {
-        attachments[policy.resource.origin] ?? PolicyAttachment(scope: .namespace, targets: [])
+        attachments[ObjectIdentifier(policy.resource)] ?? PolicyAttachment(scope: .namespace, targets: [])
     }
 }

@@ -71,14 +71,14 @@ public struct WorkloadView: ResourceView {
     public let resource: Resource
     /// The pod template's labels as a dictionary, read once: every selector test needs them.
     public let podLabelValues: [String: String]
+    /// The pod (template): `metadata` and `spec` of the pods this object runs.
+    public let podTemplate: Node?
 
     public init(unchecked resource: Resource) {
         self.resource = resource
-        podLabelValues = Self.podTemplate(of: resource)?["metadata", "labels"].map { Labels(node: $0).dictionary } ?? [:]
+        podTemplate = Self.podTemplate(of: resource)
+        podLabelValues = podTemplate?["metadata", "labels"].map { Labels(node: $0).dictionary } ?? [:]
     }
-
-    /// The pod (template): `metadata` and `spec` of the pods this object runs.
-    public var podTemplate: Node? { Self.podTemplate(of: resource) }
 
     static func podTemplate(of resource: Resource) -> Node? {
         switch resource.groupKind {

@@ -35,7 +35,10 @@ public struct RenderedSource: Sendable, Hashable {
 }
 
 /// One Kubernetes object read from the input: its identity and its whole YAML node.
-public struct Resource: Sendable {
+///
+/// A class, immutable: every view, index table and finding that refers to a resource shares it,
+/// so handing one around costs a reference, not a copy of its strings.
+public final class Resource: Sendable {
     public let apiVersion: String
     public let kind: String
     /// `metadata.name`, or `metadata.generateName` when only that is given, else empty.
@@ -56,12 +59,12 @@ public struct Resource: Sendable {
         self.kind = kind
         let metadata = node["metadata"]
         name = metadata?["name"]?.string ?? metadata?["generateName"]?.string ?? ""
-        var group = ""
-        if let slash = apiVersion.firstIndex(of: "/"), slash != apiVersion.startIndex,
-           apiVersion.index(after: slash) != apiVersion.endIndex {
-            group = String(apiVersion[..<slash])
-        }
-        if GroupKind.clusterScoped.contains(GroupKind(group: group, kind: kind)) {
+        let slash = apiVersion.firstIndex(of: "/")
+        groupKind = GroupKind(group: slash.map { String(apiVersion[..<$0]) } ?? "", kind: kind)
+        // Scope is decided only for a well-formed `group/version` (a lone `apps/` names no group).
+        let wellFormed = slash.map { $0 != apiVersion.startIndex && apiVersion.index(after: $0) != apiVersion.endIndex } ?? false
+        let scopeGroupKind = wellFormed || slash == nil ? groupKind : GroupKind(group: "", kind: kind)
+        if GroupKind.clusterScoped.contains(scopeGroupKind) {
             namespace = nil
             namespaceIsExplicit = false
         } else if let explicit = metadata?["namespace"]?.string, !explicit.isEmpty {
@@ -75,13 +78,11 @@ public struct Resource: Sendable {
         self.origin = origin
     }
 
-    /// The API group: the part of `apiVersion` before `/`, empty for the core group (`v1`).
-    public var group: String {
-        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
-        return String(apiVersion[..<slash])
-    }
+    /// The API group and the kind; the group is the part of `apiVersion` before `/`, empty for
+    /// the core group (`v1`). Read once: every index table and rule filter asks for it.
+    public let groupKind: GroupKind
 
-    public var groupKind: GroupKind { GroupKind(group: group, kind: kind) }
+    public var group: String { groupKind.group }
 
     /// The file findings about this resource name: the input file, or the Helm template that
     /// rendered it.

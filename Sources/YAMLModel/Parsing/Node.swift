@@ -25,17 +25,12 @@ public struct Node: Sendable {
         self.index = index
     }
 
-    var record: NodeRecord { store.records[index] }
-
-    public var kind: Kind { record.kind }
-    public var style: Style { record.style }
-    public var span: Span { record.span }
+    public var kind: Kind { store.kind(index) }
+    public var style: Style { store.records[index].style }
+    public var span: Span { store.span(index) }
 
     /// The explicit tag, expanded (`!!str` is `tag:yaml.org,2002:str`); nil when the tag was implicit.
-    public var tag: String? {
-        let tag = record.tag
-        return tag == 0 ? nil : store.tags[tag - 1]
-    }
+    public var tag: String? { store.tag(index) }
 
     /// Nodes in this subtree, itself included, with every alias expanded.
     var subtreeSize: Int { store.subtreeSize(index) }
@@ -44,20 +39,20 @@ public struct Node: Sendable {
 
     /// The scalar's text, whatever it resolves to; nil for collections.
     public var scalar: String? {
-        let record = record
-        return record.kind == .scalar ? store.text(of: record) : nil
+        kind == .scalar ? store.text(index) : nil
     }
 
     /// True for an explicit or implicit null (`~`, `null`, an empty plain value).
     public var isNull: Bool {
-        let record = record
+        let table = store
+        let record = table.records[index]
         guard record.kind == .scalar else { return false }
-        if record.tag != 0 { return store.tags[record.tag - 1] == "tag:yaml.org,2002:null" }
+        if record.isTagged { return table.tag(index) == "tag:yaml.org,2002:null" }
         guard record.style == .plain else { return false }
-        switch record.count {
+        switch table.count(index) {
         case 0: return true
-        case 1: return store.bytes[Int(record.first)] == UInt8(ascii: "~")
-        case 4: return ["null", "Null", "NULL"].contains { store.scalarEquals(record, $0) }
+        case 1: return table.scalarEquals(index, "~")
+        case 4: return table.scalarEquals(index, "null") || table.scalarEquals(index, "Null") || table.scalarEquals(index, "NULL")
         default: return false
         }
     }
@@ -85,47 +80,42 @@ public struct Node: Sendable {
     /// True when this is a scalar whose text is exactly `text`, compared byte for byte without
     /// building a string.
     public func scalarIs(_ text: String) -> Bool {
-        let record = record
-        guard record.kind == .scalar else { return false }
-        return store.scalarEquals(record, text)
+        store.scalarEquals(index, text)
     }
 
     // MARK: Collections
 
     /// A sequence's items; empty for anything else.
     public var items: NodeList {
-        let record = record
-        guard record.kind == .sequence else { return [] }
-        return NodeList(store: store, first: Int(record.first), count: Int(record.count))
+        let table = store
+        guard table.kind(index) == .sequence else { return [] }
+        return NodeList(store: store, first: Int(table.records[index].first), count: table.count(index))
     }
 
     /// A mapping's entries in source order; empty for anything else.
     public var pairs: PairList {
-        let record = record
-        guard record.kind == .mapping else { return [] }
-        return PairList(store: store, first: Int(record.first), count: Int(record.count))
+        let table = store
+        guard table.kind(index) == .mapping else { return [] }
+        return PairList(store: store, first: Int(table.records[index].first), count: table.count(index))
     }
 
     /// The number of items or entries; 0 for a scalar.
     public var count: Int {
-        let record = record
-        return record.kind == .scalar ? 0 : Int(record.count)
+        kind == .scalar ? 0 : store.count(index)
     }
 
     /// The entry of a mapping whose key is the scalar `key` (the first one: a duplicate is a finding).
     public func pair(_ key: String) -> Pair? {
-        let record = record
-        guard record.kind == .mapping, let position = store.valuePosition(in: record, key: key) else { return nil }
-        return Pair(
-            key: Node(store: store, index: Int(store.children[position - 1])),
-            value: Node(store: store, index: Int(store.children[position])))
+        let table = store
+        guard table.kind(index) == .mapping, let position = table.valuePosition(inMapping: index, key: key) else { return nil }
+        return Pair(key: Node(store: store, index: table.child(at: position - 1)), value: Node(store: store, index: table.child(at: position)))
     }
 
     /// The value under `key` in a mapping.
     public subscript(key: String) -> Node? {
-        let record = record
-        guard record.kind == .mapping, let position = store.valuePosition(in: record, key: key) else { return nil }
-        return Node(store: store, index: Int(store.children[position]))
+        let table = store
+        guard table.kind(index) == .mapping, let position = table.valuePosition(inMapping: index, key: key) else { return nil }
+        return Node(store: store, index: table.child(at: position))
     }
 
     /// The value under a path of keys, e.g. `node["spec", "selector", "matchLabels"]`.

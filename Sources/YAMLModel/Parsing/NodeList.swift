@@ -27,7 +27,7 @@ public struct NodeList: RandomAccessCollection, ExpressibleByArrayLiteral, Senda
     public subscript(position: Int) -> Node {
         precondition(position >= 0 && position < count, "NodeList index out of range")
         switch storage {
-        case .stored(let store, let first): return Node(store: store, index: Int(store.children[first + position]))
+        case .stored(let store, let first): return Node(store: store, index: store.child(at: first + position))
         case .nodes(let nodes): return nodes[position]
         }
     }
@@ -62,8 +62,8 @@ public struct PairList: RandomAccessCollection, ExpressibleByArrayLiteral, Senda
         case .stored(let store, let first):
             let keyPosition = first + 2 * position
             return Node.Pair(
-                key: Node(store: store, index: Int(store.children[keyPosition])),
-                value: Node(store: store, index: Int(store.children[keyPosition + 1])))
+                key: Node(store: store, index: store.child(at: keyPosition)),
+                value: Node(store: store, index: store.child(at: keyPosition + 1)))
         case .pairs(let pairs):
             return pairs[position]
         }

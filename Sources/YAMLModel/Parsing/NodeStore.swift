@@ -1,63 +1,128 @@
+#if canImport(Glibc)
 import Glibc
+#endif
 
-/// Every node of one parsed file, stored as flat arrays: a fixed-size record per node, the child
-/// indices of every collection, and the scalars' UTF-8 bytes.
+/// Every node of one parsed file, stored as flat arrays.
 ///
 /// A platform repository holds millions of nodes. As individual values with their own arrays and
-/// strings, each cost about 150 bytes and several allocations; here a node costs its 28-byte record
-/// and 4 bytes in its parent's child list, and a file costs five allocations, however many nodes it
-/// holds. The store is immutable once built, so `Node`s (a store and an index) share it freely
-/// between threads.
-final class NodeStore: Sendable {
+/// strings, each cost about 150 bytes and several allocations; here a node costs its 16-byte record
+/// and 4 bytes in its parent's child list, short scalars that repeat (keys, mostly) share their
+/// bytes, and a file costs a handful of allocations however many nodes it holds. The store is
+/// immutable once built, so `Node`s (a store and an index) share it freely between threads.
+final class NodeStore: NodeReading, Sendable {
     let records: [NodeRecord]
-    /// The children of each collection, contiguous: a sequence's items, or a mapping's keys and
-    /// values alternating. An alias is the index of the anchored node, so aliases share storage.
     let children: [UInt32]
     let bytes: [UInt8]
-    /// Explicit tags, expanded; a record refers to one by position + 1 (0: no tag).
     let tags: [String]
+    private let wide: [UInt32: NodeTable.WideRecord]
+    private let tagOf: [UInt32: Int]
 
-    init(records: [NodeRecord], children: [UInt32], bytes: [UInt8], tags: [String]) {
+    init(_ table: NodeTable) {
         // Exact-size copies: the builders' spare capacity would otherwise stay for the whole scan.
-        self.records = Self.trimmed(records)
-        self.children = Self.trimmed(children)
-        self.bytes = Self.trimmed(bytes)
-        self.tags = tags
+        records = Self.trimmed(table.records)
+        children = Self.trimmed(table.children)
+        bytes = Self.trimmed(table.bytes)
+        tags = table.tags
+        wide = table.wide
+        tagOf = table.tagOf
     }
+
+    func wideRecord(_ index: Int) -> NodeTable.WideRecord { wide[UInt32(index)]! }
+    func tagPosition(of index: Int) -> Int? { tagOf[UInt32(index)] }
 
     private static func trimmed<Element>(_ array: [Element]) -> [Element] {
-        array.capacity - array.count > array.count / 8 ? array.withUnsafeBufferPointer { Array($0) } : array
+        array.capacity - array.count > array.count / 16 ? array.withUnsafeBufferPointer { Array($0) } : array
+    }
+}
+
+/// Reading nodes from flat arrays: what the frozen `NodeStore` and the composer's `NodeTable` share.
+protocol NodeReading {
+    var records: [NodeRecord] { get }
+    var children: [UInt32] { get }
+    var bytes: [UInt8] { get }
+    var tags: [String] { get }
+    func wideRecord(_ index: Int) -> NodeTable.WideRecord
+    func tagPosition(of index: Int) -> Int?
+}
+
+extension NodeReading {
+    func kind(_ index: Int) -> Node.Kind { records[index].kind }
+
+    func count(_ index: Int) -> Int {
+        let record = records[index]
+        return record.isWide ? wideRecord(index).count : Int(record.shortCount)
     }
 
-    /// The text of scalar `record`.
-    func text(of record: NodeRecord) -> String {
-        bytes.withUnsafeBufferPointer { buffer in
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(record.first)..<Int(record.first + record.count)]), as: UTF8.self)
+    func span(_ index: Int) -> Span {
+        let record = records[index]
+        if record.isWide { return wideRecord(index).span }
+        let line = Int(record.line)
+        return Span(
+            start: Mark(line: line, column: Int(record.startColumn)),
+            end: Mark(line: line + Int(record.endLineDelta), column: Int(record.endColumn)))
+    }
+
+    func tag(_ index: Int) -> String? {
+        guard records[index].isTagged, let position = tagPosition(of: index) else { return nil }
+        return tags[position]
+    }
+
+    /// Entries in `children`: twice the pairs of a mapping.
+    func childCount(_ index: Int) -> Int {
+        switch kind(index) {
+        case .scalar: 0
+        case .sequence: count(index)
+        case .mapping: 2 * count(index)
         }
     }
 
-    /// True when scalar `record`'s bytes are exactly `expected`.
-    func scalarEquals(_ record: NodeRecord, _ expected: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard record.kind == .scalar, Int(record.count) == expected.count else { return false }
+    func child(at position: Int) -> Int { Int(children[position]) }
+
+    /// The UTF-8 bytes of scalar `index`, in place.
+    func withScalarBytes<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        let first = Int(records[index].first)
+        let count = count(index)
+        return bytes.withUnsafeBufferPointer { buffer in body(UnsafeBufferPointer(rebasing: buffer[first..<first + count])) }
+    }
+
+    /// The text of scalar `index`.
+    func text(_ index: Int) -> String {
+        withScalarBytes(index) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// True when `index` is a scalar whose bytes are exactly `expected`.
+    func scalarEquals(_ index: Int, _ expected: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard kind(index) == .scalar, count(index) == expected.count else { return false }
         if expected.isEmpty { return true }
-        return bytes.withUnsafeBufferPointer { buffer in
-            memcmp(buffer.baseAddress! + Int(record.first), expected.baseAddress!, expected.count) == 0
-        }
+        return withScalarBytes(index) { memcmp($0.baseAddress!, expected.baseAddress!, expected.count) == 0 }
     }
 
-    /// The position in `children` of the value whose key is `key`, in mapping `record`.
-    func valuePosition(in record: NodeRecord, key: UnsafeBufferPointer<UInt8>) -> Int? {
-        records.withUnsafeBufferPointer { records in
+    func scalarEquals(_ index: Int, _ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { scalarEquals(index, $0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { scalarEquals(index, $0) }
+    }
+
+    /// True when `a` and `b` are scalars with the same bytes.
+    func sameScalar(_ a: Int, _ b: Int) -> Bool {
+        guard kind(a) == .scalar else { return false }
+        return withScalarBytes(a) { scalarEquals(b, $0) }
+    }
+
+    /// The position in `children` of the value whose key is `key`, in mapping `index`.
+    func valuePosition(inMapping index: Int, key: UnsafeBufferPointer<UInt8>) -> Int? {
+        var position = Int(records[index].first)
+        let end = position + 2 * count(index)
+        return records.withUnsafeBufferPointer { records in
             children.withUnsafeBufferPointer { children in
                 bytes.withUnsafeBufferPointer { bytes in
-                    var position = Int(record.first)
-                    let end = position + 2 * Int(record.count)
                     while position < end {
-                        let candidate = records[Int(children[position])]
-                        if candidate.kind == .scalar, Int(candidate.count) == key.count,
+                        let keyIndex = Int(children[position])
+                        let candidate = records[keyIndex]
+                        if candidate.kind == .scalar, !candidate.isWide, Int(candidate.shortCount) == key.count,
                            key.isEmpty || memcmp(bytes.baseAddress! + Int(candidate.first), key.baseAddress!, key.count) == 0 {
                             return position + 1
                         }
+                        if candidate.isWide, scalarEquals(keyIndex, key) { return position + 1 }
                         position += 2
                     }
                     return nil
@@ -66,60 +131,133 @@ final class NodeStore: Sendable {
         }
     }
 
+    func valuePosition(inMapping index: Int, key: String) -> Int? {
+        key.utf8.withContiguousStorageIfAvailable { valuePosition(inMapping: index, key: $0) }
+            ?? Array(key.utf8).withUnsafeBufferPointer { valuePosition(inMapping: index, key: $0) }
+    }
+
     /// Nodes in the subtree under `index`, itself included, counting every alias's expansion.
     func subtreeSize(_ index: Int) -> Int {
-        let record = records[index]
-        guard record.kind != .scalar else { return 1 }
+        guard kind(index) != .scalar else { return 1 }
+        let start = Int(records[index].first)
         var size = 1
-        let start = Int(record.first)
-        for position in start..<start + record.childCount {
+        for position in start..<start + childCount(index) {
             size += subtreeSize(Int(children[position]))
         }
         return size
     }
 }
 
-/// One node's fixed-size record in a `NodeStore`.
-struct NodeRecord: Sendable {
-    var startLine: UInt32
-    var startColumn: UInt32
-    var endLine: UInt32
-    var endColumn: UInt32
-    /// A scalar's first byte in `bytes`; a collection's first child in `children`.
-    var first: UInt32
-    /// A scalar's byte count; a sequence's items; a mapping's entries.
-    var count: UInt32
-    /// Kind (2 bits), style (3 bits), then the tag's position + 1 (0: no tag).
-    var info: UInt32
+/// The flat arrays behind a `NodeStore`, built by the composer and then frozen.
+struct NodeTable: NodeReading, Sendable {
+    private(set) var records: [NodeRecord] = []
+    /// The children of each collection, contiguous: a sequence's items, or a mapping's keys and
+    /// values alternating. An alias is the index of the anchored node, so aliases share storage.
+    private(set) var children: [UInt32] = []
+    private(set) var bytes: [UInt8] = []
+    /// What does not fit a record: positions past column 65,535, spans over 254 lines, counts over
+    /// 65,534. Rare in manifests (a long one-line JSON file, a 10 MB scalar), so kept aside.
+    private(set) var wide: [UInt32: WideRecord] = [:]
+    /// The explicit tag of each tagged node, by position in `tags`.
+    private(set) var tagOf: [UInt32: Int] = [:]
+    private(set) var tags: [String] = []
 
-    init(span: Span, kind: Node.Kind, style: Node.Style, tag: Int, first: Int, count: Int) {
-        startLine = UInt32(truncatingIfNeeded: span.start.line)
-        startColumn = UInt32(truncatingIfNeeded: span.start.column)
-        endLine = UInt32(truncatingIfNeeded: span.end.line)
-        endColumn = UInt32(truncatingIfNeeded: span.end.column)
-        self.first = UInt32(truncatingIfNeeded: first)
-        self.count = UInt32(truncatingIfNeeded: count)
-        info = UInt32(kind.code) | UInt32(style.code) << 2 | UInt32(truncatingIfNeeded: tag) << 5
+    struct WideRecord: Sendable {
+        let span: Span
+        let count: Int
+    }
+
+    func wideRecord(_ index: Int) -> WideRecord { wide[UInt32(index)]! }
+    func tagPosition(of index: Int) -> Int? { tagOf[UInt32(index)] }
+
+    // MARK: Building
+
+    /// Appends a scalar whose bytes were already appended at `first` (or found there: see `intern`).
+    mutating func appendScalar(span: Span, style: Node.Style, tag: Int?, first: Int, count: Int) -> Int {
+        append(span: span, kind: .scalar, style: style, tag: tag, first: first, count: count)
+    }
+
+    /// Appends a collection whose children are `childIndices`.
+    mutating func appendCollection(
+        span: Span, kind: Node.Kind, style: Node.Style, tag: Int?, childIndices: ArraySlice<UInt32>
+    ) -> Int {
+        let first = children.count
+        children.append(contentsOf: childIndices)
+        let count = kind == .mapping ? childIndices.count / 2 : childIndices.count
+        return append(span: span, kind: kind, style: style, tag: tag, first: first, count: count)
+    }
+
+    private mutating func append(span: Span, kind: Node.Kind, style: Node.Style, tag: Int?, first: Int, count: Int) -> Int {
+        let index = records.count
+        let lines = span.end.line - span.start.line
+        let fits = span.start.column <= Int(UInt16.max) && span.end.column <= Int(UInt16.max)
+            && lines >= 0 && lines < Int(UInt8.max) && count < Int(UInt16.max) && span.start.line <= Int(UInt32.max)
+        records.append(NodeRecord(
+            line: UInt32(truncatingIfNeeded: span.start.line), first: UInt32(truncatingIfNeeded: first),
+            startColumn: fits ? UInt16(span.start.column) : 0, endColumn: fits ? UInt16(span.end.column) : 0,
+            shortCount: fits ? UInt16(count) : 0, endLineDelta: fits ? UInt8(lines) : 0,
+            kind: kind, style: style, isTagged: tag != nil, isWide: !fits))
+        if !fits { wide[UInt32(index)] = WideRecord(span: span, count: count) }
+        if let tag { tagOf[UInt32(index)] = tag }
+        return index
+    }
+
+    /// The position of `tag` in the tag table, added when new.
+    mutating func tagPosition(_ tag: String) -> Int {
+        if let known = tags.firstIndex(of: tag) { return known }
+        tags.append(tag)
+        return tags.count - 1
+    }
+
+    mutating func appendBytes(_ buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        let first = bytes.count
+        bytes.append(contentsOf: buffer)
+        return first
+    }
+
+    var sizes: (records: Int, children: Int, bytes: Int) { (records.count, children.count, bytes.count) }
+
+    /// Forgets everything appended since `sizes` were `marks` (a document that was abandoned).
+    mutating func truncate(to marks: (records: Int, children: Int, bytes: Int)) {
+        if !wide.isEmpty { wide = wide.filter { Int($0.key) < marks.records } }
+        if !tagOf.isEmpty { tagOf = tagOf.filter { Int($0.key) < marks.records } }
+        records.removeSubrange(marks.records...)
+        children.removeSubrange(marks.children...)
+        bytes.removeSubrange(marks.bytes...)
+    }
+}
+
+/// One node's fixed-size record in a `NodeTable`: 16 bytes.
+struct NodeRecord: Sendable {
+    /// The first line of the node.
+    let line: UInt32
+    /// A scalar's first byte in `bytes`; a collection's first child in `children`.
+    let first: UInt32
+    let startColumn: UInt16
+    let endColumn: UInt16
+    /// A scalar's byte count; a sequence's items; a mapping's entries (when not wide).
+    let shortCount: UInt16
+    let endLineDelta: UInt8
+    /// Kind (2 bits), style (3 bits), tagged (1 bit), wide (1 bit).
+    private let info: UInt8
+
+    init(
+        line: UInt32, first: UInt32, startColumn: UInt16, endColumn: UInt16, shortCount: UInt16, endLineDelta: UInt8,
+        kind: Node.Kind, style: Node.Style, isTagged: Bool, isWide: Bool
+    ) {
+        self.line = line
+        self.first = first
+        self.startColumn = startColumn
+        self.endColumn = endColumn
+        self.shortCount = shortCount
+        self.endLineDelta = endLineDelta
+        info = kind.code | style.code << 2 | (isTagged ? 1 << 5 : 0) | (isWide ? 1 << 6 : 0)
     }
 
     var kind: Node.Kind { Node.Kind(code: info & 3) }
     var style: Node.Style { Node.Style(code: info >> 2 & 7) }
-    /// The tag's position in `tags` + 1, or 0.
-    var tag: Int { Int(info >> 5) }
-    /// Entries in `children`: twice the pairs of a mapping.
-    var childCount: Int {
-        switch kind {
-        case .scalar: 0
-        case .sequence: Int(count)
-        case .mapping: 2 * Int(count)
-        }
-    }
-
-    var span: Span {
-        Span(
-            start: Mark(line: Int(startLine), column: Int(startColumn)),
-            end: Mark(line: Int(endLine), column: Int(endColumn)))
-    }
+    var isTagged: Bool { info & 1 << 5 != 0 }
+    var isWide: Bool { info & 1 << 6 != 0 }
 }
 
 extension Node.Kind {
@@ -131,7 +269,7 @@ extension Node.Kind {
         }
     }
 
-    fileprivate init(code: UInt32) {
+    fileprivate init(code: UInt8) {
         self = code == 1 ? .sequence : code == 2 ? .mapping : .scalar
     }
 }
@@ -149,7 +287,7 @@ extension Node.Style {
         }
     }
 
-    fileprivate init(code: UInt32) {
+    fileprivate init(code: UInt8) {
         switch code {
         case 1: self = .singleQuoted
         case 2: self = .doubleQuoted
@@ -159,17 +297,5 @@ extension Node.Style {
         case 6: self = .flow
         default: self = .plain
         }
-    }
-}
-
-extension NodeStore {
-    func scalarEquals(_ record: NodeRecord, _ text: String) -> Bool {
-        text.utf8.withContiguousStorageIfAvailable { scalarEquals(record, $0) }
-            ?? Array(text.utf8).withUnsafeBufferPointer { scalarEquals(record, $0) }
-    }
-
-    func valuePosition(in record: NodeRecord, key: String) -> Int? {
-        key.utf8.withContiguousStorageIfAvailable { valuePosition(in: record, key: $0) }
-            ?? Array(key.utf8).withUnsafeBufferPointer { valuePosition(in: record, key: $0) }
     }
 }

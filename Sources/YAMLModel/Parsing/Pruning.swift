@@ -27,16 +27,25 @@ public struct Pruning: Sendable, Hashable {
     /// Prunes nothing.
     public static let none = Pruning()
 
-    /// The pod-spec fields of workloads that no built-in rule reads: containers keep their name,
-    /// image and ports; pods keep their service account, labels and annotations.
+    /// The fields of workloads and autoscalers that no built-in rule reads: containers keep their
+    /// name, image and ports; pods keep their service account, network, labels and annotations;
+    /// workloads keep their replicas and selector; autoscalers their target and bounds.
     public static let standard: Pruning = {
         let containerFields = [
             "env", "envFrom", "resources", "livenessProbe", "readinessProbe", "startupProbe", "volumeMounts",
             "volumeDevices", "securityContext", "lifecycle", "args", "command", "workingDir", "resizePolicy",
+            "imagePullPolicy", "terminationMessagePath", "terminationMessagePolicy", "stdin", "stdinOnce", "tty",
         ]
         let podFields = [
             "volumes", "affinity", "tolerations", "topologySpreadConstraints", "securityContext", "imagePullSecrets",
             "dnsConfig", "readinessGates", "overhead", "schedulingGates", "resourceClaims",
+            "terminationGracePeriodSeconds", "dnsPolicy", "restartPolicy", "schedulerName", "priorityClassName",
+            "priority", "nodeSelector", "hostAliases", "enableServiceLinks", "preemptionPolicy", "runtimeClassName",
+            "activeDeadlineSeconds",
+        ]
+        let workloadFields = [
+            "strategy", "updateStrategy", "revisionHistoryLimit", "progressDeadlineSeconds", "minReadySeconds",
+            "volumeClaimTemplates", "podManagementPolicy", "persistentVolumeClaimRetentionPolicy",
         ]
         let podSpecs: [String: [String]] = [
             "Deployment": ["spec", "template", "spec"], "StatefulSet": ["spec", "template", "spec"],
@@ -50,7 +59,11 @@ public struct Pruning: Sendable, Hashable {
             for list in ["containers", "initContainers", "ephemeralContainers"] {
                 for field in containerFields { pruning.add(kind: kind, path: podSpec + [list, "*", field]) }
             }
+            if kind != "Pod" && kind != "CronJob" {
+                for field in workloadFields { pruning.add(kind: kind, path: ["spec", field]) }
+            }
         }
+        for field in ["metrics", "behavior"] { pruning.add(kind: "HorizontalPodAutoscaler", path: ["spec", field]) }
         return pruning
     }()
 

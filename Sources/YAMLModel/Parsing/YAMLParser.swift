@@ -1,4 +1,7 @@
 internal import CLibYAML
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Builds `Node` trees straight from libyaml's event stream, into one `NodeStore` per stream.
 ///
@@ -104,7 +107,7 @@ private struct Composer {
     struct Frame {
         let isMapping: Bool
         let start: Mark
-        let tag: Int
+        let tag: Int?
         let style: Node.Style
         let anchor: String?
         /// Where this collection's children begin in `childStack` (a mapping's keys and values alternate).
@@ -145,20 +148,24 @@ private struct Composer {
     var stopRequestedAtLine: Int?
 
     // What becomes the NodeStore.
-    var records: [NodeRecord] = []
-    var children: [UInt32] = []
-    var bytes: [UInt8] = []
-    var tags: [String] = []
-    var tagPositions: [String: Int] = [:]
+    var table = NodeTable()
+    /// Short scalars already stored, by a hash of their bytes and length: repeated keys and values
+    /// share one copy of their bytes.
+    var interned = InternTable()
     /// The children of every open collection, innermost last.
     var childStack: [UInt32] = []
     var documents: [DocumentEntry] = []
     /// The sizes of the arrays when the current document started, to drop an abandoned one's nodes.
     var documentMarks = (records: 0, children: 0, bytes: 0)
 
+    /// Scalars up to this many bytes are interned (keys, names, ports, label values).
+    private static let internLimit = 32
+
     let pruning: Pruning
     /// The document's `kind`, once read (pruning depends on it).
     var documentKind: String?
+    /// The pruning trie of the document's kind, looked up once when `kind` is read.
+    var documentTrie: Int?
     /// The next value event starts a pruned subtree.
     var pruningNextValue = false
     /// Depth inside a pruned subtree (0: not in one).
@@ -174,7 +181,7 @@ private struct Composer {
 
     /// The store and the documents that point into it.
     mutating func finish() -> ParseResult {
-        let store = NodeStore(records: records, children: children, bytes: bytes, tags: tags)
+        let store = NodeStore(table)
         result.documents = documents.map { Document(root: Node(store: store, index: $0.root), index: $0.index, span: $0.span) }
         return result
     }
@@ -230,9 +237,11 @@ private struct Composer {
         anchors.removeAll()
         childStack.removeAll()
         root = nil
-        records.removeSubrange(documentMarks.records...)
-        children.removeSubrange(documentMarks.children...)
-        bytes.removeSubrange(documentMarks.bytes...)
+        if table.sizes != documentMarks {
+            table.truncate(to: documentMarks)
+            // Interned entries may point at bytes just dropped.
+            interned.removeAll()
+        }
     }
 
     mutating func handle(_ event: yaml_event_t) {
@@ -241,11 +250,12 @@ private struct Composer {
         if !abandoned, prune(event, start: start, end: end) { return }
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
-            documentMarks = (records.count, children.count, bytes.count)
+            documentMarks = table.sizes
             dropCurrentDocument()
             abandoned = false
             documentStart = start
             documentKind = nil
+            documentTrie = nil
             pruningNextValue = false
             prunedDepth = 0
             prunedAnchors.removeAll()
@@ -259,16 +269,14 @@ private struct Composer {
             childStack.removeAll()
         case YAML_SCALAR_EVENT where !abandoned:
             let data = event.data.scalar
-            let first = bytes.count
-            if let value = data.value, data.length > 0 {
-                value.withMemoryRebound(to: UInt8.self, capacity: data.length) {
-                    bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: data.length))
+            let first = data.value.map { pointer in
+                pointer.withMemoryRebound(to: UInt8.self, capacity: data.length) {
+                    storeBytes(UnsafeBufferPointer(start: $0, count: data.length))
                 }
-            }
-            records.append(NodeRecord(
-                span: Span(start: start, end: end), kind: .scalar, style: Self.style(data.style),
-                tag: tagPosition(data.tag), first: first, count: data.length))
-            let index = records.count - 1
+            } ?? table.bytes.count
+            let index = table.appendScalar(
+                span: Span(start: start, end: end), style: Self.style(data.style), tag: tagPosition(data.tag),
+                first: first, count: data.length)
             if let name = string(data.anchor) { anchors[name] = (index, 1) }
             complete(index, size: 1)
         case YAML_ALIAS_EVENT where !abandoned:
@@ -303,13 +311,10 @@ private struct Composer {
                 childStack.removeLast()
                 childCount -= 1
             }
-            let first = children.count
-            children.append(contentsOf: childStack[frame.childStart...])
-            childStack.removeSubrange(frame.childStart...)
-            records.append(NodeRecord(
+            let index = table.appendCollection(
                 span: Span(start: frame.start, end: end), kind: frame.isMapping ? .mapping : .sequence, style: frame.style,
-                tag: frame.tag, first: first, count: frame.isMapping ? childCount / 2 : childCount))
-            let index = records.count - 1
+                tag: frame.tag, childIndices: childStack[frame.childStart...])
+            childStack.removeSubrange(frame.childStart...)
             if let anchor = frame.anchor { anchors[anchor] = (index, frame.size) }
             complete(index, size: frame.size)
         default:
@@ -317,7 +322,7 @@ private struct Composer {
         }
     }
 
-    private mutating func open(isMapping: Bool, start: Mark, tag: Int, anchor: String?, style: Node.Style, end: Mark) {
+    private mutating func open(isMapping: Bool, start: Mark, tag: Int?, anchor: String?, style: Node.Style, end: Mark) {
         guard frames.count < limits.maxDepth else {
             abandon(InputProblem(
                 kind: .limitExceeded,
@@ -357,24 +362,22 @@ private struct Composer {
             return
         }
         childStack.append(UInt32(truncatingIfNeeded: index))
-        if last == 0, !pruning.isEmpty, isScalar(Int(childStack[childStack.count - 2]), "kind"), records[index].kind == .scalar {
-            documentKind = text(of: records[index])
+        if last == 0, !pruning.isEmpty, table.kind(index) == .scalar, table.scalarEquals(Int(childStack[childStack.count - 2]), "kind") {
+            documentKind = table.text(index)
+            documentTrie = documentKind.flatMap { pruning.root(of: $0) }
         }
     }
 
     /// Adds key `index` to the mapping of frame `last`, unless its value is pruned.
     private mutating func completeKey(_ index: Int, frame last: Int) {
-        let record = records[index]
-        if record.kind == .scalar,
-           let problem = Self.duplicate(of: index, in: &frames[last], records: records, bytes: bytes, childStack: childStack) {
+        let isScalar = table.kind(index) == .scalar
+        if isScalar, let problem = Self.duplicate(of: index, in: &frames[last], table: table, childStack: childStack) {
             result.problems.append(problem)
         }
         frames[last].pendingTrie = nil
         var parentTrie = frames[last].trie
-        if parentTrie == nil, last == 0, let kind = documentKind { parentTrie = pruning.root(of: kind) }
-        if let parentTrie, record.kind == .scalar, let child = bytes.withUnsafeBufferPointer({ buffer in
-            pruning.child(of: parentTrie, bytes: UnsafeBufferPointer(rebasing: buffer[Int(record.first)..<Int(record.first + record.count)]))
-        }) {
+        if parentTrie == nil, last == 0 { parentTrie = documentTrie }
+        if let parentTrie, isScalar, let child = table.withScalarBytes(index, { pruning.child(of: parentTrie, bytes: $0) }) {
             if pruning.drops(child) {
                 frames[last].prunedKeys.append(index)
                 pruningNextValue = true
@@ -387,16 +390,16 @@ private struct Composer {
 
     /// The problem when key `key` repeats an earlier key of the mapping being built.
     private static func duplicate(
-        of key: Int, in frame: inout Frame, records: [NodeRecord], bytes: [UInt8], childStack: [UInt32]
+        of key: Int, in frame: inout Frame, table: NodeTable, childStack: [UInt32]
     ) -> InputProblem? {
-        guard records[key].kind == .scalar else { return nil }
-        var first: Int? = frame.prunedKeys.first { sameScalar(records: records, bytes: bytes, $0, key) }
+        guard table.kind(key) == .scalar else { return nil }
+        var first: Int? = frame.prunedKeys.first { table.sameScalar($0, key) }
         let pairCount = (childStack.count - frame.childStart) / 2
         if first != nil {
             // A duplicate of a pruned key.
         } else if pairCount < Self.linearKeyScanLimit {
             for position in stride(from: frame.childStart, to: childStack.count, by: 2)
-            where sameScalar(records: records, bytes: bytes, Int(childStack[position]), key) {
+            where table.sameScalar(Int(childStack[position]), key) {
                 first = Int(childStack[position])
                 break
             }
@@ -405,59 +408,43 @@ private struct Composer {
                 var index: [String: Int] = [:]
                 for position in stride(from: frame.childStart, to: childStack.count, by: 2) {
                     let keyIndex = Int(childStack[position])
-                    if records[keyIndex].kind == .scalar, index[text(bytes: bytes, of: records[keyIndex])] == nil {
-                        index[text(bytes: bytes, of: records[keyIndex])] = keyIndex
+                    if table.kind(keyIndex) == .scalar, index[table.text(keyIndex)] == nil {
+                        index[table.text(keyIndex)] = keyIndex
                     }
                 }
                 frame.keyIndex = index
             }
-            let name = text(bytes: bytes, of: records[key])
+            let name = table.text(key)
             first = frame.keyIndex?[name]
             if first == nil { frame.keyIndex?[name] = key }
         }
         guard let first else { return nil }
-        let firstSpan = records[first].span
+        let firstSpan = table.span(first)
         return InputProblem(
             kind: .duplicateKey,
-            message: "duplicate key \"\(text(bytes: bytes, of: records[key]))\" (first at line \(firstSpan.start.line), column \(firstSpan.start.column))",
-            span: records[key].span)
+            message: "duplicate key \"\(table.text(key))\" (first at line \(firstSpan.start.line), column \(firstSpan.start.column))",
+            span: table.span(key))
     }
 
-    private func text(of record: NodeRecord) -> String {
-        Self.text(bytes: bytes, of: record)
+    /// The position of an explicit tag in the table, or nil.
+    private mutating func tagPosition(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> Int? {
+        string(pointer).map { table.tagPosition($0) }
     }
 
-    private static func text(bytes: [UInt8], of record: NodeRecord) -> String {
-        bytes.withUnsafeBufferPointer { buffer in
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(record.first)..<Int(record.first + record.count)]), as: UTF8.self)
+    /// Stores a scalar's bytes, or finds the same short scalar stored before; returns where they are.
+    private mutating func storeBytes(_ scalar: UnsafeBufferPointer<UInt8>) -> Int {
+        guard scalar.count > 0, scalar.count <= Self.internLimit else { return table.appendBytes(scalar) }
+        // FNV-1a over the bytes, then the length: a collision only costs a missed share.
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in scalar { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        hash = (hash ^ UInt64(scalar.count)) &* 0x0000_0100_0000_01B3
+        if let offset = interned.offset(for: hash), offset + scalar.count <= table.bytes.count,
+           table.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + offset, scalar.baseAddress!, scalar.count) == 0 }) {
+            return offset
         }
-    }
-
-    /// True when records `a` and `b` are scalars with the same bytes.
-    private static func sameScalar(records: [NodeRecord], bytes: [UInt8], _ a: Int, _ b: Int) -> Bool {
-        let left = records[a], right = records[b]
-        guard left.kind == .scalar, right.kind == .scalar, left.count == right.count else { return false }
-        return bytes.withUnsafeBufferPointer { buffer in
-            buffer[Int(left.first)..<Int(left.first + left.count)].elementsEqual(buffer[Int(right.first)..<Int(right.first + right.count)])
-        }
-    }
-
-    private func isScalar(_ index: Int, _ expected: StaticString) -> Bool {
-        let record = records[index]
-        guard record.kind == .scalar, Int(record.count) == expected.utf8CodeUnitCount else { return false }
-        return bytes.withUnsafeBufferPointer { buffer in
-            buffer[Int(record.first)..<Int(record.first + record.count)]
-                .elementsEqual(UnsafeBufferPointer(start: expected.utf8Start, count: expected.utf8CodeUnitCount))
-        }
-    }
-
-    /// The position + 1 of an explicit tag in the store's tag table, or 0.
-    private mutating func tagPosition(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> Int {
-        guard let tag = string(pointer) else { return 0 }
-        if let known = tagPositions[tag] { return known }
-        tags.append(tag)
-        tagPositions[tag] = tags.count
-        return tags.count
+        let offset = table.appendBytes(scalar)
+        interned.insert(hash, offset: offset)
+        return offset
     }
 
     private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
@@ -472,5 +459,53 @@ private struct Composer {
         case YAML_FOLDED_SCALAR_STYLE: .folded
         default: .plain
         }
+    }
+}
+
+/// Where short scalars' bytes were stored, by their hash: open addressing over two flat arrays,
+/// because the standard dictionary re-hashes every key and was a quarter of composing time.
+struct InternTable {
+    private var hashes: [UInt64] = []
+    private var offsets: [UInt32] = []
+    private var used = 0
+
+    /// The offset stored for `hash`, if any.
+    func offset(for hash: UInt64) -> Int? {
+        guard !hashes.isEmpty else { return nil }
+        let key = hash | 1
+        let mask = hashes.count - 1
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while hashes[slot] != 0 {
+            if hashes[slot] == key { return Int(offsets[slot]) }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// Records `offset` for `hash`, replacing an earlier entry of the same hash.
+    mutating func insert(_ hash: UInt64, offset: Int) {
+        if (used + 1) * 2 > hashes.count { grow() }
+        let key = hash | 1
+        let mask = hashes.count - 1
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while hashes[slot] != 0, hashes[slot] != key { slot = (slot + 1) & mask }
+        if hashes[slot] == 0 { used += 1 }
+        hashes[slot] = key
+        offsets[slot] = UInt32(truncatingIfNeeded: offset)
+    }
+
+    mutating func removeAll() {
+        hashes = []
+        offsets = []
+        used = 0
+    }
+
+    private mutating func grow() {
+        let old = (hashes, offsets)
+        let capacity = max(256, hashes.count * 2)
+        hashes = Array(repeating: 0, count: capacity)
+        offsets = Array(repeating: 0, count: capacity)
+        used = 0
+        for (key, offset) in zip(old.0, old.1) where key != 0 { insert(key, offset: Int(offset)) }
     }
 }
