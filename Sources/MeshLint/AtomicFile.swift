@@ -10,12 +10,19 @@ import Glibc
 /// place: renaming over it would replace the device with a file.
 enum AtomicFile {
     static func write(_ text: String, to path: String) throws {
+        var text = text
+        try write(to: path) { emit in text.withUTF8(emit) }
+    }
+
+    /// Writes what `produce` hands to its `emit`, piece by piece, with the same guarantees: a
+    /// large report streams to disk and is still never seen half-written.
+    static func write(to path: String, producing produce: ((UnsafeBufferPointer<UInt8>) -> Bool) -> Bool) throws {
         var status = stat()
         if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
             let descriptor = open(path, O_WRONLY)
             guard descriptor >= 0 else { throw failure(path) }
             defer { close(descriptor) }
-            guard writeAll(text, to: descriptor) else { throw failure(path) }
+            guard produce({ writeAll($0, to: descriptor) }) else { throw failure(path) }
             return
         }
         let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
@@ -24,7 +31,7 @@ enum AtomicFile {
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw failure(path) }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let written = writeAll(text, to: descriptor)
+        let written = produce { writeAll($0, to: descriptor) }
         // mkstemp creates 0600; reports are meant to be read by the rest of the pipeline.
         fchmod(descriptor, 0o644)
         let closed = close(descriptor) == 0
@@ -35,17 +42,14 @@ enum AtomicFile {
         }
     }
 
-    private static func writeAll(_ text: String, to descriptor: Int32) -> Bool {
-        var text = text
-        return text.withUTF8 { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 { if errno == EINTR { continue } else { return false } }
-                offset += count
-            }
-            return true
+    static func writeAll(_ buffer: UnsafeBufferPointer<UInt8>, to descriptor: Int32) -> Bool {
+        var offset = 0
+        while offset < buffer.count {
+            let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if count < 0 { if errno == EINTR { continue } else { return false } }
+            offset += count
         }
+        return true
     }
 
     private static func failure(_ path: String) -> ExitCode {

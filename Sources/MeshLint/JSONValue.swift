@@ -21,13 +21,33 @@ enum JSONValue: Sendable, Equatable {
     func serialized() -> String {
         var output: [UInt8] = []
         output.reserveCapacity(4096)
-        write(to: &output, indent: 0)
+        write(to: &output, indent: 0, drain: nil)
         output.append(UInt8(ascii: "\n"))
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// The same bytes as `serialized()`, handed to `emit` a megabyte or so at a time, so a large
+    /// report is never held whole. Stops, returning false, when `emit` does.
+    func serialize(into emit: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        withoutActuallyEscaping(emit) { emit in
+            var output: [UInt8] = []
+            output.reserveCapacity(Self.drainSize + 65_536)
+            var succeeded = true
+            let drain: (inout [UInt8]) -> Void = { buffer in
+                guard buffer.count >= Self.drainSize else { return }
+                if succeeded { succeeded = buffer.withUnsafeBufferPointer(emit) }
+                buffer.removeAll(keepingCapacity: true)
+            }
+            write(to: &output, indent: 0, drain: drain)
+            output.append(UInt8(ascii: "\n"))
+            return succeeded && output.withUnsafeBufferPointer(emit)
+        }
+    }
+
+    private static let drainSize = 1 << 20
+
     // Written as UTF-8 bytes: appending to a String scalar by scalar was the reporters' hot spot.
-    private func write(to output: inout [UInt8], indent: Int) {
+    private func write(to output: inout [UInt8], indent: Int, drain: ((inout [UInt8]) -> Void)? = nil) {
         switch self {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
@@ -37,18 +57,27 @@ enum JSONValue: Sendable, Equatable {
             guard count > 0 else { return output.append(contentsOf: "[]".utf8) }
             output.append(contentsOf: "[\n".utf8)
             // Chunks written in parallel and joined in order: the bytes are the same for any `jobs`.
-            let chunkSize = 256
+            // A batch of chunks at a time, drained before the next, bounds what is held.
+            let workers = jobs ?? ProcessInfoCores.count
+            let chunkSize = max(1, min(256, count / (4 * workers)))
             let chunks = Array(stride(from: 0, to: count, by: chunkSize))
-            let written = chunks.parallelMap(jobs: jobs) { start in
-                var chunk: [UInt8] = []
-                for offset in start..<min(start + chunkSize, count) {
-                    Self.pad(&chunk, indent + 2)
-                    item(offset).write(to: &chunk, indent: indent + 2)
-                    chunk.append(contentsOf: (offset == count - 1 ? "\n" : ",\n").utf8)
+            let batchSize = 4 * workers
+            for batchStart in stride(from: 0, to: chunks.count, by: batchSize) {
+                let batch = Array(chunks[batchStart..<min(batchStart + batchSize, chunks.count)])
+                let written = batch.parallelMap(jobs: jobs) { start in
+                    var chunk: [UInt8] = []
+                    for offset in start..<min(start + chunkSize, count) {
+                        Self.pad(&chunk, indent + 2)
+                        item(offset).write(to: &chunk, indent: indent + 2)
+                        chunk.append(contentsOf: (offset == count - 1 ? "\n" : ",\n").utf8)
+                    }
+                    return chunk
                 }
-                return chunk
+                for chunk in written {
+                    output.append(contentsOf: chunk)
+                    drain?(&output)
+                }
             }
-            for chunk in written { output.append(contentsOf: chunk) }
             Self.pad(&output, indent)
             output.append(UInt8(ascii: "]"))
         case .array(let items):
@@ -56,7 +85,7 @@ enum JSONValue: Sendable, Equatable {
             output.append(contentsOf: "[\n".utf8)
             for (offset, item) in items.enumerated() {
                 Self.pad(&output, indent + 2)
-                item.write(to: &output, indent: indent + 2)
+                item.write(to: &output, indent: indent + 2, drain: drain)
                 output.append(contentsOf: (offset == items.count - 1 ? "\n" : ",\n").utf8)
             }
             Self.pad(&output, indent)
@@ -68,7 +97,7 @@ enum JSONValue: Sendable, Equatable {
                 Self.pad(&output, indent + 2)
                 Self.writeString(key, to: &output)
                 output.append(contentsOf: ": ".utf8)
-                value.write(to: &output, indent: indent + 2)
+                value.write(to: &output, indent: indent + 2, drain: drain)
                 output.append(contentsOf: (offset == members.count - 1 ? "\n" : ",\n").utf8)
             }
             Self.pad(&output, indent)

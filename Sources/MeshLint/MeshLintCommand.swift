@@ -53,14 +53,19 @@ enum FileHandle {
 
     static func writeToStandardOutput(_ text: String) {
         var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 { if errno == EINTR { continue } else { return } }
-                offset += written
-            }
+        text.withUTF8 { _ = writeToStandardOutput($0) }
+    }
+
+    /// Writes bytes to standard output; false when it is closed or failing.
+    @discardableResult
+    static func writeToStandardOutput(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+            if written <= 0 { if errno == EINTR { continue } else { return false } }
+            offset += written
         }
+        return true
     }
 
     static var standardOutputIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }

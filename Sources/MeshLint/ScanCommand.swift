@@ -226,6 +226,15 @@ struct ScanCommand: ParsableCommand {
             let colored = destination.path == nil && destination.format == .text && !noColor
                 && FileHandle.standardOutputIsTerminal && getenv("NO_COLOR") == nil
             try measured.measure("report \(destination.format.rawValue)") {
+                if let document = Self.document(destination.format, result, context: reportContext) {
+                    // JSON-shaped reports stream: a monorepo's SARIF is tens of megabytes.
+                    if let path = destination.path {
+                        try AtomicFile.write(to: path) { emit in document.serialize(into: emit) }
+                    } else {
+                        _ = document.serialize { FileHandle.writeToStandardOutput($0) }
+                    }
+                    return
+                }
                 let rendered = Self.render(destination.format, result, context: reportContext, colored: colored)
                 if let path = destination.path {
                     try AtomicFile.write(rendered, to: path)
@@ -282,6 +291,15 @@ struct ScanCommand: ParsableCommand {
             }
         }
         return request
+    }
+
+    /// The report as a JSON value, for the formats that are JSON (written as they are made).
+    static func document(_ format: Format, _ result: Scanner.Result, context: ReportContext) -> JSONValue? {
+        switch format {
+        case .json: JSONReporter(jobs: context.jobs).document(result)
+        case .sarif: SARIFReporter(context: context).document(result)
+        default: nil
+        }
     }
 
     static func render(_ format: Format, _ result: Scanner.Result, context: ReportContext, colored: Bool) -> String {

@@ -112,8 +112,13 @@ struct Scanner {
         timings.rules = zip(request.rules, linted.durations).map { ($0.description.id, $1) }
         var findings = overridden(linted.findings, request.severityOverrides)
 
-        let resources = Dictionary(index.resources.map { ($0.origin, $0) }, uniquingKeysWith: { first, _ in first })
         let filterStart = ContinuousClock.now
+        // Only the resources findings are about: their annotations may suppress them.
+        let origins = Set(findings.compactMap(\.origin))
+        var resources: [ResourceOrigin: Resource] = [:]
+        for resource in index.resources where resources[resource.origin] == nil && origins.contains(resource.origin) {
+            resources[resource.origin] = resource
+        }
         defer { timings.record("suppressions, scope, baseline", filterStart.duration(to: .now)) }
         var (kept, suppressed) = Suppressor.apply(findings, resources: resources, settings: request.settings)
         if let change {

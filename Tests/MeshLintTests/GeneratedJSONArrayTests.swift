@@ -20,4 +20,21 @@ struct GeneratedJSONArrayTests {
             #expect(generated == whole, "jobs \(String(describing: jobs))")
         }
     }
+
+    @Test func streamingGivesTheSameBytesAMegabyteAtATime() {
+        // About 3 MB of JSON: written in several pieces, none much over the drain size.
+        let document = JSONValue.object([("results", .generated(count: 30_000, jobs: nil, item: Self.item))])
+        var pieces: [[UInt8]] = []
+        #expect(document.serialize { pieces.append(Array($0)); return true })
+        #expect(pieces.count > 2)
+        #expect(pieces.allSatisfy { $0.count < 2 << 20 })
+        #expect(String(decoding: pieces.joined(), as: UTF8.self) == document.serialized())
+    }
+
+    @Test func streamingStopsWhenTheWriterFails() {
+        let document = JSONValue.object([("results", .generated(count: 30_000, jobs: 1, item: Self.item))])
+        var calls = 0
+        #expect(!document.serialize { _ in calls += 1; return false })
+        #expect(calls == 1)
+    }
 }

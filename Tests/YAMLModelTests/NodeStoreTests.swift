@@ -57,7 +57,7 @@ struct NodeStoreTests {
         #expect(third["list"]?.items.map(\.string) == ["a", "b", "c"])
         #expect(third["list"]?.span == span(8, 7, 8, 16))
         // The broken document's nodes were dropped from the store, not kept as garbage.
-        #expect(third.store.records.count == 7 + 8)
+        #expect(third.store.recordCount == 7 + 8)
     }
 
     @Test func tagsStylesAndNullsAreKeptPerNode() throws {
@@ -107,7 +107,7 @@ struct NodeStoreTests {
         let root = try #require(parseClean("a: shop\nb: shop\nshop: a\n").documents.first?.root)
         let store = root.store
         // "a", "shop", "b" are stored once each, however often they occur.
-        #expect(store.bytes.count == 6)
+        #expect(store.byteCount == 6)
         #expect(root["b"]?.string == "shop")
         #expect(root.pairs.map { $0.key.string } == ["a", "b", "shop"])
         #expect(root["shop"]?.span == span(3, 7, 3, 8))

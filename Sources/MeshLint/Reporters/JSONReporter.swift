@@ -6,12 +6,20 @@ import YAMLModel
 /// same value as SARIF's `partialFingerprints`) was added after the first release of version 1.
 struct JSONReporter {
     static let schemaVersion = 1
+    /// Threads used to write the findings (`--jobs`); the bytes are the same for any number.
+    var jobs: Int?
 
     func render(_ result: Scanner.Result) -> String {
-        let document: JSONValue = .object([
+        document(result).serialized()
+    }
+
+    /// The report as a JSON value whose findings are made as they are written.
+    func document(_ result: Scanner.Result) -> JSONValue {
+        let findings = result.findings
+        return .object([
             ("schemaVersion", .int(Self.schemaVersion)),
             ("tool", .object([("name", .string(ToolInfo.name)), ("version", .string(ToolInfo.version))])),
-            ("findings", .array(result.findings.map(Self.finding))),
+            ("findings", .generated(count: findings.count, jobs: jobs) { Self.finding(findings[$0]) }),
             ("suppressed", .array(result.suppressed.map(Self.suppressed))),
             ("baseline", result.baseline.map(Self.baseline) ?? .null),
             ("summary", .object([
@@ -26,7 +34,6 @@ struct JSONReporter {
                 ("baselined", .int(result.summary.baselined)),
             ])),
         ])
-        return document.serialized()
     }
 
     static func finding(_ finding: Finding) -> JSONValue {

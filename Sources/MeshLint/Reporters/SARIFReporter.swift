@@ -17,6 +17,11 @@ struct SARIFReporter {
     }
 
     func render(_ result: Scanner.Result) -> String {
+        document(result).serialized()
+    }
+
+    /// The log as a JSON value whose results are made as they are written.
+    func document(_ result: Scanner.Result) -> JSONValue {
         var files = Set<String>()
         for finding in result.findings + result.suppressed.map(\.finding) {
             files.insert(finding.file)
@@ -25,10 +30,10 @@ struct SARIFReporter {
         for suppression in result.suppressed { files.insert(suppression.file) }
         var reporter = self
         for file in files { reporter.artifacts[file] = artifactLocation(file) }
-        return reporter.renderRun(result)
+        return reporter.log(result)
     }
 
-    private func renderRun(_ result: Scanner.Result) -> String {
+    private func log(_ result: Scanner.Result) -> JSONValue {
         let ruleIndex = Dictionary(context.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         let run: JSONValue = .object([
             ("tool", .object([("driver", driver())])),
@@ -48,7 +53,7 @@ struct SARIFReporter {
             ("$schema", .string(Self.schema)),
             ("version", .string("2.1.0")),
             ("runs", .array([run])),
-        ]).serialized()
+        ])
     }
 
     /// The findings, then the suppressed ones when asked for, each made as it is written.
@@ -70,7 +75,8 @@ struct SARIFReporter {
             ("name", .string("MeshLint")),
             ("semanticVersion", .string(ToolInfo.version)),
             ("informationUri", .string(ToolInfo.informationURI)),
-            ("rules", .array(context.rules.map(Self.rule))),
+            // Each rule's help is rendered from its examples: on all cores, as it is written.
+            ("rules", .generated(count: context.rules.count, jobs: context.jobs) { [rules = context.rules] in Self.rule(rules[$0]) }),
         ])
     }
 

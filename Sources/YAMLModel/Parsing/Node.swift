@@ -26,7 +26,7 @@ public struct Node: Sendable {
     }
 
     public var kind: Kind { store.kind(index) }
-    public var style: Style { store.records[index].style }
+    public var style: Style { store.record(index).style }
     public var span: Span { store.span(index) }
 
     /// The explicit tag, expanded (`!!str` is `tag:yaml.org,2002:str`); nil when the tag was implicit.
@@ -45,7 +45,7 @@ public struct Node: Sendable {
     /// True for an explicit or implicit null (`~`, `null`, an empty plain value).
     public var isNull: Bool {
         let table = store
-        let record = table.records[index]
+        let record = table.record(index)
         guard record.kind == .scalar else { return false }
         if record.isTagged { return table.tag(index) == "tag:yaml.org,2002:null" }
         guard record.style == .plain else { return false }
@@ -89,14 +89,14 @@ public struct Node: Sendable {
     public var items: NodeList {
         let table = store
         guard table.kind(index) == .sequence else { return [] }
-        return NodeList(store: store, first: Int(table.records[index].first), count: table.count(index))
+        return NodeList(store: store, first: Int(table.record(index).first), count: table.count(index))
     }
 
     /// A mapping's entries in source order; empty for anything else.
     public var pairs: PairList {
         let table = store
         guard table.kind(index) == .mapping else { return [] }
-        return PairList(store: store, first: Int(table.records[index].first), count: table.count(index))
+        return PairList(store: store, first: Int(table.record(index).first), count: table.count(index))
     }
 
     /// The number of items or entries; 0 for a scalar.

@@ -9,52 +9,74 @@ import Glibc
 /// and 4 bytes in its parent's child list, short scalars that repeat (keys, mostly) share their
 /// bytes, and a file costs a handful of allocations however many nodes it holds. The store is
 /// immutable once built, so `Node`s (a store and an index) share it freely between threads.
-final class NodeStore: NodeReading, Sendable {
-    let records: [NodeRecord]
-    let children: [UInt32]
-    let bytes: [UInt8]
+final class NodeStore: NodeReading, @unchecked Sendable {
+    // Read through raw pointers: a lookup is pointer arithmetic, with no reference counting of
+    // arrays on every key compared. Written once, in `init`, and freed in `deinit`; never mutated
+    // in between, which is what makes sharing the store between threads safe.
+    private let recordStorage: UnsafeMutableBufferPointer<NodeRecord>
+    private let childStorage: UnsafeMutableBufferPointer<UInt32>
+    private let byteStorage: UnsafeMutableBufferPointer<UInt8>
     let tags: [String]
     private let wide: [UInt32: NodeTable.WideRecord]
     private let tagOf: [UInt32: Int]
 
     init(_ table: NodeTable) {
-        // Exact-size copies: the builders' spare capacity would otherwise stay for the whole scan.
-        records = Self.trimmed(table.records)
-        children = Self.trimmed(table.children)
-        bytes = Self.trimmed(table.bytes)
+        recordStorage = Self.copy(table.records)
+        childStorage = Self.copy(table.children)
+        byteStorage = Self.copy(table.bytes)
         tags = table.tags
         wide = table.wide
         tagOf = table.tagOf
     }
 
+    deinit {
+        recordStorage.deallocate()
+        childStorage.deallocate()
+        byteStorage.deallocate()
+    }
+
+    /// An exact-size copy: the builders' spare capacity does not stay for the whole scan.
+    private static func copy<Element>(_ array: [Element]) -> UnsafeMutableBufferPointer<Element> {
+        let storage = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(array.count, 1))
+        _ = storage.initialize(from: array)
+        return UnsafeMutableBufferPointer(rebasing: storage[0..<array.count])
+    }
+
+    var recordCount: Int { recordStorage.count }
+    var byteCount: Int { byteStorage.count }
+
+    @inline(__always) func record(_ index: Int) -> NodeRecord { recordStorage[index] }
+    @inline(__always) func child(at position: Int) -> Int { Int(childStorage[position]) }
+
+    @inline(__always) func withBytes<Result>(from first: Int, count: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        body(UnsafeBufferPointer(rebasing: byteStorage[first..<first + count]))
+    }
+
     func wideRecord(_ index: Int) -> NodeTable.WideRecord { wide[UInt32(index)]! }
     func tagPosition(of index: Int) -> Int? { tagOf[UInt32(index)] }
-
-    private static func trimmed<Element>(_ array: [Element]) -> [Element] {
-        array.capacity - array.count > array.count / 16 ? array.withUnsafeBufferPointer { Array($0) } : array
-    }
 }
 
-/// Reading nodes from flat arrays: what the frozen `NodeStore` and the composer's `NodeTable` share.
+/// Reading nodes from flat arrays: what the frozen `NodeStore` and the composer's `NodeTable`
+/// share, written over a few primitives each provides.
 protocol NodeReading {
-    var records: [NodeRecord] { get }
-    var children: [UInt32] { get }
-    var bytes: [UInt8] { get }
     var tags: [String] { get }
+    func record(_ index: Int) -> NodeRecord
+    func child(at position: Int) -> Int
+    func withBytes<Result>(from first: Int, count: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result
     func wideRecord(_ index: Int) -> NodeTable.WideRecord
     func tagPosition(of index: Int) -> Int?
 }
 
 extension NodeReading {
-    func kind(_ index: Int) -> Node.Kind { records[index].kind }
+    func kind(_ index: Int) -> Node.Kind { record(index).kind }
 
     func count(_ index: Int) -> Int {
-        let record = records[index]
+        let record = record(index)
         return record.isWide ? wideRecord(index).count : Int(record.shortCount)
     }
 
     func span(_ index: Int) -> Span {
-        let record = records[index]
+        let record = record(index)
         if record.isWide { return wideRecord(index).span }
         let line = Int(record.line)
         return Span(
@@ -63,7 +85,7 @@ extension NodeReading {
     }
 
     func tag(_ index: Int) -> String? {
-        guard records[index].isTagged, let position = tagPosition(of: index) else { return nil }
+        guard record(index).isTagged, let position = tagPosition(of: index) else { return nil }
         return tags[position]
     }
 
@@ -76,13 +98,9 @@ extension NodeReading {
         }
     }
 
-    func child(at position: Int) -> Int { Int(children[position]) }
-
     /// The UTF-8 bytes of scalar `index`, in place.
     func withScalarBytes<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        let first = Int(records[index].first)
-        let count = count(index)
-        return bytes.withUnsafeBufferPointer { buffer in body(UnsafeBufferPointer(rebasing: buffer[first..<first + count])) }
+        withBytes(from: Int(record(index).first), count: count(index), body)
     }
 
     /// The text of scalar `index`.
@@ -92,9 +110,12 @@ extension NodeReading {
 
     /// True when `index` is a scalar whose bytes are exactly `expected`.
     func scalarEquals(_ index: Int, _ expected: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard kind(index) == .scalar, count(index) == expected.count else { return false }
-        if expected.isEmpty { return true }
-        return withScalarBytes(index) { memcmp($0.baseAddress!, expected.baseAddress!, expected.count) == 0 }
+        let record = record(index)
+        guard record.kind == .scalar else { return false }
+        let count = record.isWide ? wideRecord(index).count : Int(record.shortCount)
+        guard count == expected.count else { return false }
+        if count == 0 { return true }
+        return withBytes(from: Int(record.first), count: count) { memcmp($0.baseAddress!, expected.baseAddress!, count) == 0 }
     }
 
     func scalarEquals(_ index: Int, _ text: String) -> Bool {
@@ -108,27 +129,15 @@ extension NodeReading {
         return withScalarBytes(a) { scalarEquals(b, $0) }
     }
 
-    /// The position in `children` of the value whose key is `key`, in mapping `index`.
+    /// The position in the child list of the value whose key is `key`, in mapping `index`.
     func valuePosition(inMapping index: Int, key: UnsafeBufferPointer<UInt8>) -> Int? {
-        var position = Int(records[index].first)
+        var position = Int(record(index).first)
         let end = position + 2 * count(index)
-        return records.withUnsafeBufferPointer { records in
-            children.withUnsafeBufferPointer { children in
-                bytes.withUnsafeBufferPointer { bytes in
-                    while position < end {
-                        let keyIndex = Int(children[position])
-                        let candidate = records[keyIndex]
-                        if candidate.kind == .scalar, !candidate.isWide, Int(candidate.shortCount) == key.count,
-                           key.isEmpty || memcmp(bytes.baseAddress! + Int(candidate.first), key.baseAddress!, key.count) == 0 {
-                            return position + 1
-                        }
-                        if candidate.isWide, scalarEquals(keyIndex, key) { return position + 1 }
-                        position += 2
-                    }
-                    return nil
-                }
-            }
+        while position < end {
+            if scalarEquals(child(at: position), key) { return position + 1 }
+            position += 2
         }
+        return nil
     }
 
     func valuePosition(inMapping index: Int, key: String) -> Int? {
@@ -139,10 +148,10 @@ extension NodeReading {
     /// Nodes in the subtree under `index`, itself included, counting every alias's expansion.
     func subtreeSize(_ index: Int) -> Int {
         guard kind(index) != .scalar else { return 1 }
-        let start = Int(records[index].first)
+        let start = Int(record(index).first)
         var size = 1
         for position in start..<start + childCount(index) {
-            size += subtreeSize(Int(children[position]))
+            size += subtreeSize(child(at: position))
         }
         return size
     }
@@ -169,6 +178,12 @@ struct NodeTable: NodeReading, Sendable {
 
     func wideRecord(_ index: Int) -> WideRecord { wide[UInt32(index)]! }
     func tagPosition(of index: Int) -> Int? { tagOf[UInt32(index)] }
+    func record(_ index: Int) -> NodeRecord { records[index] }
+    func child(at position: Int) -> Int { Int(children[position]) }
+
+    func withBytes<Result>(from first: Int, count: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[first..<first + count])) }
+    }
 
     // MARK: Building
 
