@@ -92,8 +92,19 @@ struct Discovery {
         let base = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
         if result.hasPrefix("/"), result.hasPrefix(base) { result.removeFirst(base.count) }
         while result.hasPrefix("./") { result.removeFirst(2) }
+        // Checked by bytes first: String.contains(String) is slow, and every file passes here.
+        guard Self.hasDoubleSlash(result) else { return result }
         while result.contains("//") { result = result.replacingOccurrences(of: "//", with: "/") }
         return result
+    }
+
+    private static func hasDoubleSlash(_ path: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/"), previous == UInt8(ascii: "/") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// True when `path` is a directory.

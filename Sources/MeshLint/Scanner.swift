@@ -100,6 +100,7 @@ struct Scanner {
             }
         }
         let (manifests, standardInput, moreErrors) = timings.measure("read and parse \(inputs.count) files") { read(inputs, request: request) }
+        timings.notes.append(Self.storageNote(manifests))
         readErrors += moreErrors
 
         let linter = Linter(rules: request.rules, jobs: request.jobs)
@@ -165,14 +166,31 @@ struct Scanner {
             baseline: baselineReport, unbaselined: unbaselined, index: index)
     }
 
+    /// How many nodes the parsed files keep and what they take, for `--timings`.
+    static func storageNote(_ manifests: [ManifestFile]) -> String {
+        var stores = Set<ObjectIdentifier>()
+        var nodes = 0, bytes = 0
+        for file in manifests {
+            for resource in file.resources {
+                let storage = resource.node.fileStorage
+                if stores.insert(storage.id).inserted {
+                    nodes += storage.nodes
+                    bytes += storage.bytes
+                }
+            }
+        }
+        let resources = manifests.reduce(0) { $0 + $1.resources.count }
+        return "kept: \(resources) resources, \(nodes) YAML nodes in \(bytes >> 20) MB"
+    }
+
     /// Reads and parses every input, files in parallel; standard input on the calling thread.
     static func read(_ inputs: [Discovery.Input], request: Request) -> ([ManifestFile], [UInt8]?, [String]) {
         let limits = request.limits
-        let loaded: [(file: ManifestFile?, error: String?)] = inputs.parallelMap(jobs: request.jobs) { input in
+        let loaded: [(file: ManifestFile?, error: String?)] = inputs.parallelMap(jobs: request.jobs, state: { ParseScratch() }) { scratch, input in
             guard case .file(let path, let display) = input else { return (nil, nil) }
             let outcome = FileReader.read(path: path, maxSize: limits.maxFileSize)
             if case .failed(let reason) = outcome { return (nil, "\(path): \(reason)") }
-            return (load(outcome, as: display, limits: limits, pruning: request.pruning), nil)
+            return (load(outcome, as: display, limits: limits, pruning: request.pruning, scratch: scratch), nil)
         }
         var manifests: [ManifestFile] = []
         var errors: [String] = []
@@ -191,10 +209,12 @@ struct Scanner {
         return (manifests, standardInput, errors)
     }
 
-    private static func load(_ outcome: FileReader.Outcome, as display: String, limits: ParseLimits, pruning: Pruning) -> ManifestFile? {
+    private static func load(
+        _ outcome: FileReader.Outcome, as display: String, limits: ParseLimits, pruning: Pruning, scratch: ParseScratch? = nil
+    ) -> ManifestFile? {
         switch outcome {
         case .bytes(let bytes):
-            return ManifestLoader.load(path: display, bytes: bytes, limits: limits, pruning: pruning)
+            return ManifestLoader.load(path: display, bytes: bytes, limits: limits, pruning: pruning, scratch: scratch)
         case .tooLarge(let size):
             var file = ManifestFile(path: display)
             file.problems.append(ManifestLoader.oversize(size, limits: limits))

@@ -3,6 +3,8 @@
 struct Timings {
     private(set) var stages: [(name: String, duration: Duration, peakResident: Int?)] = []
     var rules: [(id: String, duration: Duration)] = []
+    /// Facts printed after the stages (what the parsed files keep).
+    var notes: [String] = []
     private let clock = ContinuousClock()
 
     /// Runs `work`, recording its duration under `name`.
@@ -23,6 +25,7 @@ struct Timings {
             let memory = peak.map { String(repeating: " ", count: max(0, 6 - String($0 >> 20).count)) + "\($0 >> 20) MB" } ?? "     ? MB"
             lines.append("  \(Self.milliseconds(duration))  \(memory)  \(name)")
         }
+        lines += notes
         if !rules.isEmpty {
             let total = rules.reduce(Duration.zero) { $0 + $1.duration }
             lines.append("rules (CPU time on all cores \(Self.milliseconds(total)) ms; the \(min(count, rules.count)) slowest):")

@@ -131,4 +131,47 @@ struct NodeStoreTests {
         #expect(root["items"]?.items.last?.int == 69_999)
         #expect(root["items"]?.span.end.column == items.count + 8)
     }
+
+    @Test func reusedScratchBuffersChangeNothing() throws {
+        let texts = [
+            "a: 1\nlist: [x, y]\n",
+            "kind: Broken\nvalue: *nowhere\n---\nkind: Fine\nname: shop\n",
+            String(repeating: "key: value\n", count: 1).appending("long: \(String(repeating: "z", count: 70_000))\n"),
+            "apiVersion: apps/v1\nkind: Deployment\nspec: {template: {spec: {volumes: &v [{name: a}]}}}\nextra: *v\n",
+            "b: shop\nc: shop\n",
+        ]
+        let scratch = ParseScratch()
+        for text in texts {
+            let fresh = YAMLParser.parse(Array(text.utf8), pruning: .standard)
+            let reused = YAMLParser.parse(Array(text.utf8), pruning: .standard, scratch: scratch)
+            #expect(reused.problems.map(\.message) == fresh.problems.map(\.message))
+            #expect(reused.documents.count == fresh.documents.count)
+            // Nothing of the file before is kept in this file's store.
+            #expect(reused.documents.first?.root.store.recordCount == fresh.documents.first?.root.store.recordCount)
+            #expect(reused.documents.first?.root.store.byteCount == fresh.documents.first?.root.store.byteCount)
+            for (left, right) in zip(reused.documents, fresh.documents) {
+                #expect(left.root.path(to: left.root.span.start) == right.root.path(to: right.root.span.start))
+                #expect(Self.dump(left.root) == Self.dump(right.root))
+            }
+        }
+    }
+
+    /// Every node's kind, text and span, in order.
+    static func dump(_ node: Node) -> [String] {
+        var lines = ["\(node.kind) \(node.span) \(node.scalar ?? "")"]
+        for item in node.items { lines += dump(item) }
+        for pair in node.pairs { lines += dump(pair.key) + dump(pair.value) }
+        return lines
+    }
+
+    @Test func collectionsOfConsecutiveRecordsStoreNoChildList() throws {
+        let root = try #require(parseClean("labels: {a: b, c: d}\nitems: [1, 2, 3]\n").documents.first?.root)
+        // Only the root's four children (two keys, two collections) are listed; the labels and
+        // items are read from the records that follow one another.
+        #expect(root.store.childListCount == 4)
+        #expect(root["labels"]?.pairs.map { "\($0.key.string!)=\($0.value.string!)" } == ["a=b", "c=d"])
+        #expect(root["labels", "c"]?.string == "d")
+        #expect(root["items"]?.items.map(\.int) == [1, 2, 3])
+        #expect(root.subtreeSize == 1 + 2 + 5 + 4)
+    }
 }

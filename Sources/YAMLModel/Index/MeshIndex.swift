@@ -204,14 +204,19 @@ public final class MeshIndex: Sendable {
             namespaces: facts, gateways: gatewaysByKey, waypoints: waypoints)
         var bindings: [ObjectIdentifier: WaypointBinding] = [:]
         var enrollments: [ObjectIdentifier: Enrollment] = [:]
+        // Only bindings that say something are kept: a lookup that finds none answers `notRequested`.
+        func record(_ binding: WaypointBinding, for resource: Resource) {
+            if case .notRequested = binding.status, binding.request == nil { return }
+            bindings[ObjectIdentifier(resource)] = binding
+        }
         for service in services {
-            bindings[ObjectIdentifier(service.resource)] = resolver.binding(for: service.resource, labels: service.labels, traffic: .service)
+            record(resolver.binding(for: service.resource, labels: service.labels, traffic: .service), for: service.resource)
         }
         for entry in serviceEntries {
-            bindings[ObjectIdentifier(entry.resource)] = resolver.binding(for: entry.resource, labels: entry.labels, traffic: .service)
+            record(resolver.binding(for: entry.resource, labels: entry.labels, traffic: .service), for: entry.resource)
         }
         for workload in workloads {
-            bindings[ObjectIdentifier(workload.resource)] = resolver.binding(for: workload.resource, labels: workload.podLabels, traffic: .workload)
+            record(resolver.binding(for: workload.resource, labels: workload.podLabels, traffic: .workload), for: workload.resource)
             let namespace = facts[workload.namespace ?? "default"]
                 ?? NamespaceFacts(name: workload.namespace ?? "default", object: nil, isPresent: false)
             enrollments[ObjectIdentifier(workload.resource)] = Enrollment.resolve(workload, namespace: namespace)

@@ -12,13 +12,15 @@ public struct PrincipalName: Sendable, Hashable {
     /// Reads a principal; nil when it is not of the five-part form, or when it is a pattern (`*`,
     /// `*suffix`, `prefix*`), which names no single identity.
     public init?(_ text: String) {
-        guard !text.contains("*") else { return nil }
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[1] == "ns", parts[3] == "sa", !parts[0].isEmpty, !parts[2].isEmpty, !parts[4].isEmpty
+        // Read by bytes: every principal of every policy passes here.
+        guard !text.utf8.contains(UInt8(ascii: "*")) else { return nil }
+        let parts = text.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[1].elementsEqual("ns".utf8), parts[3].elementsEqual("sa".utf8),
+              !parts[0].isEmpty, !parts[2].isEmpty, !parts[4].isEmpty
         else { return nil }
-        trustDomain = String(parts[0])
-        namespace = String(parts[2])
-        serviceAccount = String(parts[4])
+        trustDomain = String(decoding: parts[0], as: UTF8.self)
+        namespace = String(decoding: parts[2], as: UTF8.self)
+        serviceAccount = String(decoding: parts[4], as: UTF8.self)
     }
 
     /// True when istiod matches this principal against the mesh's identities: its trust domain is the

@@ -16,7 +16,9 @@ public struct ManifestFile: Sendable {
 
 /// Turns a file's bytes into resources: screening, parsing, `kind: List` expansion.
 public enum ManifestLoader {
-    public static func load(path: String, bytes: [UInt8], limits: ParseLimits = .default, pruning: Pruning = .none) -> ManifestFile {
+    public static func load(
+        path: String, bytes: [UInt8], limits: ParseLimits = .default, pruning: Pruning = .none, scratch: ParseScratch? = nil
+    ) -> ManifestFile {
         var file = ManifestFile(path: path)
         guard bytes.count <= limits.maxFileSize else {
             file.problems.append(oversize(bytes.count, limits: limits))
@@ -26,7 +28,7 @@ public enum ManifestLoader {
             file.problems.append(problem)
             return file
         }
-        let parsed = YAMLParser.parse(bytes, limits: limits, pruning: pruning)
+        let parsed = YAMLParser.parse(bytes, limits: limits, pruning: pruning, scratch: scratch)
         file.problems = parsed.problems
         let sources = HelmSourceComments(bytes)
         for document in parsed.documents where !document.root.isNull {

@@ -1,9 +1,14 @@
 /// Where a resource came from: a file, a document in it, and an item of a `kind: List`.
 public struct ResourceOrigin: Sendable, Hashable, Comparable {
     public let file: String
-    public let document: Int
+    // 32-bit positions: every resource and finding carries an origin.
+    private let storedDocument: Int32
+    /// -1 for a resource that is a document of its own.
+    private let storedListItem: Int32
+
+    public var document: Int { Int(storedDocument) }
     /// The position in a `kind: List`'s `items`, or nil for a resource that is a document of its own.
-    public let listItem: Int?
+    public var listItem: Int? { storedListItem < 0 ? nil : Int(storedListItem) }
     /// For a document of rendered Helm output, the template it came from (its `# Source:` comment)
     /// and the line before the document's first: findings are reported against the template path,
     /// at the line inside the rendered document, so they can be traced back.
@@ -11,8 +16,8 @@ public struct ResourceOrigin: Sendable, Hashable, Comparable {
 
     public init(file: String, document: Int, listItem: Int? = nil, renderedSource: RenderedSource? = nil) {
         self.file = file
-        self.document = document
-        self.listItem = listItem
+        storedDocument = Int32(clamping: document)
+        storedListItem = listItem.map { Int32(clamping: $0) } ?? -1
         self.renderedSource = renderedSource
     }
 
@@ -40,7 +45,7 @@ public struct RenderedSource: Sendable, Hashable {
 /// so handing one around costs a reference, not a copy of its strings.
 public final class Resource: Sendable {
     public let apiVersion: String
-    public let kind: String
+    public var kind: String { groupKind.kind }
     /// `metadata.name`, or `metadata.generateName` when only that is given, else empty.
     public let name: String
     /// The namespace the object lives in: `metadata.namespace`, else `default` (what `kubectl apply`
@@ -56,7 +61,6 @@ public final class Resource: Sendable {
               !apiVersion.isEmpty, !kind.isEmpty
         else { return nil }
         self.apiVersion = apiVersion
-        self.kind = kind
         let metadata = node["metadata"]
         name = metadata?["name"]?.string ?? metadata?["generateName"]?.string ?? ""
         let slash = apiVersion.firstIndex(of: "/")

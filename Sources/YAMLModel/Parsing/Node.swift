@@ -20,6 +20,11 @@ public struct Node: Sendable {
     let store: NodeStore
     let index: Int
 
+    /// The nodes kept for this node's file and the bytes they take (for `--timings`).
+    public var fileStorage: (id: ObjectIdentifier, nodes: Int, bytes: Int) {
+        (ObjectIdentifier(store), store.recordCount, store.footprint)
+    }
+
     init(store: NodeStore, index: Int) {
         self.store = store
         self.index = index
@@ -89,14 +94,14 @@ public struct Node: Sendable {
     public var items: NodeList {
         let table = store
         guard table.kind(index) == .sequence else { return [] }
-        return NodeList(store: store, first: Int(table.record(index).first), count: table.count(index))
+        return NodeList(store: store, collection: table.record(index), count: table.count(index))
     }
 
     /// A mapping's entries in source order; empty for anything else.
     public var pairs: PairList {
         let table = store
         guard table.kind(index) == .mapping else { return [] }
-        return PairList(store: store, first: Int(table.record(index).first), count: table.count(index))
+        return PairList(store: store, collection: table.record(index), count: table.count(index))
     }
 
     /// The number of items or entries; 0 for a scalar.
@@ -107,15 +112,15 @@ public struct Node: Sendable {
     /// The entry of a mapping whose key is the scalar `key` (the first one: a duplicate is a finding).
     public func pair(_ key: String) -> Pair? {
         let table = store
-        guard table.kind(index) == .mapping, let position = table.valuePosition(inMapping: index, key: key) else { return nil }
-        return Pair(key: Node(store: store, index: table.child(at: position - 1)), value: Node(store: store, index: table.child(at: position)))
+        guard table.kind(index) == .mapping, let entry = table.entry(inMapping: index, key: key) else { return nil }
+        return Pair(key: Node(store: store, index: entry.key), value: Node(store: store, index: entry.value))
     }
 
     /// The value under `key` in a mapping.
     public subscript(key: String) -> Node? {
         let table = store
-        guard table.kind(index) == .mapping, let position = table.valuePosition(inMapping: index, key: key) else { return nil }
-        return Node(store: store, index: table.child(at: position))
+        guard table.kind(index) == .mapping, let entry = table.entry(inMapping: index, key: key) else { return nil }
+        return Node(store: store, index: entry.value)
     }
 
     /// The value under a path of keys, e.g. `node["spec", "selector", "matchLabels"]`.

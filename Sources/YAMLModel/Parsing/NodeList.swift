@@ -4,15 +4,15 @@
 /// hold nodes of its own.
 public struct NodeList: RandomAccessCollection, ExpressibleByArrayLiteral, Sendable {
     private enum Storage: Sendable {
-        case stored(NodeStore, first: Int)
+        case stored(NodeStore, collection: NodeRecord)
         case nodes([Node])
     }
 
     private let storage: Storage
     public let count: Int
 
-    init(store: NodeStore, first: Int, count: Int) {
-        storage = .stored(store, first: first)
+    init(store: NodeStore, collection: NodeRecord, count: Int) {
+        storage = .stored(store, collection: collection)
         self.count = count
     }
 
@@ -27,7 +27,7 @@ public struct NodeList: RandomAccessCollection, ExpressibleByArrayLiteral, Senda
     public subscript(position: Int) -> Node {
         precondition(position >= 0 && position < count, "NodeList index out of range")
         switch storage {
-        case .stored(let store, let first): return Node(store: store, index: store.child(at: first + position))
+        case .stored(let store, let collection): return Node(store: store, index: store.childIndex(of: collection, position))
         case .nodes(let nodes): return nodes[position]
         }
     }
@@ -36,15 +36,15 @@ public struct NodeList: RandomAccessCollection, ExpressibleByArrayLiteral, Senda
 /// A mapping's entries in source order, read in place from the file's `NodeStore`.
 public struct PairList: RandomAccessCollection, ExpressibleByArrayLiteral, Sendable {
     private enum Storage: Sendable {
-        case stored(NodeStore, first: Int)
+        case stored(NodeStore, collection: NodeRecord)
         case pairs([Node.Pair])
     }
 
     private let storage: Storage
     public let count: Int
 
-    init(store: NodeStore, first: Int, count: Int) {
-        storage = .stored(store, first: first)
+    init(store: NodeStore, collection: NodeRecord, count: Int) {
+        storage = .stored(store, collection: collection)
         self.count = count
     }
 
@@ -59,11 +59,10 @@ public struct PairList: RandomAccessCollection, ExpressibleByArrayLiteral, Senda
     public subscript(position: Int) -> Node.Pair {
         precondition(position >= 0 && position < count, "PairList index out of range")
         switch storage {
-        case .stored(let store, let first):
-            let keyPosition = first + 2 * position
+        case .stored(let store, let collection):
             return Node.Pair(
-                key: Node(store: store, index: store.child(at: keyPosition)),
-                value: Node(store: store, index: store.child(at: keyPosition + 1)))
+                key: Node(store: store, index: store.childIndex(of: collection, 2 * position)),
+                value: Node(store: store, index: store.childIndex(of: collection, 2 * position + 1)))
         case .pairs(let pairs):
             return pairs[position]
         }

@@ -44,6 +44,11 @@ final class NodeStore: NodeReading, @unchecked Sendable {
 
     var recordCount: Int { recordStorage.count }
     var byteCount: Int { byteStorage.count }
+    var childListCount: Int { childStorage.count }
+    /// Bytes the store holds: records, child lists and scalar bytes.
+    var footprint: Int {
+        recordStorage.count * MemoryLayout<NodeRecord>.stride + childStorage.count * 4 + byteStorage.count
+    }
 
     @inline(__always) func record(_ index: Int) -> NodeRecord { recordStorage[index] }
     @inline(__always) func child(at position: Int) -> Int { Int(childStorage[position]) }
@@ -129,29 +134,36 @@ extension NodeReading {
         return withScalarBytes(a) { scalarEquals(b, $0) }
     }
 
-    /// The position in the child list of the value whose key is `key`, in mapping `index`.
-    func valuePosition(inMapping index: Int, key: UnsafeBufferPointer<UInt8>) -> Int? {
-        var position = Int(record(index).first)
-        let end = position + 2 * count(index)
-        while position < end {
-            if scalarEquals(child(at: position), key) { return position + 1 }
-            position += 2
+    /// The record of child number `offset` of a collection (a mapping's keys and values alternate).
+    func childIndex(of collection: NodeRecord, _ offset: Int) -> Int {
+        collection.isContiguous ? Int(collection.first) + offset : child(at: Int(collection.first) + offset)
+    }
+
+    /// The key and value records of the entry whose key is `key`, in mapping `index`.
+    func entry(inMapping index: Int, key: UnsafeBufferPointer<UInt8>) -> (key: Int, value: Int)? {
+        let mapping = record(index)
+        let end = 2 * count(index)
+        var offset = 0
+        while offset < end {
+            let keyIndex = childIndex(of: mapping, offset)
+            if scalarEquals(keyIndex, key) { return (keyIndex, childIndex(of: mapping, offset + 1)) }
+            offset += 2
         }
         return nil
     }
 
-    func valuePosition(inMapping index: Int, key: String) -> Int? {
-        key.utf8.withContiguousStorageIfAvailable { valuePosition(inMapping: index, key: $0) }
-            ?? Array(key.utf8).withUnsafeBufferPointer { valuePosition(inMapping: index, key: $0) }
+    func entry(inMapping index: Int, key: String) -> (key: Int, value: Int)? {
+        key.utf8.withContiguousStorageIfAvailable { entry(inMapping: index, key: $0) }
+            ?? Array(key.utf8).withUnsafeBufferPointer { entry(inMapping: index, key: $0) }
     }
 
     /// Nodes in the subtree under `index`, itself included, counting every alias's expansion.
     func subtreeSize(_ index: Int) -> Int {
         guard kind(index) != .scalar else { return 1 }
-        let start = Int(record(index).first)
+        let collection = record(index)
         var size = 1
-        for position in start..<start + childCount(index) {
-            size += subtreeSize(child(at: position))
+        for offset in 0..<childCount(index) {
+            size += subtreeSize(childIndex(of: collection, offset))
         }
         return size
     }
@@ -192,17 +204,30 @@ struct NodeTable: NodeReading, Sendable {
         append(span: span, kind: .scalar, style: style, tag: tag, first: first, count: count)
     }
 
-    /// Appends a collection whose children are `childIndices`.
+    /// Appends a collection whose children are `childIndices`. When they are consecutive records
+    /// (a mapping or list of scalars: labels, ports, selectors), no child list is stored at all.
     mutating func appendCollection(
         span: Span, kind: Node.Kind, style: Node.Style, tag: Int?, childIndices: ArraySlice<UInt32>
     ) -> Int {
+        let count = kind == .mapping ? childIndices.count / 2 : childIndices.count
+        var contiguous = true
+        if let start = childIndices.first {
+            for (offset, index) in childIndices.enumerated() where index != start &+ UInt32(truncatingIfNeeded: offset) {
+                contiguous = false
+                break
+            }
+        }
+        if contiguous {
+            return append(span: span, kind: kind, style: style, tag: tag, first: Int(childIndices.first ?? 0), count: count, contiguous: true)
+        }
         let first = children.count
         children.append(contentsOf: childIndices)
-        let count = kind == .mapping ? childIndices.count / 2 : childIndices.count
         return append(span: span, kind: kind, style: style, tag: tag, first: first, count: count)
     }
 
-    private mutating func append(span: Span, kind: Node.Kind, style: Node.Style, tag: Int?, first: Int, count: Int) -> Int {
+    private mutating func append(
+        span: Span, kind: Node.Kind, style: Node.Style, tag: Int?, first: Int, count: Int, contiguous: Bool = false
+    ) -> Int {
         let index = records.count
         let lines = span.end.line - span.start.line
         let fits = span.start.column <= Int(UInt16.max) && span.end.column <= Int(UInt16.max)
@@ -211,7 +236,7 @@ struct NodeTable: NodeReading, Sendable {
             line: UInt32(truncatingIfNeeded: span.start.line), first: UInt32(truncatingIfNeeded: first),
             startColumn: fits ? UInt16(span.start.column) : 0, endColumn: fits ? UInt16(span.end.column) : 0,
             shortCount: fits ? UInt16(count) : 0, endLineDelta: fits ? UInt8(lines) : 0,
-            kind: kind, style: style, isTagged: tag != nil, isWide: !fits))
+            kind: kind, style: style, isTagged: tag != nil, isWide: !fits, isContiguous: contiguous))
         if !fits { wide[UInt32(index)] = WideRecord(span: span, count: count) }
         if let tag { tagOf[UInt32(index)] = tag }
         return index
@@ -232,6 +257,16 @@ struct NodeTable: NodeReading, Sendable {
 
     var sizes: (records: Int, children: Int, bytes: Int) { (records.count, children.count, bytes.count) }
 
+    /// Empties the table, keeping its arrays' capacity for the next file parsed on this thread.
+    mutating func reset() {
+        records.removeAll(keepingCapacity: true)
+        children.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+        wide = [:]
+        tagOf = [:]
+        tags = []
+    }
+
     /// Forgets everything appended since `sizes` were `marks` (a document that was abandoned).
     mutating func truncate(to marks: (records: Int, children: Int, bytes: Int)) {
         if !wide.isEmpty { wide = wide.filter { Int($0.key) < marks.records } }
@@ -246,19 +281,20 @@ struct NodeTable: NodeReading, Sendable {
 struct NodeRecord: Sendable {
     /// The first line of the node.
     let line: UInt32
-    /// A scalar's first byte in `bytes`; a collection's first child in `children`.
+    /// A scalar's first byte in `bytes`; a collection's first child in `children`, or its first
+    /// child record when the children are contiguous records.
     let first: UInt32
     let startColumn: UInt16
     let endColumn: UInt16
     /// A scalar's byte count; a sequence's items; a mapping's entries (when not wide).
     let shortCount: UInt16
     let endLineDelta: UInt8
-    /// Kind (2 bits), style (3 bits), tagged (1 bit), wide (1 bit).
+    /// Kind (2 bits), style (3 bits), tagged, wide, contiguous children (1 bit each).
     private let info: UInt8
 
     init(
         line: UInt32, first: UInt32, startColumn: UInt16, endColumn: UInt16, shortCount: UInt16, endLineDelta: UInt8,
-        kind: Node.Kind, style: Node.Style, isTagged: Bool, isWide: Bool
+        kind: Node.Kind, style: Node.Style, isTagged: Bool, isWide: Bool, isContiguous: Bool = false
     ) {
         self.line = line
         self.first = first
@@ -266,13 +302,14 @@ struct NodeRecord: Sendable {
         self.endColumn = endColumn
         self.shortCount = shortCount
         self.endLineDelta = endLineDelta
-        info = kind.code | style.code << 2 | (isTagged ? 1 << 5 : 0) | (isWide ? 1 << 6 : 0)
+        info = kind.code | style.code << 2 | (isTagged ? 1 << 5 : 0) | (isWide ? 1 << 6 : 0) | (isContiguous ? 1 << 7 : 0)
     }
 
     var kind: Node.Kind { Node.Kind(code: info & 3) }
     var style: Node.Style { Node.Style(code: info >> 2 & 7) }
     var isTagged: Bool { info & 1 << 5 != 0 }
     var isWide: Bool { info & 1 << 6 != 0 }
+    var isContiguous: Bool { info & 1 << 7 != 0 }
 }
 
 extension Node.Kind {

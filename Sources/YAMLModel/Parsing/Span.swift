@@ -1,12 +1,25 @@
 /// A position in a source file: 1-based line and 1-based column counted in Unicode code points,
 /// the way libyaml counts them (SARIF calls this `unicodeCodePoints`).
 public struct Mark: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
+    // Stored in 32 bits: a span is then 16 bytes, and the index holds hundreds of thousands of
+    // them (every label, selector and binding keeps where it was written). Files are capped far
+    // below 2^31 lines or columns.
+    private var storedLine: Int32
+    private var storedColumn: Int32
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = Int32(clamping: newValue) }
+    }
+
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = Int32(clamping: newValue) }
+    }
 
     public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
     }
 
     /// The first character of a file, used for findings about a whole file (too large, binary).

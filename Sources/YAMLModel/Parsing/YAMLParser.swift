@@ -18,8 +18,12 @@ public enum YAMLParser {
     ///
     /// `pruning` names subtrees that are skipped, never built (see `Pruning`); when an alias refers
     /// to an anchor inside one, the file is parsed again whole.
-    public static func parse(_ bytes: [UInt8], limits: ParseLimits = .default, pruning: Pruning = .none) -> ParseResult {
+    public static func parse(
+        _ bytes: [UInt8], limits: ParseLimits = .default, pruning: Pruning = .none, scratch: ParseScratch? = nil
+    ) -> ParseResult {
         var composer = Composer(limits: limits, pruning: pruning)
+        scratch?.lend(to: &composer)
+        defer { scratch?.takeBack(from: &composer) }
         bytes.withUnsafeBufferPointer { buffer in
             // UTF-16 input cannot be cut at byte offsets found by scanning for ASCII markers.
             let resumable = !(buffer.count >= 2 && (buffer[0] == 0xFF || buffer[0] == 0xFE))
@@ -38,7 +42,10 @@ public enum YAMLParser {
                 segmentStart = boundary.offset
             }
         }
-        if composer.needsWholeTree { return parse(bytes, limits: limits, pruning: .none) }
+        if composer.needsWholeTree {
+            scratch?.takeBack(from: &composer)
+            return parse(bytes, limits: limits, pruning: .none, scratch: scratch)
+        }
         return composer.finish()
     }
 
@@ -95,6 +102,32 @@ public enum YAMLParser {
 extension Mark {
     init(_ mark: yaml_mark_t, lineOffset: Int) {
         self.init(line: Int(mark.line) + 1 + lineOffset, column: Int(mark.column) + 1)
+    }
+}
+
+/// Buffers one thread reuses from file to file: a platform repository is thousands of small files,
+/// and allocating, growing and freeing each one's arrays afresh cost time and left the heap
+/// fragmented. Not shared between threads: each worker makes its own.
+public final class ParseScratch {
+    fileprivate var table = NodeTable()
+    fileprivate var childStack: [UInt32] = []
+    fileprivate var interned = InternTable()
+
+    public init() {}
+
+    fileprivate func lend(to composer: inout Composer) {
+        swap(&table, &composer.table)
+        swap(&childStack, &composer.childStack)
+        swap(&interned, &composer.interned)
+    }
+
+    fileprivate func takeBack(from composer: inout Composer) {
+        swap(&table, &composer.table)
+        swap(&childStack, &composer.childStack)
+        swap(&interned, &composer.interned)
+        table.reset()
+        childStack.removeAll(keepingCapacity: true)
+        interned.clear()
     }
 }
 
@@ -497,6 +530,14 @@ struct InternTable {
     mutating func removeAll() {
         hashes = []
         offsets = []
+        used = 0
+    }
+
+    /// Empties the table for the next file, keeping a modest capacity (a huge file's table is
+    /// not worth clearing again for every small one after it).
+    mutating func clear() {
+        guard hashes.count <= 1 << 14 else { return removeAll() }
+        for slot in hashes.indices { hashes[slot] = 0 }
         used = 0
     }
 

@@ -29,7 +29,12 @@ enum AuthenticationRemediation {
 
     /// A YAML scalar: plain when that is safe, else double-quoted.
     static func scalar(_ text: String) -> String {
-        let plain = text.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._\/-]*/) != nil
+        // [A-Za-z0-9][A-Za-z0-9._/-]*, checked by bytes: a regex literal is compiled on every call.
+        let plain = text.utf8.enumerated().allSatisfy { offset, byte in
+            let alphanumeric = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            return alphanumeric || (offset > 0 && [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "/"), UInt8(ascii: "-")].contains(byte))
+        } && !text.isEmpty
         if plain, !["true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"].contains(text.lowercased()),
            Double(text) == nil {
             return text
