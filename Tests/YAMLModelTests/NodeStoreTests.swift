@@ -174,4 +174,34 @@ struct NodeStoreTests {
         #expect(root["items"]?.items.map(\.int) == [1, 2, 3])
         #expect(root.subtreeSize == 1 + 2 + 5 + 4)
     }
+
+    @Test(arguments: [254, 255, 256, 300])
+    func valuesAtTheEdgeOfARecordReadBackExactly(size: Int) throws {
+        // A key starting at column `size`, a scalar of `size` bytes, a list of `size` items, and a
+        // block spanning `size` lines: each either fits a record or is kept aside, and reads the same.
+        let padding = String(repeating: " ", count: size - 1)
+        let scalar = String(repeating: "s", count: size)
+        let list = "[" + (0..<size).map(String.init).joined(separator: ",") + "]"
+        let block = (1...size).map { "  l\($0)" }.joined(separator: "\n")
+        let text = "outer:\n\(padding)k: v\nscalar: \(scalar)\nlist: \(list)\nblock: |\n\(block)\n"
+        let root = try #require(parseClean(text).documents.first?.root)
+        #expect(root.pair("outer")?.value.pairs.first?.key.span == span(2, size, 2, size + 1))
+        #expect(root["scalar"]?.string == scalar)
+        #expect(root["scalar"]?.span == span(3, 9, 3, 9 + size))
+        #expect(root["list"]?.items.count == size)
+        #expect(root["list"]?.items.last?.int == size - 1)
+        #expect(root["block"]?.span.end.line == 6 + size)
+    }
+
+    @Test func aLineBeyondSixteenMillionIsKeptAside() {
+        var table = NodeTable()
+        let far = Span(start: Mark(line: 20_000_000, column: 3), end: Mark(line: 20_000_000, column: 5))
+        let near = Span(start: Mark(line: 7, column: 3), end: Mark(line: 7, column: 5))
+        let first = table.appendScalar(span: far, style: .plain, tag: nil, first: 0, count: 2)
+        let second = table.appendScalar(span: near, style: .plain, tag: nil, first: 0, count: 2)
+        #expect(table.span(first) == far)
+        #expect(table.span(second) == near)
+        #expect(table.record(first).isWide && !table.record(second).isWide)
+        #expect(MemoryLayout<NodeRecord>.stride == 12)
+    }
 }

@@ -5,7 +5,7 @@ import Glibc
 /// Every node of one parsed file, stored as flat arrays.
 ///
 /// A platform repository holds millions of nodes. As individual values with their own arrays and
-/// strings, each cost about 150 bytes and several allocations; here a node costs its 16-byte record
+/// strings, each cost about 150 bytes and several allocations; here a node costs its 12-byte record
 /// and 4 bytes in its parent's child list, short scalars that repeat (keys, mostly) share their
 /// bytes, and a file costs a handful of allocations however many nodes it holds. The store is
 /// immutable once built, so `Node`s (a store and an index) share it freely between threads.
@@ -230,12 +230,12 @@ struct NodeTable: NodeReading, Sendable {
     ) -> Int {
         let index = records.count
         let lines = span.end.line - span.start.line
-        let fits = span.start.column <= Int(UInt16.max) && span.end.column <= Int(UInt16.max)
-            && lines >= 0 && lines < Int(UInt8.max) && count < Int(UInt16.max) && span.start.line <= Int(UInt32.max)
+        let fits = span.start.column <= Int(UInt8.max) && span.end.column <= Int(UInt8.max)
+            && lines >= 0 && lines <= Int(UInt8.max) && count <= Int(UInt8.max) && span.start.line <= NodeRecord.maxLine
         records.append(NodeRecord(
-            line: UInt32(truncatingIfNeeded: span.start.line), first: UInt32(truncatingIfNeeded: first),
-            startColumn: fits ? UInt16(span.start.column) : 0, endColumn: fits ? UInt16(span.end.column) : 0,
-            shortCount: fits ? UInt16(count) : 0, endLineDelta: fits ? UInt8(lines) : 0,
+            line: fits ? UInt32(span.start.line) : 0, first: UInt32(truncatingIfNeeded: first),
+            startColumn: fits ? UInt8(span.start.column) : 0, endColumn: fits ? UInt8(span.end.column) : 0,
+            shortCount: fits ? UInt8(count) : 0, endLineDelta: fits ? UInt8(lines) : 0,
             kind: kind, style: style, isTagged: tag != nil, isWide: !fits, isContiguous: contiguous))
         if !fits { wide[UInt32(index)] = WideRecord(span: span, count: count) }
         if let tag { tagOf[UInt32(index)] = tag }
@@ -277,33 +277,41 @@ struct NodeTable: NodeReading, Sendable {
     }
 }
 
-/// One node's fixed-size record in a `NodeTable`: 16 bytes.
+/// One node's fixed-size record in a `NodeTable`: 12 bytes.
+///
+/// Sized for what manifests hold: columns, line spans and counts up to 255, lines up to 16 million.
+/// A node past any of these (a long line, a large scalar or list, a document of many lines) is
+/// marked wide and its span and count are kept aside, which a few in a thousand nodes are.
 struct NodeRecord: Sendable {
-    /// The first line of the node.
-    let line: UInt32
+    static let maxLine = Int(UInt32(0xFF_FFFF))
+
+    /// The first line (low 24 bits) and the flags (high 8 bits): kind (2 bits), style (3 bits),
+    /// tagged, wide, contiguous children (1 bit each).
+    private let lineAndInfo: UInt32
     /// A scalar's first byte in `bytes`; a collection's first child in `children`, or its first
     /// child record when the children are contiguous records.
     let first: UInt32
-    let startColumn: UInt16
-    let endColumn: UInt16
+    let startColumn: UInt8
+    let endColumn: UInt8
     /// A scalar's byte count; a sequence's items; a mapping's entries (when not wide).
-    let shortCount: UInt16
+    let shortCount: UInt8
     let endLineDelta: UInt8
-    /// Kind (2 bits), style (3 bits), tagged, wide, contiguous children (1 bit each).
-    private let info: UInt8
 
     init(
-        line: UInt32, first: UInt32, startColumn: UInt16, endColumn: UInt16, shortCount: UInt16, endLineDelta: UInt8,
+        line: UInt32, first: UInt32, startColumn: UInt8, endColumn: UInt8, shortCount: UInt8, endLineDelta: UInt8,
         kind: Node.Kind, style: Node.Style, isTagged: Bool, isWide: Bool, isContiguous: Bool = false
     ) {
-        self.line = line
+        let info = kind.code | style.code << 2 | (isTagged ? 1 << 5 : 0) | (isWide ? 1 << 6 : 0) | (isContiguous ? 1 << 7 : 0)
+        lineAndInfo = line & 0xFF_FFFF | UInt32(info) << 24
         self.first = first
         self.startColumn = startColumn
         self.endColumn = endColumn
         self.shortCount = shortCount
         self.endLineDelta = endLineDelta
-        info = kind.code | style.code << 2 | (isTagged ? 1 << 5 : 0) | (isWide ? 1 << 6 : 0) | (isContiguous ? 1 << 7 : 0)
     }
+
+    var line: UInt32 { lineAndInfo & 0xFF_FFFF }
+    private var info: UInt8 { UInt8(truncatingIfNeeded: lineAndInfo >> 24) }
 
     var kind: Node.Kind { Node.Kind(code: info & 3) }
     var style: Node.Style { Node.Style(code: info >> 2 & 7) }

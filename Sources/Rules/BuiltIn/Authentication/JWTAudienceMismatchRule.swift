@@ -558,16 +558,7 @@ struct JWTAudienceMismatchRule: BuiltInRule {
         return lines.joined(separator: "\n")
     }
 
-    private static func quoted(_ text: String) -> String {
-        // Escaped by hand: StringProcessing's `replacing` was a visible share of the rules' time.
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) else { return "\"" + text + "\"" }
-        var escaped = "\""
-        for character in text {
-            if character == "\\" || character == "\"" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped + "\""
-    }
+    private static func quoted(_ text: String) -> String { AuthenticationRemediation.doubleQuoted(text) }
 
     private static func list(_ values: [String]) -> String {
         values.map { "`\($0)`" }.joined(separator: ", ")
