@@ -104,7 +104,9 @@ struct Scanner {
         readErrors += moreErrors
 
         let linter = Linter(rules: request.rules, jobs: request.jobs)
-        let index = timings.measure("index") { MeshIndex(resources: manifests.flatMap(\.resources), options: request.indexOptions) }
+        var indexOptions = request.indexOptions
+        indexOptions.jobs = request.jobs
+        let index = timings.measure("index") { MeshIndex(resources: manifests.flatMap(\.resources), options: indexOptions) }
         let context = LintContext(
             index: index,
             inputProblems: manifests.flatMap { file in file.problems.map { LintContext.FileProblem(file: file.path, problem: $0) } },

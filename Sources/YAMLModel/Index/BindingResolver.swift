@@ -6,7 +6,7 @@ struct BindingResolver {
 
     /// The object's own label wins over its namespace's; when the own label names a waypoint that
     /// is missing, istiod does not fall back to the namespace's, and neither do we.
-    mutating func binding(for resource: Resource, labels: Labels, traffic: BoundTraffic) -> WaypointBinding {
+    func binding(for resource: Resource, labels: Labels, traffic: BoundTraffic) -> WaypointBinding {
         let home = resource.namespace ?? "default"
         let namespace = namespaces[home]
         let request: WaypointBinding.Request

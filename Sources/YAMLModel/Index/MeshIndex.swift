@@ -7,6 +7,9 @@ public struct MeshIndexOptions: Sendable {
     public var assumedNamespaces: [String: Labels]
     /// `meshConfig.trustDomain`: the first part of every principal (`<trust-domain>/ns/<ns>/sa/<sa>`).
     public var trustDomain: String
+    /// Threads the index may use while it is built (`--jobs`; nil: every core). The index is the
+    /// same for any number.
+    public var jobs: Int?
 
     public init(
         rootNamespace: String = WellKnown.defaultRootNamespace, assumedNamespaces: [String: Labels] = [:],
@@ -103,6 +106,7 @@ public final class MeshIndex: Sendable {
         var authorizationPolicies: [AuthorizationPolicyView] = [], requestAuthentications: [RequestAuthenticationView] = []
         var peerAuthentications: [PeerAuthenticationView] = []
         var routes: [RouteView] = []
+        var workloadResources: [Resource] = []
         var others: [GroupKind: [Resource]] = [:]
         var namespacesWithResources = Set<String>()
         for resource in resources {
@@ -122,10 +126,12 @@ public final class MeshIndex: Sendable {
             case .peerAuthentication: peerAuthentications.append(PeerAuthenticationView(unchecked: resource))
             case .httpRoute, .grpcRoute: routes.append(RouteView(unchecked: resource))
             case let groupKind where GroupKind.workloads.contains(groupKind):
-                workloads.append(WorkloadView(unchecked: resource))
+                workloadResources.append(resource)
             default: others[resource.groupKind, default: []].append(resource)
             }
         }
+        // A workload's view reads its pod template and labels: the one view worth building on all cores.
+        workloads = workloadResources.parallelMap(jobs: options.jobs) { WorkloadView(unchecked: $0) }
         self.namespaceObjects = namespaceObjects
         self.services = services
         self.serviceEntries = serviceEntries
@@ -200,7 +206,7 @@ public final class MeshIndex: Sendable {
         self.routesByBackend = routesByBackend
 
         // Bindings and enrollment need the lookups above, so they are resolved on a partial index.
-        var resolver = BindingResolver(
+        let resolver = BindingResolver(
             namespaces: facts, gateways: gatewaysByKey, waypoints: waypoints)
         var bindings: [ObjectIdentifier: WaypointBinding] = [:]
         var enrollments: [ObjectIdentifier: Enrollment] = [:]
@@ -215,22 +221,30 @@ public final class MeshIndex: Sendable {
         for entry in serviceEntries {
             record(resolver.binding(for: entry.resource, labels: entry.labels, traffic: .service), for: entry.resource)
         }
-        for workload in workloads {
-            record(resolver.binding(for: workload.resource, labels: workload.podLabels, traffic: .workload), for: workload.resource)
-            let namespace = facts[workload.namespace ?? "default"]
+        let namespaceFacts = facts
+        let workloadFacts = workloads.parallelMap(jobs: options.jobs) { workload in
+            let namespace = namespaceFacts[workload.namespace ?? "default"]
                 ?? NamespaceFacts(name: workload.namespace ?? "default", object: nil, isPresent: false)
-            enrollments[ObjectIdentifier(workload.resource)] = Enrollment.resolve(workload, namespace: namespace)
+            return (
+                binding: resolver.binding(for: workload.resource, labels: workload.podLabels, traffic: .workload),
+                enrollment: Enrollment.resolve(workload, namespace: namespace))
+        }
+        enrollments.reserveCapacity(workloads.count)
+        for (workload, resolved) in zip(workloads, workloadFacts) {
+            record(resolved.binding, for: workload.resource)
+            enrollments[ObjectIdentifier(workload.resource)] = resolved.enrollment
         }
         self.bindings = bindings
         self.enrollments = enrollments
 
         var attachments: [ObjectIdentifier: PolicyAttachment] = [:]
+        attachments.reserveCapacity(authorizationPolicies.count + requestAuthentications.count)
         let targetResolver = TargetResolver(
             rootNamespace: options.rootNamespace, gateways: gatewaysByKey, waypoints: waypoints,
             gatewayClasses: classesByName, services: servicesByKey, serviceEntries: serviceEntriesByKey,
             bindings: bindings)
-        for policy in authorizationPolicies {
-            attachments[ObjectIdentifier(policy.resource)] = targetResolver.attachment(of: policy)
+        for (policy, attachment) in zip(authorizationPolicies, authorizationPolicies.parallelMap(jobs: options.jobs) { targetResolver.attachment(of: $0) }) {
+            attachments[ObjectIdentifier(policy.resource)] = attachment
         }
         for policy in requestAuthentications {
             attachments[ObjectIdentifier(policy.resource)] = targetResolver.attachment(of: policy)
@@ -284,7 +298,10 @@ public final class MeshIndex: Sendable {
 
     private static func firstByKey<View: ResourceView>(_ views: [View]) -> [ObjectKey: View] {
         var result: [ObjectKey: View] = [:]
-        for view in views where result[view.key] == nil { result[view.key] = view }
+        result.reserveCapacity(views.count)
+        // Last to first, each key written unconditionally: the first view of a key is what stays,
+        // for one hash per view.
+        for view in views.reversed() { result[view.key] = view }
         return result
     }
 

@@ -28,7 +28,7 @@ public enum PolicyValidation {
     /// `destination.ip`) value: with a `/` it must be a CIDR range (Go's `netip.ParsePrefix`),
     /// otherwise an address (Go's `netip.ParseAddr`).
     public static func ipBlockError(_ value: String) -> String? {
-        if value.contains("/") {
+        if value.containsASCII("/") {
             return prefixError(value).map { "bad CIDR range (\(value)): \($0)" }
         }
         return addressError(value).map { _ in "bad IP address (\(value))" }
@@ -41,12 +41,12 @@ public enum PolicyValidation {
         let address = text[..<slash]
         let bits = text[text.index(after: slash)...]
         if let error = addressError(address) { return error }
-        if address.contains("%") { return "IPv6 zones cannot be present in a prefix" }
+        if address.containsASCII("%") { return "IPv6 zones cannot be present in a prefix" }
         let digits = bits.utf8
         guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
               digits.count == 1 || digits.first != UInt8(ascii: "0")
         else { return "bad bits after slash: \"\(bits)\"" }
-        let maximum = address.contains(":") && !isIPv4First(address) ? 128 : 32
+        let maximum = address.containsASCII(":") && !isIPv4First(address) ? 128 : 32
         guard digits.count <= 3, let length = Int(bits), length <= maximum else { return "prefix length out of range" }
         return nil
     }
@@ -170,7 +170,7 @@ public enum PolicyValidation {
                 sawMatchAny = segment == matchAnyTemplate
                 continue
             }
-            if segment.contains("{") || segment.contains("}") {
+            if segment.containsASCII("{") || segment.containsASCII("}") {
                 return "invalid or unsupported path \(trimmed), found in \(field). "
                     + "Contains '{' or '}' beyond a supported path template"
             }
@@ -241,7 +241,7 @@ public enum PolicyValidation {
     /// at most 320 bytes.
     public static func serviceAccountError(_ value: String, field: String) -> String? {
         if value.isEmpty { return "empty value not allowed, found in \(field)" }
-        if value.contains("*") { return "wildcard not allowed, found in \(field)" }
+        if value.containsASCII("*") { return "wildcard not allowed, found in \(field)" }
         let slashes = value.filter { $0 == "/" }.count
         if slashes > 1 {
             return "expected format 'serviceAccount' or 'namespace/serviceAccount', found \"\(value)\" in \(field)"

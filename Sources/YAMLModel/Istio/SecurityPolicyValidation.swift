@@ -215,10 +215,10 @@ struct PolicyIssueCollector {
         for entry in spec["selector"]?["matchLabels"]?.stringMap ?? [] {
             if entry.key.isEmpty {
                 add(.selector, .rejected(.apiServer), at: entry.entrySpan, error: "key must not be empty")
-            } else if entry.key.contains("*") {
+            } else if entry.key.containsASCII("*") {
                 add(.selector, .rejected(.apiServer), at: entry.keySpan, value: entry.key,
                     error: "wildcard not allowed in label key match")
-            } else if entry.value.contains("*") {
+            } else if entry.value.containsASCII("*") {
                 add(.selector, .rejected(.apiServer), at: entry.valueSpan, value: entry.value,
                     error: "wildcard not allowed in label value match")
             }

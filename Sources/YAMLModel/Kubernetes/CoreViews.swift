@@ -9,12 +9,17 @@ public struct NamespaceView: ResourceView {
 public struct ServiceView: ResourceView {
     public static let groupKinds: Set<GroupKind> = [.service]
     public let resource: Resource
-    public init(unchecked resource: Resource) { self.resource = resource }
+    /// `spec.selector`: the pods behind the service (nil for a service without selector). Read
+    /// once: every workload's lookup of the Services in front of it tests it.
+    public let selector: LabelSelector?
 
-    /// `spec.selector`: the pods behind the service (nil for a service without selector).
-    public var selector: LabelSelector? {
-        guard let node = spec?["selector"], node.count > 0 else { return nil }
-        return LabelSelector(plainMap: node)
+    public init(unchecked resource: Resource) {
+        self.resource = resource
+        if let node = resource.node["spec", "selector"], node.count > 0 {
+            selector = LabelSelector(plainMap: node)
+        } else {
+            selector = nil
+        }
     }
 
     /// `spec.type` as written; absent means `ClusterIP`.

@@ -355,7 +355,7 @@ struct UnknownPrincipalRule: BuiltInRule {
             let suggestions = Spelling.closest(to: identity.serviceAccount, among: known)
             let spell: (String) -> String = { account in
                 written.map { "\($0.trustDomain)/ns/\(identity.namespace)/sa/\(account)" }
-                    ?? (value.value.contains("/") ? "\(identity.namespace)/\(account)" : account)
+                    ?? (value.value.containsASCII("/") ? "\(identity.namespace)/\(account)" : account)
             }
             var message = "\(name) names ServiceAccount \(identity.namespace)/\(identity.serviceAccount) in \(use.field), "
                 + "but namespace \(identity.namespace) has no such ServiceAccount: no workload runs as it, so \(use.consequence)."

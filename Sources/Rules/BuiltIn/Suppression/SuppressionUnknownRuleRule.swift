@@ -116,7 +116,7 @@ struct SuppressionUnknownRuleRule: BuiltInRule {
 
     /// Why the text after the prefix cannot be the name part of an annotation key, if it cannot.
     static func keyProblem(_ name: String) -> String? {
-        if name.contains("/") {
+        if name.containsASCII("/") {
             return "a key holds at most one `/`, between its prefix and its name, so the API server rejects the object"
         }
         if name.isEmpty {
