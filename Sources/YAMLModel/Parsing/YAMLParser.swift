@@ -467,10 +467,22 @@ private struct Composer {
     /// Stores a scalar's bytes, or finds the same short scalar stored before; returns where they are.
     private mutating func storeBytes(_ scalar: UnsafeBufferPointer<UInt8>) -> Int {
         guard scalar.count > 0, scalar.count <= Self.internLimit else { return table.appendBytes(scalar) }
-        // FNV-1a over the bytes, then the length: a collision only costs a missed share.
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in scalar { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        hash = (hash ^ UInt64(scalar.count)) &* 0x0000_0100_0000_01B3
+        // Eight bytes at a time, multiplied and folded, then the length: a collision only costs a
+        // missed share, since the bytes are compared before they are shared.
+        var hash = UInt64(scalar.count) &* 0x9E37_79B9_7F4A_7C15
+        let raw = UnsafeRawPointer(scalar.baseAddress!)
+        var position = 0
+        while position + 8 <= scalar.count {
+            hash = (hash ^ raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
+            position += 8
+        }
+        if position < scalar.count {
+            var tail: UInt64 = 0
+            for index in position..<scalar.count { tail = tail << 8 | UInt64(scalar[index]) }
+            hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+            hash ^= hash >> 29
+        }
         if let offset = interned.offset(for: hash), offset + scalar.count <= table.bytes.count,
            table.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + offset, scalar.baseAddress!, scalar.count) == 0 }) {
             return offset
