@@ -49,15 +49,14 @@ public struct Node: Sendable {
 
     /// True for an explicit or implicit null (`~`, `null`, an empty plain value).
     public var isNull: Bool {
-        let table = store
-        let record = table.record(index)
+        let record = store.record(index)
         guard record.kind == .scalar else { return false }
-        if record.isTagged { return table.tag(index) == "tag:yaml.org,2002:null" }
+        if record.isTagged { return store.tag(index) == "tag:yaml.org,2002:null" }
         guard record.style == .plain else { return false }
-        switch table.count(index) {
+        switch store.count(index) {
         case 0: return true
-        case 1: return table.scalarEquals(index, "~")
-        case 4: return table.scalarEquals(index, "null") || table.scalarEquals(index, "Null") || table.scalarEquals(index, "NULL")
+        case 1: return store.scalarEquals(index, "~")
+        case 4: return store.scalarEquals(index, "null") || store.scalarEquals(index, "Null") || store.scalarEquals(index, "NULL")
         default: return false
         }
     }
@@ -92,16 +91,14 @@ public struct Node: Sendable {
 
     /// A sequence's items; empty for anything else.
     public var items: NodeList {
-        let table = store
-        guard table.kind(index) == .sequence else { return [] }
-        return NodeList(store: store, collection: table.record(index), count: table.count(index))
+        guard store.kind(index) == .sequence else { return [] }
+        return NodeList(store: store, collection: store.record(index), count: store.count(index))
     }
 
     /// A mapping's entries in source order; empty for anything else.
     public var pairs: PairList {
-        let table = store
-        guard table.kind(index) == .mapping else { return [] }
-        return PairList(store: store, collection: table.record(index), count: table.count(index))
+        guard store.kind(index) == .mapping else { return [] }
+        return PairList(store: store, collection: store.record(index), count: store.count(index))
     }
 
     /// The number of items or entries; 0 for a scalar.
@@ -111,15 +108,13 @@ public struct Node: Sendable {
 
     /// The entry of a mapping whose key is the scalar `key` (the first one: a duplicate is a finding).
     public func pair(_ key: String) -> Pair? {
-        let table = store
-        guard table.kind(index) == .mapping, let entry = table.entry(inMapping: index, key: key) else { return nil }
+        guard store.kind(index) == .mapping, let entry = store.entry(inMapping: index, key: key) else { return nil }
         return Pair(key: Node(store: store, index: entry.key), value: Node(store: store, index: entry.value))
     }
 
     /// The value under `key` in a mapping.
     public subscript(key: String) -> Node? {
-        let table = store
-        guard table.kind(index) == .mapping, let entry = table.entry(inMapping: index, key: key) else { return nil }
+        guard store.kind(index) == .mapping, let entry = store.entry(inMapping: index, key: key) else { return nil }
         return Node(store: store, index: entry.value)
     }
 
