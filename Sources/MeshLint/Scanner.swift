@@ -117,10 +117,14 @@ struct Scanner {
 
         let filterStart = ContinuousClock.now
         // Only the resources findings are about: their annotations may suppress them.
+        // Files first: a few thousand paths hashed, not every resource's origin.
         let origins = Set(findings.compactMap(\.origin))
+        let filesWithFindings = Set(origins.map(\.file))
         var resources: [ResourceOrigin: Resource] = [:]
-        for resource in index.resources where resources[resource.origin] == nil && origins.contains(resource.origin) {
-            resources[resource.origin] = resource
+        for file in manifests where filesWithFindings.contains(file.path) {
+            for resource in file.resources where origins.contains(resource.origin) && resources[resource.origin] == nil {
+                resources[resource.origin] = resource
+            }
         }
         defer { timings.record("suppressions, scope, baseline", filterStart.duration(to: .now)) }
         var (kept, suppressed) = Suppressor.apply(findings, resources: resources, settings: request.settings)
@@ -170,16 +174,12 @@ struct Scanner {
 
     /// How many nodes the parsed files keep and what they take, for `--timings`.
     static func storageNote(_ manifests: [ManifestFile]) -> String {
-        var stores = Set<ObjectIdentifier>()
+        // A file's resources share its one store.
         var nodes = 0, bytes = 0
         for file in manifests {
-            for resource in file.resources {
-                let storage = resource.node.fileStorage
-                if stores.insert(storage.id).inserted {
-                    nodes += storage.nodes
-                    bytes += storage.bytes
-                }
-            }
+            guard let storage = file.resources.first?.node.fileStorage else { continue }
+            nodes += storage.nodes
+            bytes += storage.bytes
         }
         let resources = manifests.reduce(0) { $0 + $1.resources.count }
         return "kept: \(resources) resources, \(nodes) YAML nodes in \(bytes >> 20) MB"

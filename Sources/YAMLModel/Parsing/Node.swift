@@ -21,8 +21,8 @@ public struct Node: Sendable {
     let index: Int
 
     /// The nodes kept for this node's file and the bytes they take (for `--timings`).
-    public var fileStorage: (id: ObjectIdentifier, nodes: Int, bytes: Int) {
-        (ObjectIdentifier(store), store.recordCount, store.footprint)
+    public var fileStorage: (nodes: Int, bytes: Int) {
+        (store.recordCount, store.footprint)
     }
 
     init(store: NodeStore, index: Int) {

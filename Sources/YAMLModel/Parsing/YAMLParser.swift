@@ -42,10 +42,8 @@ public enum YAMLParser {
                 segmentStart = boundary.offset
             }
         }
-        if composer.needsWholeTree {
-            scratch?.takeBack(from: &composer)
-            return parse(bytes, limits: limits, pruning: .none, scratch: scratch)
-        }
+        // Rare: the whole-file parse makes its own buffers, so this composer's go back once, below.
+        if composer.needsWholeTree { return parse(bytes, limits: limits, pruning: .none) }
         return composer.finish()
     }
 
