@@ -46,7 +46,7 @@ struct ReportCommand: ParsableCommand {
         var arguments = config.map { ["--config", $0] } ?? []
         for directory in rulesDir { arguments += ["--rules-dir", directory] }
         let scan = try ScanCommand.parse(arguments + ["--"] + paths)
-        var timings = Timings()
+        var timings = Timings(reported: false)
         let prepared = try scan.prepare(&timings)
         let result: Scanner.Result
         do {

@@ -190,7 +190,7 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
-        var measured = Timings()
+        var measured = Timings(reported: timings)
         defer { if timings { FileHandle.writeToStandardError(measured.report()) } }
         let prepared = try prepare(&measured)
         let (customRules, request) = (prepared.customRules, prepared.request)

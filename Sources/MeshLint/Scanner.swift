@@ -64,7 +64,7 @@ struct Scanner {
     }
 
     static func run(_ request: Request) throws -> Result {
-        var timings = Timings()
+        var timings = Timings(reported: false)
         return try run(request, timings: &timings)
     }
 
@@ -100,7 +100,7 @@ struct Scanner {
             }
         }
         let (manifests, standardInput, moreErrors) = timings.measure("read and parse \(inputs.count) files") { read(inputs, request: request) }
-        timings.notes.append(Self.storageNote(manifests))
+        timings.note(Self.storageNote(manifests))
         readErrors += moreErrors
 
         let linter = Linter(rules: request.rules, jobs: request.jobs)

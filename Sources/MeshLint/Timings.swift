@@ -6,16 +6,28 @@ struct Timings {
     /// Facts printed after the stages (what the parsed files keep).
     var notes: [String] = []
     private let clock = ContinuousClock()
+    /// Whether anyone will read the figures: reading peak memory costs a read of /proc per stage,
+    /// and the notes a pass over every file, which a scan without `--timings` should not pay.
+    let isReported: Bool
+
+    init(reported: Bool = true) {
+        isReported = reported
+    }
 
     /// Runs `work`, recording its duration under `name`.
     mutating func measure<T>(_ name: String, _ work: () throws -> T) rethrows -> T {
         let start = clock.now
-        defer { stages.append((name, start.duration(to: clock.now), ResidentMemory.current()?.peak)) }
+        defer { record(name, start.duration(to: clock.now)) }
         return try work()
     }
 
     mutating func record(_ name: String, _ duration: Duration) {
-        stages.append((name, duration, ResidentMemory.current()?.peak))
+        stages.append((name, duration, isReported ? ResidentMemory.current()?.peak : nil))
+    }
+
+    /// Adds a note, made only when the figures are reported.
+    mutating func note(_ text: @autoclosure () -> String) {
+        if isReported { notes.append(text()) }
     }
 
     /// The table printed to standard error: stages in order, then the slowest rules.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import MeshLint
 
 @Suite("scan --timings")
 struct TimingsTests {
@@ -32,5 +33,21 @@ struct TimingsTests {
         for line in ruleLines {
             #expect(listed.contains(String(line.split(separator: " ")[1])))
         }
+    }
+
+    @Test func figuresNobodyReadsAreNotGathered() {
+        var unread = Timings(reported: false)
+        unread.measure("stage") {}
+        var madeNote = false
+        unread.note({ madeNote = true; return "kept" }())
+        #expect(unread.stages.map(\.name) == ["stage"])
+        #expect(unread.stages.allSatisfy { $0.peakResident == nil })
+        #expect(unread.notes.isEmpty && !madeNote)
+
+        var reported = Timings(reported: true)
+        reported.measure("stage") {}
+        reported.note("kept")
+        #expect(reported.stages.first?.peakResident != nil)
+        #expect(reported.notes == ["kept"])
     }
 }

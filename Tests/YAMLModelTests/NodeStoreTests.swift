@@ -25,6 +25,29 @@ struct NodeStoreTests {
         #expect(root.pair("e\u{301}")?.key.scalarIs("\u{E9}") == false)
     }
 
+    @Test func keyPrefixesAreComparedByBytesInPlace() throws {
+        let root = try #require(parseClean("""
+            metadata:
+              annotations:
+                team.example.com/owner: ""
+                ignore.meshlint.io/singleton-waypoint: "staging only"
+                ignore.meshlint.io: bare
+                ? [ignore.meshlint.io/not-a-scalar-key]
+                : x
+                ignore.meshlint.io/empty:
+            """).documents.first?.root)
+        let annotations = Labels(node: root["metadata", "annotations"])
+        let matching = annotations.entries(withKeyPrefix: "ignore.meshlint.io/")
+        #expect(matching.map(\.key) == ["ignore.meshlint.io/singleton-waypoint", "ignore.meshlint.io/empty"])
+        #expect(matching.map(\.value) == ["staging only", ""])
+        #expect(matching.first?.keySpan.start.line == 4)
+        #expect(Labels(node: nil).entries(withKeyPrefix: "ignore.meshlint.io/").isEmpty)
+        #expect(root.pair("metadata")?.key.scalarHasPrefix("meta") == true)
+        #expect(root.pair("metadata")?.key.scalarHasPrefix("metadata!") == false)
+        #expect(root.pair("metadata")?.key.scalarHasPrefix("") == true)
+        #expect(root["metadata"]?.scalarHasPrefix("") == false)
+    }
+
     @Test func anAliasIsTheAnchoredNodeItself() throws {
         let root = try #require(parseClean("""
             base: &labels {app: ledger, tier: backend}

@@ -76,6 +76,48 @@ struct PruningTests {
         #expect(YAMLParser.parse(Array(late.utf8), pruning: .standard).documents[0].root["spec", "template", "spec", "volumes"] != nil)
     }
 
+    @Test("Every workload kind prunes the same pod spec at its own path; only controllers lose their rollout fields")
+    func everyKindPrunesItsPodSpec() {
+        let podSpec = """
+            serviceAccountName: api
+            volumes: [{name: tmp, emptyDir: {}}]
+            containers: [{name: api, image: registry/api:1.0, env: [{name: A, value: "1"}]}]
+            """
+        func parsed(_ kind: String, _ path: [String], strategy: Bool = true) -> Node {
+            // The pod spec nested at `path`, with a `strategy` beside the outermost `spec`.
+            var body = podSpec
+            for key in path.reversed() { body = "\(key):\n" + body.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") }
+            let text = "apiVersion: v1\nkind: \(kind)\nmetadata: {name: api}\n" + body + (strategy ? "\n  strategy: {type: Recreate}" : "") + "\n"
+            let result = YAMLParser.parse(Array(text.utf8), pruning: .standard)
+            #expect(result.problems.isEmpty, "\(kind)")
+            return result.documents[0].root
+        }
+        let controllers = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"]
+        for kind in controllers {
+            let root = parsed(kind, ["spec", "template", "spec"])
+            let spec = root["spec", "template", "spec"]
+            #expect(spec?["volumes"] == nil && spec?["containers"]?.items.first?["env"] == nil, "\(kind)")
+            #expect(spec?["serviceAccountName"]?.string == "api" && spec?["containers"]?.items.first?["image"] != nil, "\(kind)")
+            #expect(root["spec", "strategy"] == nil, "\(kind)")
+        }
+        let pod = parsed("Pod", ["spec"])
+        #expect(pod["spec", "volumes"] == nil && pod["spec", "containers"]?.items.first?["env"] == nil)
+        #expect(pod["spec", "strategy"] != nil, "a Pod has no rollout fields to prune")
+        let cronJob = parsed("CronJob", ["spec", "jobTemplate", "spec", "template", "spec"])
+        #expect(cronJob["spec", "jobTemplate", "spec", "template", "spec", "volumes"] == nil)
+        #expect(cronJob["spec", "jobTemplate", "spec", "template", "spec", "serviceAccountName"]?.string == "api")
+        #expect(cronJob["spec", "strategy"] != nil)
+        // A shared subtree is retained for every kind at once.
+        let retained = Pruning.standard.retaining(keys: ["env"])
+        for (kind, path) in [("Deployment", ["spec", "template", "spec"]), ("CronJob", ["spec", "jobTemplate", "spec", "template", "spec"])] {
+            let text = "kind: \(kind)\nmetadata: {name: api}\n" + path.enumerated().map { String(repeating: "  ", count: $0) + $1 + ":" }.joined(separator: "\n")
+                + "\n" + String(repeating: "  ", count: path.count) + "containers: [{name: api, env: [], resources: {}}]\n"
+            let root = YAMLParser.parse(Array(text.utf8), pruning: retained).documents[0].root
+            let container = path.reduce(Optional(root)) { $0?[$1] }?["containers"]?.items.first
+            #expect(container?["env"] != nil && container?["resources"] == nil, "\(kind)")
+        }
+    }
+
     @Test("A duplicate of a pruned key is still found, and an alias into a pruned subtree parses the file whole")
     func duplicatesAndAliases() {
         let duplicate = Self.deployment + "\n        env: []\n"

@@ -179,9 +179,8 @@ public enum SuppressionAnnotation {
 
     /// The rule ids a resource's annotations name, with the reason (possibly empty) and its spans.
     public static func entries(of resource: Resource) -> [(ruleID: String, entry: Spanned<String>.Entry)] {
-        resource.annotations.entries.compactMap { entry in
-            guard entry.key.hasPrefix(prefix) else { return nil }
-            return (String(entry.key.dropFirst(prefix.count)), entry)
+        resource.annotations.entries(withKeyPrefix: prefix).map { entry in
+            (String(entry.key.dropFirst(prefix.count)), entry)
         }
     }
 

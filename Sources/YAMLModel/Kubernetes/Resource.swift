@@ -137,6 +137,18 @@ public struct Labels: Sendable {
 
     public var entries: [Spanned<String>.Entry] { node?.stringMap ?? [] }
 
+    /// The entries whose key begins with `prefix`. Keys are compared in place, so a map with no
+    /// such key (almost every one) makes no strings.
+    public func entries(withKeyPrefix prefix: String) -> [Spanned<String>.Entry] {
+        guard let node else { return [] }
+        var matching: [Spanned<String>.Entry] = []
+        for pair in node.pairs where pair.key.scalarHasPrefix(prefix) {
+            matching.append(Spanned<String>.Entry(
+                key: pair.key.scalar ?? "", value: pair.value.string ?? "", keySpan: pair.key.span, valueSpan: pair.value.span))
+        }
+        return matching
+    }
+
     public var dictionary: [String: String] {
         var result: [String: String] = [:]
         for entry in entries where result[entry.key] == nil { result[entry.key] = entry.value }

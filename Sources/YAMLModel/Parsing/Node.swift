@@ -87,6 +87,12 @@ public struct Node: Sendable {
         store.scalarEquals(index, text)
     }
 
+    /// True when this is a scalar whose text begins with `prefix`, compared byte for byte.
+    public func scalarHasPrefix(_ prefix: String) -> Bool {
+        var prefix = prefix
+        return prefix.withUTF8 { store.scalarHasPrefix(index, $0) }
+    }
+
     // MARK: Collections
 
     /// A sequence's items; empty for anything else.

@@ -128,6 +128,16 @@ extension NodeReading {
             ?? Array(text.utf8).withUnsafeBufferPointer { scalarEquals(index, $0) }
     }
 
+    /// True when `index` is a scalar whose bytes begin with `prefix`.
+    func scalarHasPrefix(_ index: Int, _ prefix: UnsafeBufferPointer<UInt8>) -> Bool {
+        let record = record(index)
+        guard record.kind == .scalar else { return false }
+        let count = record.isWide ? wideRecord(index).count : Int(record.shortCount)
+        guard count >= prefix.count else { return false }
+        if prefix.isEmpty { return true }
+        return withBytes(from: Int(record.first), count: prefix.count) { memcmp($0.baseAddress!, prefix.baseAddress!, prefix.count) == 0 }
+    }
+
     /// True when `a` and `b` are scalars with the same bytes.
     func sameScalar(_ a: Int, _ b: Int) -> Bool {
         guard kind(a) == .scalar else { return false }

@@ -47,22 +47,26 @@ public struct Pruning: Sendable, Hashable {
             "strategy", "updateStrategy", "revisionHistoryLimit", "progressDeadlineSeconds", "minReadySeconds",
             "volumeClaimTemplates", "podManagementPolicy", "persistentVolumeClaimRetentionPolicy",
         ]
-        let podSpecs: [String: [String]] = [
-            "Deployment": ["spec", "template", "spec"], "StatefulSet": ["spec", "template", "spec"],
-            "DaemonSet": ["spec", "template", "spec"], "ReplicaSet": ["spec", "template", "spec"],
-            "ReplicationController": ["spec", "template", "spec"], "Job": ["spec", "template", "spec"],
-            "CronJob": ["spec", "jobTemplate", "spec", "template", "spec"], "Pod": ["spec"],
-        ]
+        // One pod-spec subtree and one workload subtree, shared by every kind that has them: the
+        // trie is built at every start-up, so it is built once rather than once per kind.
         var pruning = Pruning()
-        for (kind, podSpec) in podSpecs {
-            for field in podFields { pruning.add(kind: kind, path: podSpec + [field]) }
-            for list in ["containers", "initContainers", "ephemeralContainers"] {
-                for field in containerFields { pruning.add(kind: kind, path: podSpec + [list, "*", field]) }
-            }
-            if kind != "Pod" && kind != "CronJob" {
-                for field in workloadFields { pruning.add(kind: kind, path: ["spec", field]) }
-            }
+        let podSpec = pruning.newNode()
+        for field in podFields { pruning.add(path: [field], below: podSpec) }
+        for list in ["containers", "initContainers", "ephemeralContainers"] {
+            for field in containerFields { pruning.add(path: [list, "*", field], below: podSpec) }
         }
+        let workload = pruning.newNode()
+        pruning.add(path: ["spec", "template", "spec"], below: workload, endingAt: podSpec)
+        for field in workloadFields { pruning.add(path: ["spec", field], below: workload) }
+        for kind in ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"] {
+            pruning.roots[kind] = workload
+        }
+        let pod = pruning.newNode()
+        pruning.add(path: ["spec"], below: pod, endingAt: podSpec)
+        pruning.roots["Pod"] = pod
+        let cronJob = pruning.newNode()
+        pruning.add(path: ["spec", "jobTemplate", "spec", "template", "spec"], below: cronJob, endingAt: podSpec)
+        pruning.roots["CronJob"] = cronJob
         for field in ["metrics", "behavior"] { pruning.add(kind: "HorizontalPodAutoscaler", path: ["spec", field]) }
         return pruning
     }()
@@ -79,26 +83,51 @@ public struct Pruning: Sendable, Hashable {
     }
 
     mutating func add(kind: String, path: [String]) {
-        if nodes.isEmpty { nodes.append(TrieNode()) }
-        var current: Int
-        if let root = roots[kind] {
-            current = root
+        let root: Int
+        if let existing = roots[kind] {
+            root = existing
         } else {
-            nodes.append(TrieNode())
-            current = nodes.count - 1
-            roots[kind] = current
+            root = newNode()
+            roots[kind] = root
         }
+        add(path: path, below: root)
+    }
+
+    /// A new trie node, not yet reachable from any kind's root.
+    private mutating func newNode() -> Int {
+        nodes.append(TrieNode())
+        return nodes.count - 1
+    }
+
+    /// Marks `path` below `start` as dropped.
+    private mutating func add(path: [String], below start: Int) {
+        nodes[walk(path[...], from: start)].drop = true
+    }
+
+    /// Makes `path` below `start` lead to the existing node `end`, whose subtree it then shares.
+    private mutating func add(path: [String], below start: Int, endingAt end: Int) {
+        guard let last = path.last else { return }
+        link(walk(path.dropLast(), from: start), last, to: end)
+    }
+
+    /// The node `path` leads to from `start`, made where it does not exist yet.
+    private mutating func walk(_ path: ArraySlice<String>, from start: Int) -> Int {
+        var current = start
         for segment in path {
             if let next = nodes[current].children[segment] {
                 current = next
             } else {
-                nodes.append(TrieNode())
-                nodes[current].children[segment] = nodes.count - 1
-                nodes[current].byteChildren.append(ByteEdge(segment: Array(segment.utf8), node: nodes.count - 1))
-                current = nodes.count - 1
+                let next = newNode()
+                link(current, segment, to: next)
+                current = next
             }
         }
-        nodes[current].drop = true
+        return current
+    }
+
+    private mutating func link(_ parent: Int, _ segment: String, to child: Int) {
+        nodes[parent].children[segment] = child
+        nodes[parent].byteChildren.append(ByteEdge(segment: Array(segment.utf8), node: child))
     }
 
     var isEmpty: Bool { roots.isEmpty }
