@@ -7,9 +7,11 @@ import Darwin
 /// Finds the manifest files to read: named files as given, directories walked for `.yaml`, `.yml`
 /// and `.json`, `-` for standard input.
 ///
-/// Walking uses POSIX calls directly: no symlinks are followed inside directories (a link loop or a
-/// link out of the repository must not be walked), hidden entries (`.git`, `.github`) are skipped,
-/// and anything but a regular file (a FIFO, a device) is never opened, so it can never block the scan.
+/// Walking uses POSIX calls directly: by default no symlinks are followed inside directories (a
+/// link loop or a link out of the repository must not be walked); with `followSymlinks`, links are
+/// followed only when they resolve inside the directory being walked, and each directory is
+/// walked once, so a loop ends. Hidden entries (`.git`, `.github`) are skipped, and anything but a
+/// regular file (a FIFO, a device) is never opened, so it can never block the scan.
 struct Discovery {
     enum Input: Sendable, Equatable {
         case file(path: String, display: String)
@@ -19,7 +21,9 @@ struct Discovery {
     static let manifestExtensions: Set<String> = ["yaml", "yml", "json"]
 
     /// The inputs, in a deterministic order, and one message for each path that could not be used.
-    static func inputs(for paths: [String], workingDirectory: String = currentDirectory()) -> (inputs: [Input], errors: [String]) {
+    static func inputs(
+        for paths: [String], workingDirectory: String = currentDirectory(), followSymlinks: Bool = false
+    ) -> (inputs: [Input], errors: [String]) {
         var inputs: [Input] = []
         var errors: [String] = []
         var seen = Set<String>()
@@ -35,7 +39,8 @@ struct Discovery {
             }
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 var found: [String] = []
-                walk(directory: path, into: &found, errors: &errors)
+                var walk = Walk(followSymlinks: followSymlinks, root: followSymlinks ? resolvedPath(path) : nil)
+                walk.visit(directory: path, info: followSymlinks ? info : nil, into: &found, errors: &errors)
                 for file in found.sorted() {
                     // The same file named twice (`b/ns.yaml` and inside `.`) is read once.
                     let display = displayPath(file, workingDirectory: workingDirectory)
@@ -51,39 +56,101 @@ struct Discovery {
         return (inputs, errors)
     }
 
-    private static func walk(directory: String, into found: inout [String], errors: inout [String]) {
-        guard let handle = opendir(directory) else {
-            errors.append("\(directory): \(String(cString: strerror(errno)))")
-            return
+    /// One directory argument's walk: what it may follow, and the directories already walked.
+    private struct Walk {
+        let followSymlinks: Bool
+        /// The directory argument, resolved: a followed link must resolve inside it.
+        let root: String?
+        var visited = Set<DirectoryIdentity>()
+
+        struct DirectoryIdentity: Hashable {
+            let device: UInt64
+            let inode: UInt64
         }
-        defer { closedir(handle) }
-        // The entry's type comes with it (d_type) on most file systems, which saves a stat per file
-        // in a tree of thousands; where it is unknown, lstat says (neither follows symlinks).
-        var entries: [(name: String, type: UInt8)] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+
+        /// `info` is the directory's stat when links are followed; without links there are no loops.
+        mutating func visit(directory: String, info: stat?, into found: inout [String], errors: inout [String]) {
+            // A directory reached twice (through a link back up the tree) is walked once.
+            if let info, !visited.insert(DirectoryIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))).inserted {
+                return
             }
-            if name.hasPrefix(".") { continue }
-            entries.append((name, entry.pointee.d_type))
+            guard let handle = opendir(directory) else {
+                errors.append("\(directory): \(String(cString: strerror(errno)))")
+                return
+            }
+            // The entry's type comes with it (d_type) on most file systems, which saves a stat per
+            // file in a tree of thousands; where it is unknown, lstat says (neither follows links).
+            var entries: [(name: String, type: UInt8)] = []
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                }
+                if name.hasPrefix(".") { continue }
+                entries.append((name, entry.pointee.d_type))
+            }
+            closedir(handle)
+            for (name, type) in entries.sorted(by: { $0.name < $1.name }) {
+                let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+                var kind = Int32(type)
+                if kind == DT_UNKNOWN {
+                    var entryInfo = stat()
+                    guard lstat(path, &entryInfo) == 0 else { continue }
+                    kind = Self.directoryEntryType(entryInfo.st_mode)
+                }
+                if kind == DT_LNK {
+                    guard followSymlinks else { continue }
+                    follow(link: path, name: name, into: &found, errors: &errors)
+                } else if kind == DT_DIR {
+                    var entryInfo = stat()
+                    if followSymlinks {
+                        guard stat(path, &entryInfo) == 0 else { continue }
+                    }
+                    visit(directory: path, info: followSymlinks ? entryInfo : nil, into: &found, errors: &errors)
+                } else if kind == DT_REG, Discovery.isManifestName(name) {
+                    found.append(path)
+                }
+            }
         }
-        for (name, type) in entries.sorted(by: { $0.name < $1.name }) {
-            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-            var isDirectory = Int32(type) == DT_DIR
-            var isRegular = Int32(type) == DT_REG
-            if Int32(type) == DT_UNKNOWN {
-                var info = stat()
-                guard lstat(path, &info) == 0 else { continue }
-                isDirectory = info.st_mode & S_IFMT == S_IFDIR
-                isRegular = info.st_mode & S_IFMT == S_IFREG
+
+        /// A link met in the walk: followed when it resolves inside the root, never outside it.
+        private mutating func follow(link path: String, name: String, into found: inout [String], errors: inout [String]) {
+            guard let root, let target = Discovery.resolvedPath(path) else {
+                errors.append("\(path): broken symlink; skipped")
+                return
             }
-            if isDirectory {
-                walk(directory: path, into: &found, errors: &errors)
-            } else if isRegular, let dot = name.lastIndex(of: "."),
-                      manifestExtensions.contains(name[name.index(after: dot)...].lowercased()) {
+            guard target == root || target.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
+                errors.append("\(path): symlink to \(target), outside \(root); not followed")
+                return
+            }
+            var info = stat()
+            guard stat(target, &info) == 0 else { return }
+            if info.st_mode & S_IFMT == S_IFDIR {
+                visit(directory: path, info: info, into: &found, errors: &errors)
+            } else if info.st_mode & S_IFMT == S_IFREG, Discovery.isManifestName(name) {
                 found.append(path)
             }
         }
+
+        private static func directoryEntryType(_ mode: mode_t) -> Int32 {
+            switch mode & S_IFMT {
+            case S_IFDIR: Int32(DT_DIR)
+            case S_IFREG: Int32(DT_REG)
+            case S_IFLNK: Int32(DT_LNK)
+            default: Int32(DT_UNKNOWN)
+            }
+        }
+    }
+
+    static func isManifestName(_ name: String) -> Bool {
+        guard let dot = name.lastIndex(of: ".") else { return false }
+        return manifestExtensions.contains(name[name.index(after: dot)...].lowercased())
+    }
+
+    /// The absolute path with every link resolved, or nil when it does not resolve.
+    static func resolvedPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// The path as reports show it: relative to the working directory when under it, without `./`.

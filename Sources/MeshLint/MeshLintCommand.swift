@@ -4,7 +4,6 @@ import Glibc
 #endif
 
 /// `meshlint`: the root command. `scan` is the default subcommand.
-@main
 struct MeshLintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meshlint",

@@ -85,6 +85,12 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("max-alias-expansion"), help: "Most nodes the aliases of one file may expand to (default 100000).")
     var maxAliasExpansion: Int?
 
+    @Flag(name: .customLong("follow-symlinks"), help: "Follow symlinks inside scanned directories, never to outside them (default: symlinks are skipped).")
+    var followSymlinks = false
+
+    @Option(help: "Stop the whole scan after this many seconds: report what was done, add a scan-incomplete finding, and exit 2.")
+    var timeout: Double?
+
     @Flag(name: .customLong("no-color"), help: "Never colour the text output.")
     var noColor = false
 
@@ -157,6 +163,7 @@ struct ScanCommand: ParsableCommand {
         for limit in [maxFileSize, maxDepth, maxAliasExpansion].compactMap({ $0 }) where limit <= 0 {
             throw ValidationError("limits must be positive")
         }
+        if let timeout, !(timeout > 0 && timeout <= 1e9) { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 
     /// What a scan needs before it runs: the custom rules, the configuration, the request.
@@ -190,10 +197,14 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
+        // The time limit counts from the start: loading rules and configuration is part of the scan.
+        let deadline = timeout.map { ContinuousClock.now.advanced(by: .milliseconds(Int64(($0 * 1000).rounded(.up)))) }
         var measured = Timings(reported: timings)
         defer { if timings { FileHandle.writeToStandardError(measured.report()) } }
         let prepared = try prepare(&measured)
-        let (customRules, request) = (prepared.customRules, prepared.request)
+        let customRules = prepared.customRules
+        var request = prepared.request
+        request.deadline = deadline
         let result: Scanner.Result
         do {
             result = try Scanner.run(request, timings: &measured)
@@ -244,6 +255,11 @@ struct ScanCommand: ParsableCommand {
             }
         }
 
+        // Before the baseline: an incomplete scan must not be recorded as the accepted state.
+        if result.incomplete {
+            FileHandle.writeToStandardError("meshlint: the time limit (--timeout \(timeout ?? 0) s) ran out; the scan is incomplete\n")
+            throw ExitCode.usageOrIOError
+        }
         if let writeBaseline {
             try AtomicFile.write(Baseline(findings: result.unbaselined).serialized(), to: writeBaseline)
             FileHandle.writeToStandardError("meshlint: wrote \(result.unbaselined.count) findings to \(writeBaseline)\n")
@@ -275,7 +291,8 @@ struct ScanCommand: ParsableCommand {
             exclude: configuration.exclude,
             standardInputName: stdinFilename ?? Scanner.standardInputName,
             jobs: jobs,
-            pruning: .standard.retaining(keys: customRules.reduce(into: Set<String>()) { $0.formUnion($1.fieldPathKeys) }))
+            pruning: .standard.retaining(keys: customRules.reduce(into: Set<String>()) { $0.formUnion($1.fieldPathKeys) }),
+            followSymlinks: followSymlinks)
         if let baseline {
             switch FileReader.read(path: baseline, maxSize: 64 << 20) {
             case .bytes(let bytes):

@@ -24,6 +24,13 @@ struct Scanner {
         var jobs: Int?
         /// Subtrees parsing skips: what no rule (built-in or custom) reads.
         var pruning: Pruning = .standard
+        /// Follow symlinks inside scanned directories (never to outside the directory).
+        var followSymlinks = false
+        /// When the scan must stop (`--timeout`); it goes into `limits` and the linter.
+        var deadline: ContinuousClock.Instant? {
+            get { limits.deadline }
+            set { limits.deadline = newValue }
+        }
     }
 
     /// What a scan produced, ready for any reporter.
@@ -43,6 +50,8 @@ struct Scanner {
         var unbaselined: [Finding] = []
         /// The index the rules read (the posture report reads it too).
         var index: MeshIndex?
+        /// The time limit stopped the scan before it read every file or ran every rule.
+        var incomplete = false
     }
 
     struct Summary: Equatable {
@@ -82,7 +91,7 @@ struct Scanner {
             }
             indexPaths = request.contextPaths + (request.paths.isEmpty ? ["."] : request.paths)
         } else if !request.contextPaths.isEmpty {
-            let (reported, _) = Discovery.inputs(for: request.paths, workingDirectory: workingDirectory)
+            let (reported, _) = Discovery.inputs(for: request.paths, workingDirectory: workingDirectory, followSymlinks: request.followSymlinks)
             change = ChangeSet(changed: Set(reported.compactMap {
                 if case .file(_, let display) = $0 { return display }
                 return request.standardInputName
@@ -90,7 +99,7 @@ struct Scanner {
             indexPaths = request.paths + request.contextPaths
         }
 
-        var (inputs, readErrors) = timings.measure("discovery") { Discovery.inputs(for: indexPaths, workingDirectory: workingDirectory) }
+        var (inputs, readErrors) = timings.measure("discovery") { Discovery.inputs(for: indexPaths, workingDirectory: workingDirectory, followSymlinks: request.followSymlinks) }
         if !request.exclude.isEmpty {
             let root = RepositoryRoot.find(from: indexPaths.first { $0 != "-" } ?? ".", workingDirectory: workingDirectory)
             inputs.removeAll { input in
@@ -103,7 +112,7 @@ struct Scanner {
         timings.note(Self.storageNote(manifests))
         readErrors += moreErrors
 
-        let linter = Linter(rules: request.rules, jobs: request.jobs)
+        let linter = Linter(rules: request.rules, jobs: request.jobs, deadline: request.deadline)
         var indexOptions = request.indexOptions
         indexOptions.jobs = request.jobs
         let index = timings.measure("index") { MeshIndex(resources: manifests.flatMap(\.resources), options: indexOptions) }
@@ -113,7 +122,11 @@ struct Scanner {
             settings: request.settings)
         let linted = timings.measure("rules (\(request.rules.count))") { linter.timedLint(context) }
         timings.rules = zip(request.rules, linted.durations).map { ($0.description.id, $1) }
-        var findings = overridden(linted.findings, request.severityOverrides)
+        var lintedFindings = linted.findings
+        if !linted.notRun.isEmpty, let first = manifests.first {
+            lintedFindings.append(Linter.findingForRulesNotRun(linted.notRun, file: first.path))
+        }
+        var findings = overridden(lintedFindings, request.severityOverrides)
 
         let filterStart = ContinuousClock.now
         // Only the resources findings are about: their annotations may suppress them.
@@ -166,10 +179,12 @@ struct Scanner {
         summary.suppressed = suppressed.count
         summary.baselined = baselineReport?.matched ?? 0
         let rendered = Set(index.resources.compactMap { $0.origin.renderedSource?.template })
+        let unread = manifests.contains { file in file.problems.contains { $0.kind == .incomplete } }
         return Result(
             findings: findings, suppressed: suppressed, summary: summary, readErrors: readErrors,
             standardInput: standardInput, standardInputName: request.standardInputName, renderedFiles: rendered,
-            baseline: baselineReport, unbaselined: unbaselined, index: index)
+            baseline: baselineReport, unbaselined: unbaselined, index: index,
+            incomplete: unread || !linted.notRun.isEmpty)
     }
 
     /// How many nodes the parsed files keep and what they take, for `--timings`.
@@ -190,6 +205,11 @@ struct Scanner {
         let limits = request.limits
         let loaded: [(file: ManifestFile?, error: String?)] = inputs.parallelMap(jobs: request.jobs, state: { ParseScratch() }) { scratch, input in
             guard case .file(let path, let display) = input else { return (nil, nil) }
+            if limits.isPastDeadline {
+                var unread = ManifestFile(path: display)
+                unread.problems.append(.timeLimitReached())
+                return (unread, nil)
+            }
             let outcome = FileReader.read(path: path, maxSize: limits.maxFileSize)
             if case .failed(let reason) = outcome { return (nil, "\(path): \(reason)") }
             return (load(outcome, as: display, limits: limits, pruning: request.pruning, scratch: scratch), nil)

@@ -156,6 +156,9 @@ spec:
     request-authentication-without-waypoint:
       nist-sp-800-204b: [topic-end-user-jwt-authentication, topic-proxy-policy-enforcement]
       pci-dss-4.0: ["8.3.1"]
+    scan-incomplete:
+      nist-sp-800-204b: []
+      pci-dss-4.0: []
     selector-matches-no-workload:
       nist-sp-800-204b: [topic-abac-authorization-policy, topic-authentication-policy]
       pci-dss-4.0: ["2.2.6", "7.3.1"]

@@ -21,6 +21,7 @@ public enum RuleCatalog {
         PeerAuthenticationNotStrictRule.self,
         PolicyTargetInvalidRule.self,
         RequestAuthenticationWithoutWaypointRule.self,
+        ScanIncompleteRule.self,
         SelectorMatchesNoWorkloadRule.self,
         SingletonWaypointRule.self,
         SuppressionExpiredRule.self,

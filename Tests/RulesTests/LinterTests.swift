@@ -20,10 +20,11 @@ struct LinterTests {
         let sequential = linter.rules.flatMap { $0.check(context) }.sorted(by: Finding.reportOrder)
         #expect(!sequential.isEmpty)
         for _ in 0..<5 {
-            let (findings, durations) = linter.timedLint(context)
-            #expect(findings.map(\.fingerprint) == sequential.map(\.fingerprint))
-            #expect(findings.map(\.message) == sequential.map(\.message))
-            #expect(durations.count == linter.rules.count)
+            let outcome = linter.timedLint(context)
+            #expect(outcome.findings.map(\.fingerprint) == sequential.map(\.fingerprint))
+            #expect(outcome.findings.map(\.message) == sequential.map(\.message))
+            #expect(outcome.durations.count == linter.rules.count)
+            #expect(outcome.notRun.isEmpty)
         }
     }
 

@@ -65,6 +65,29 @@ struct ParserProblemTests {
         #expect(result.documents.last?.root["list"]?.span == span(7, 7, 7, 13))
     }
 
+    @Test func anErrorBeforeTheNextDocumentStartKeepsTheFinishedOne() throws {
+        // Found by fuzzing: an error between a document's end and the next one's start dropped
+        // the finished document's nodes while it stayed listed, and reading it read past the store.
+        for text in [" A:\n{\n---", "kind: A\n...\n: x\n", "kind: A\n---\nkind: B\n...\n]\n---\nkind: C\n"] {
+            let result = YAMLParser.parse(Array(text.utf8))
+            #expect(!result.problems.isEmpty, "\(text)")
+            for document in result.documents {
+                // Reading a listed document must stay inside the store (a debug build traps if not).
+                #expect(document.root.span.start.line >= 1)
+                #expect(document.root.isNull || document.root.count >= 1, "\(text)")
+            }
+        }
+        let kept = YAMLParser.parse(Array("kind: A\n---\nkind: B\n...\n]\n---\nkind: C\n".utf8))
+        #expect(kept.documents.first?.root["kind"]?.string == "A")
+    }
+
+    @Test func anErrorAtTheEndOfAFileWithoutALineBreakIsOnItsLastLine() throws {
+        // libyaml places it at the start of a line after the last; findings must point into the file.
+        let result = YAMLParser.parse(Array("kind: A\nkeywithoutcolon".utf8))
+        let problem = try #require(result.problems.first)
+        #expect(problem.span.start == Mark(line: 2, column: 16))
+    }
+
     @Test func resumesAfterAnExplicitDocumentEnd() throws {
         let result = YAMLParser.parse(Array("a: [1\n...\nb: 2\n".utf8))
         #expect(result.problems.count == 1)

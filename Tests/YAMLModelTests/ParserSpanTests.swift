@@ -14,6 +14,16 @@ func span(_ startLine: Int, _ startColumn: Int, _ endLine: Int, _ endColumn: Int
 
 @Suite("Node spans")
 struct ParserSpanTests {
+    @Test func spansEndInsideAFileWithoutAFinalLineBreak() throws {
+        // Found by fuzzing: libyaml ends such a stream on a line after the last, and a finding on
+        // a collection that runs to the end pointed outside the file.
+        let root = try #require(parseClean("a:\n  b: [1, 2]\n  c: x").documents.first?.root)
+        #expect(root.span.end == Mark(line: 3, column: 7))
+        #expect(root["a"]?.span.end == Mark(line: 3, column: 7))
+        let withBreak = try #require(parseClean("a:\n  b: 1\n").documents.first?.root)
+        #expect(withBreak.span.end == Mark(line: 3, column: 1))
+    }
+
     @Test func blockMappingKeysAndValues() throws {
         let root = try #require(parseClean("""
             apiVersion: v1

@@ -107,3 +107,48 @@ struct TextScreeningTests {
         #expect(file.resources.first?.node["data", "big"]?.string?.count == 10 << 20)
     }
 }
+
+@Suite("UTF-16 input")
+struct UTF16InputTests {
+    static func utf16(_ text: String, bigEndian: Bool = false) -> [UInt8] {
+        var bytes: [UInt8] = bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]
+        for unit in text.utf16 {
+            bytes += bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+        }
+        return bytes
+    }
+
+    @Test func bothByteOrdersBecomeUTF8WithTheSameLinesAndColumns() throws {
+        let text = "apiVersion: v1\nkind: Namespace\nmetadata: {name: \u{E9}t\u{E9}-\u{1F600}}\n"
+        for bigEndian in [false, true] {
+            guard case .utf8(let utf8) = UTF16Input.transcoded(Self.utf16(text, bigEndian: bigEndian)) else {
+                Issue.record("not transcoded")
+                continue
+            }
+            #expect(utf8 == Array(text.utf8))
+            let file = ManifestLoader.load(path: "ns.yaml", bytes: Self.utf16(text, bigEndian: bigEndian))
+            #expect(file.problems.isEmpty)
+            #expect(file.resources.first?.name == "\u{E9}t\u{E9}-\u{1F600}")
+            #expect(file.resources.first?.nameSpan.start == Mark(line: 3, column: 18))
+        }
+        #expect(UTF16Input.transcoded(Array("a: 1\n".utf8)) == nil)
+    }
+
+    @Test func invalidUTF16IsNotText() {
+        let unpaired: [UInt8] = [0xFF, 0xFE, 0x61, 0x00, 0x00, 0xD8, 0x62, 0x00]
+        let odd: [UInt8] = [0xFF, 0xFE, 0x61, 0x00, 0x62]
+        for bytes in [unpaired, odd] {
+            let file = ManifestLoader.load(path: "x.yaml", bytes: bytes)
+            #expect(file.problems.map(\.kind) == [.notText])
+            #expect(file.problems.first?.message.contains("not valid UTF-16") == true)
+        }
+    }
+
+    @Test func anErrorInAUTF16FileIsPlacedInsideIt() throws {
+        // Found by fuzzing: positions were worked out on the UTF-16 bytes as if they were UTF-8.
+        let file = ManifestLoader.load(path: "x.yaml", bytes: Self.utf16("kind: A\nlist: [1, 2\nnext: x\n"))
+        let problem = try #require(file.problems.first)
+        #expect(problem.kind == .syntaxError)
+        #expect(problem.span.start.line <= 4)
+    }
+}

@@ -16,7 +16,7 @@ struct TextReporter {
             output += "\(finding.message) \(paint("[\(finding.ruleID)]", .dim))"
             output += finding.viaChange ? " (caused by the change)\n" : "\n"
             if let line = sources.line(finding.span.start.line, of: finding.file) {
-                let (excerpt, span) = Self.excerpt(of: line, around: finding.span)
+                let (excerpt, span) = Self.excerpt(of: SecretRedaction.redact(line), around: finding.span)
                 output += "    \(excerpt)\n"
                 output += "    \(caret(under: span, in: excerpt))\n"
             }
@@ -136,6 +136,7 @@ final class SourceLines {
             } else if case .bytes(let read) = FileReader.read(path: file, maxSize: ParseLimits.default.maxFileSize) {
                 bytes = read
             }
+            if case .utf8(let utf8) = UTF16Input.transcoded(bytes) { bytes = utf8 }
             cache[file] = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
         }
         guard let lines = cache[file], number >= 1, number <= lines.count else { return nil }

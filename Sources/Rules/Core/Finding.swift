@@ -32,7 +32,7 @@ public struct RelatedLocation: Sendable, Hashable {
     public let resource: ResourceRef?
 
     public init(message: String, file: String, span: Span, resource: ResourceRef?) {
-        self.message = message
+        self.message = Finding.capped(message, to: Finding.maxMessageLength)
         self.file = file
         self.span = span
         self.resource = resource
@@ -72,14 +72,39 @@ public struct Finding: Sendable, Hashable {
     ) {
         self.ruleID = ruleID
         self.severity = severity
-        self.message = message
+        self.message = Finding.capped(message, to: Finding.maxMessageLength)
         self.file = file
         self.span = span
         self.resource = resource
         self.related = related
-        self.remediation = remediation
+        self.remediation = Finding.capped(remediation, to: Finding.maxRemediationLength)
         self.fieldPath = fieldPath
         self.origin = origin
+    }
+
+    /// Messages and fixes quote values from the input (a name, an audience, a path). These caps
+    /// keep a finding about a ten-megabyte scalar from carrying it into every report, and into a
+    /// SARIF file that others may read.
+    public static let maxMessageLength = 2_000
+    public static let maxRemediationLength = 8_000
+
+    /// `text` cut to at most `limit` UTF-8 bytes, between two code points, saying how much was cut.
+    static func capped(_ text: String, to limit: Int) -> String {
+        let count = text.utf8.count
+        guard count > limit else { return text }
+        let marker = "… (\(count) bytes, cut)"
+        let budget = max(limit - marker.utf8.count, 0)
+        let scalars = text.unicodeScalars
+        var used = 0
+        var end = scalars.startIndex
+        // Stops at the budget: a ten-megabyte message costs no more than a short one.
+        for index in scalars.indices {
+            let width = UTF8.width(scalars[index])
+            if used + width > budget { break }
+            used += width
+            end = scalars.index(after: index)
+        }
+        return String(scalars[..<end]) + marker
     }
 
     /// The same finding placed at another location (changed-files mode moves it into a changed file).

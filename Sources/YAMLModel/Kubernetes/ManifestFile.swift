@@ -24,6 +24,14 @@ public enum ManifestLoader {
             file.problems.append(oversize(bytes.count, limits: limits))
             return file
         }
+        var bytes = bytes
+        switch UTF16Input.transcoded(bytes) {
+        case .utf8(let utf8): bytes = utf8
+        case .invalid(let problem):
+            file.problems.append(problem)
+            return file
+        case nil: break
+        }
         if let problem = TextScreening.notTextProblem(bytes) ?? TextScreening.helmTemplateProblem(bytes) {
             file.problems.append(problem)
             return file

@@ -14,6 +14,8 @@ public struct InputProblem: Sendable, Hashable {
         case notText
         /// The file holds Helm (Go template) syntax and must be rendered first.
         case helmTemplate
+        /// The scan's time limit ran out before the file was read, or while it was.
+        case incomplete
     }
 
     public let kind: Kind
@@ -36,11 +38,40 @@ public struct ParseLimits: Sendable, Hashable {
     /// Most nodes that aliases of one file may expand to, in total (default 100,000).
     public var maxAliasExpansion: Int
 
-    public init(maxFileSize: Int = 64 << 20, maxDepth: Int = 512, maxAliasExpansion: Int = 100_000) {
+    /// When the whole scan must stop (`--timeout`): a file not begun by then is not read, and one
+    /// being read stops at its next few thousand events. nil: no limit.
+    public var deadline: ContinuousClock.Instant?
+
+    public init(
+        maxFileSize: Int = 64 << 20, maxDepth: Int = 512, maxAliasExpansion: Int = 100_000,
+        deadline: ContinuousClock.Instant? = nil
+    ) {
         self.maxFileSize = maxFileSize
         self.maxDepth = maxDepth
         self.maxAliasExpansion = maxAliasExpansion
+        self.deadline = deadline
+    }
+
+    /// True once the deadline has passed.
+    public var isPastDeadline: Bool {
+        guard let deadline else { return false }
+        return ContinuousClock.now >= deadline
     }
 
     public static let `default` = ParseLimits()
+}
+
+extension InputProblem {
+    /// A file the scan's time limit left unread, or read only up to `mark`.
+    public static func timeLimitReached(at mark: Mark? = nil) -> InputProblem {
+        guard let mark else {
+            return InputProblem(
+                kind: .incomplete, message: "not read: the scan's time limit (--timeout) ran out first; its findings are missing",
+                span: .fileStart)
+        }
+        return InputProblem(
+            kind: .incomplete,
+            message: "read only to line \(mark.line): the scan's time limit (--timeout) ran out; the findings of the rest are missing",
+            span: Span(start: mark, end: mark))
+    }
 }

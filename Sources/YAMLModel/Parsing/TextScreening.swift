@@ -50,7 +50,9 @@ public enum TextScreening {
 
     /// The length of the well-formed UTF-8 sequence at `offset`, or 0 when it is malformed
     /// (overlong forms, surrogates and values past U+10FFFF included).
-    private static func utf8SequenceLength(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int) -> Int {
+    /// The length of the well-formed UTF-8 sequence at `offset` (RFC 3629: no overlong forms, no
+    /// surrogates, nothing past U+10FFFF), or 0 when it is malformed.
+    public static func utf8SequenceLength(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int) -> Int {
         let lead = buffer[offset]
         let length: Int
         var low: UInt8 = 0x80

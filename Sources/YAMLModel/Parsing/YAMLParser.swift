@@ -21,6 +21,11 @@ public enum YAMLParser {
     public static func parse(
         _ bytes: [UInt8], limits: ParseLimits = .default, pruning: Pruning = .none, scratch: ParseScratch? = nil
     ) -> ParseResult {
+        if limits.isPastDeadline {
+            var result = ParseResult()
+            result.problems.append(.timeLimitReached())
+            return result
+        }
         var composer = Composer(limits: limits, pruning: pruning)
         scratch?.lend(to: &composer)
         defer { scratch?.takeBack(from: &composer) }
@@ -64,7 +69,25 @@ public enum YAMLParser {
         }
         defer { yaml_parser_delete(parser) }
         yaml_parser_set_input_string(parser, segment.baseAddress, segment.count)
+        composer.phantomLine = nil
+        if let last = segment.last, last != 0x0A, last != 0x0D, !(last == 0x85 && segment.count >= 2 && segment[segment.count - 2] == 0xC2),
+           !((last == 0xA8 || last == 0xA9) && segment.count >= 3 && segment[segment.count - 3] == 0xE2 && segment[segment.count - 2] == 0x80) {
+            // Rare (files nearly always end in a line break), so the lines are counted only then.
+            let lines = LineIndex(segment)
+            composer.phantomLine = lines.starts.count + 1 + composer.lineOffset
+            var end = lines.mark(atByteOffset: segment.count, in: segment)
+            end.line += composer.lineOffset
+            composer.endOfText = end
+        }
+        var events = 0
         while true {
+            events &+= 1
+            // The clock is read every few thousand events: cheap, and a few milliseconds at most.
+            if events & 4095 == 0, composer.limits.isPastDeadline {
+                composer.fail(.timeLimitReached(at: Mark(parser.pointee.mark, lineOffset: composer.lineOffset)))
+                composer.skipInterruptedDocument()
+                return nil
+            }
             guard yaml_parser_parse(parser, event) != 0 else {
                 let problem = parserError(parser.pointee, segment: segment, byteOffset: byteOffset, lineOffset: composer.lineOffset)
                 composer.fail(problem)
@@ -87,7 +110,16 @@ public enum YAMLParser {
             mark.line += lineOffset
             return InputProblem(kind: .syntaxError, message: problem, span: Span(start: mark, end: mark))
         }
-        let mark = Mark(parser.problem_mark, lineOffset: lineOffset)
+        var mark = Mark(parser.problem_mark, lineOffset: lineOffset)
+        // At the end of a stream that does not end in a line break, libyaml moves its mark to the
+        // start of a line that is not there; a finding must point into the file.
+        if parser.problem_mark.column == 0, segment.count > 0 {
+            var end = LineIndex(segment).mark(atByteOffset: segment.count, in: segment)
+            if Int(parser.problem_mark.line) + 1 > end.line {
+                end.line += lineOffset
+                mark = end
+            }
+        }
         var message = problem
         if let context = parser.context.map({ String(cString: $0) }) {
             let contextMark = Mark(parser.context_mark, lineOffset: lineOffset)
@@ -175,6 +207,10 @@ private struct Composer {
     var abandoned = false
     /// Lines before the stretch of input being parsed (libyaml's marks start at 0 in each stretch).
     var lineOffset = 0
+    /// When the input does not end in a line break, libyaml ends it on a line that is not there:
+    /// marks from that line on are moved to just after the last character (`endOfText`).
+    var phantomLine: Int?
+    var endOfText = Mark.fileStart
     /// Set when parsing must stop and resume at the next document (the depth limit was hit here).
     var stopRequestedAtLine: Int?
 
@@ -276,8 +312,12 @@ private struct Composer {
     }
 
     mutating func handle(_ event: yaml_event_t) {
-        let start = Mark(event.start_mark, lineOffset: lineOffset)
-        let end = Mark(event.end_mark, lineOffset: lineOffset)
+        var start = Mark(event.start_mark, lineOffset: lineOffset)
+        var end = Mark(event.end_mark, lineOffset: lineOffset)
+        if let phantomLine {
+            if start.line >= phantomLine { start = endOfText }
+            if end.line >= phantomLine { end = endOfText }
+        }
         if !abandoned, prune(event, start: start, end: end) { return }
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
@@ -294,6 +334,11 @@ private struct Composer {
             if !abandoned, let root {
                 documents.append(DocumentEntry(root: root, index: documentIndex, span: Span(start: documentStart, end: end)))
             }
+            // What is kept is kept: a syntax error before the next document's start event must
+            // drop only what came after this one (found by fuzzing: the finished document's nodes
+            // were dropped while it stayed listed, and reading it read past the store).
+            root = nil
+            documentMarks = table.sizes
             documentIndex += 1
             frames.removeAll()
             anchors.removeAll()

@@ -1,0 +1,85 @@
+import Foundation
+import Rules
+import Testing
+import YAMLModel
+@testable import MeshLint
+
+/// Reports may be read by more people than the repository: a CI log, a SARIF upload. They quote
+/// only the offending line, never a secret-like value on it, escape everything, and replace a
+/// previous report in one step or not at all.
+@Suite("Output safety")
+struct OutputSafetyTests {
+    func quoted(_ line: String, column: Int = 3) -> String {
+        let finding = Finding(
+            ruleID: "demo-rule", severity: .error, message: "Something is wrong.", file: "<stdin>",
+            span: Span(start: Mark(line: 2, column: column), end: Mark(line: 2, column: column + 4)), resource: nil,
+            remediation: "Fix it.")
+        let result = Scanner.Result(findings: [finding], summary: Scanner.Summary(), readErrors: [], standardInput: Array("spec:\n\(line)\nnext: 1\n".utf8))
+        let output = TextReporter(colored: false, sources: SourceLines(standardInput: result.standardInput)).render(result)
+        return String(output.split(separator: "\n")[1])
+    }
+
+    @Test("The value of a secret-like key is never quoted; keys that only name or locate a secret are")
+    func secretValuesAreRedacted() {
+        #expect(quoted(#"  jwks: '{"keys":[{"kty":"RSA","n":"sZx0modulus","e":"AQAB"}]}'"#) == "      jwks: <redacted>")
+        #expect(quoted("  - clientSecret: hunter2") == "      - clientSecret: <redacted>")
+        #expect(quoted("  \"api_key\": \"abc\"") == "      \"api_key\": <redacted>")
+        // In a flow mapping, everything after the key goes: the rest of the line may be the value.
+        #expect(quoted("  {name: x, password: hunter2}") == "      {name: x, password: <redacted>")
+        #expect(quoted("  jwksUri: https://login.microsoftonline.com/t/discovery/v2.0/keys") == "      jwksUri: https://login.microsoftonline.com/t/discovery/v2.0/keys")
+        #expect(quoted("  secretName: payments-tls") == "      secretName: payments-tls")
+        #expect(quoted("  audiences: [api://token-service]") == "      audiences: [api://token-service]")
+        #expect(quoted("  token:") == "      token:")
+        #expect(SecretRedaction.isSecretLike("PRIVATE_KEY") && SecretRedaction.isSecretLike("bearer-token"))
+        #expect(!SecretRedaction.isSecretLike("namespace") && !SecretRedaction.isSecretLike("jwksUri"))
+    }
+
+    @Test("Names with quotes, control characters and line separators come out escaped in JSON and SARIF")
+    func everythingIsEscaped() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: "pay\\"ments\\u0007\\u001b[31m\\u2028\\\\x"
+              labels: {istio.io/dataplane-mode: ambient}
+
+            """.write(to: root.appendingPathComponent("ns \"odd\"\n.yaml"), atomically: true, encoding: .utf8)
+        for format in ["json", "sarif"] {
+            let run = try meshlint(["scan", ".", "--format", format], directory: root)
+            #expect(run.status == 1)
+            #expect(throws: Never.self) { try JSONSyntax.check(Array(run.stdoutData)) }
+            #expect(!run.stdoutData.contains(0x07) && !run.stdoutData.contains(0x1B))
+            let decoded = try JSONSerialization.jsonObject(with: run.stdoutData)
+            #expect("\(decoded)".contains("pay\\\"ments"))
+        }
+    }
+
+    @Test("A failed write leaves the previous report in place and exits 2")
+    func failedWriteKeepsThePreviousReport() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let report = root.appendingPathComponent("meshlint.sarif")
+        try "previous report\n".write(to: report, atomically: true, encoding: .utf8)
+        // A file-size limit of 1 KB makes the write fail part-way (EFBIG; the signal is ignored).
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" scan examples/payments-guide --format sarif --output \"$1\"",
+                             meshlintExecutable.path, report.path]
+        process.currentDirectoryURL = packageRoot
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(stderr.contains("cannot write \(report.path)"))
+        #expect(try String(contentsOf: report, encoding: .utf8) == "previous report\n")
+        // No temporary file is left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["meshlint.sarif"])
+        // And without the limit, the report is replaced whole.
+        #expect(try meshlint(["scan", "examples/payments-guide", "--format", "sarif", "--output", report.path]).status == 1)
+        #expect(throws: Never.self) { try JSONSyntax.check(Array(try Data(contentsOf: report))) }
+    }
+}
