@@ -62,6 +62,17 @@ struct Discovery {
         /// The directory argument, resolved: a followed link must resolve inside it.
         let root: String?
         var visited = Set<DirectoryIdentity>()
+        /// Files already found, when links are followed: one reached through a link and directly
+        /// is read once, under its own path (real entries are walked before links).
+        var files = Set<DirectoryIdentity>()
+
+        /// False when links are followed and the file at `path` was already found.
+        mutating func isNewFile(_ path: String) -> Bool {
+            guard followSymlinks else { return true }
+            var info = stat()
+            guard stat(path, &info) == 0 else { return false }
+            return files.insert(DirectoryIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))).inserted
+        }
 
         struct DirectoryIdentity: Hashable {
             let device: UInt64
@@ -89,7 +100,9 @@ struct Discovery {
                 entries.append((name, entry.pointee.d_type))
             }
             closedir(handle)
-            for (name, type) in entries.sorted(by: { $0.name < $1.name }) {
+            // Real entries first, links after: what a link leads to is then already known by its own path.
+            let ordered = entries.sorted { ($0.type == DT_LNK ? 1 : 0, $0.name) < ($1.type == DT_LNK ? 1 : 0, $1.name) }
+            for (name, type) in ordered {
                 let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
                 var kind = Int32(type)
                 if kind == DT_UNKNOWN {
@@ -106,7 +119,7 @@ struct Discovery {
                         guard stat(path, &entryInfo) == 0 else { continue }
                     }
                     visit(directory: path, info: followSymlinks ? entryInfo : nil, into: &found, errors: &errors)
-                } else if kind == DT_REG, Discovery.isManifestName(name) {
+                } else if kind == DT_REG, Discovery.isManifestName(name), isNewFile(path) {
                     found.append(path)
                 }
             }
@@ -126,7 +139,7 @@ struct Discovery {
             guard stat(target, &info) == 0 else { return }
             if info.st_mode & S_IFMT == S_IFDIR {
                 visit(directory: path, info: info, into: &found, errors: &errors)
-            } else if info.st_mode & S_IFMT == S_IFREG, Discovery.isManifestName(name) {
+            } else if info.st_mode & S_IFMT == S_IFREG, Discovery.isManifestName(name), isNewFile(path) {
                 found.append(path)
             }
         }

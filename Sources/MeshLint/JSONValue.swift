@@ -117,22 +117,43 @@ enum JSONValue: Sendable, Equatable {
         output.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in
-            // Runs that need no escaping (nearly everything) are copied whole.
+            // Runs that need no escaping (nearly everything) are copied whole. Escaped besides what
+            // JSON requires: DEL, the C1 controls (U+0080–U+009F, CSI among them) and the line and
+            // paragraph separators, which terminals and JavaScript treat as control or line breaks.
             var runStart = 0
-            for (offset, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<offset]))
-                runStart = offset + 1
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let byte = bytes[index]
+                var width = 1
+                var short: StaticString?
+                var code: UInt32 = 0
                 switch byte {
-                case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
-                case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
-                case UInt8(ascii: "\n"): output.append(contentsOf: "\\n".utf8)
-                case UInt8(ascii: "\r"): output.append(contentsOf: "\\r".utf8)
-                case UInt8(ascii: "\t"): output.append(contentsOf: "\\t".utf8)
+                case UInt8(ascii: "\""): short = "\\\""
+                case UInt8(ascii: "\\"): short = "\\\\"
+                case UInt8(ascii: "\n"): short = "\\n"
+                case UInt8(ascii: "\r"): short = "\\r"
+                case UInt8(ascii: "\t"): short = "\\t"
+                case 0x00..<0x20, 0x7F: code = UInt32(byte)
+                case 0xC2 where index + 1 < count && (0x80...0x9F).contains(bytes[index + 1]):
+                    code = UInt32(bytes[index + 1])
+                    width = 2
+                case 0xE2 where index + 2 < count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    code = bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029
+                    width = 3
                 default:
-                    output.append(contentsOf: "\\u00".utf8)
-                    output.append(hexDigits[Int(byte >> 4)])
-                    output.append(hexDigits[Int(byte & 0xF)])
+                    index += 1
+                    continue
                 }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                if let short {
+                    short.withUTF8Buffer { output.append(contentsOf: $0) }
+                } else {
+                    output.append(contentsOf: "\\u".utf8)
+                    for shift in stride(from: 12, through: 0, by: -4) { output.append(hexDigits[Int((code >> UInt32(shift)) & 0xF)]) }
+                }
+                index += width
+                runStart = index
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }

@@ -141,12 +141,16 @@ struct Scanner {
         }
         defer { timings.record("suppressions, scope, baseline", filterStart.duration(to: .now)) }
         var (kept, suppressed) = Suppressor.apply(findings, resources: resources, settings: request.settings)
+        var baseIncomplete = false
         if let change {
             var baseFingerprints: Set<String>?
             if change.hasBase {
                 let baseFiles = change.baseManifests(from: manifests, limits: request.limits, pruning: request.pruning)
                 let baseContext = LintContext(files: baseFiles, options: request.indexOptions, settings: request.settings)
-                baseFingerprints = Set(overridden(linter.lint(baseContext), request.severityOverrides).map(\.fingerprint))
+                let base = linter.timedLint(baseContext)
+                baseFingerprints = Set(overridden(base.findings, request.severityOverrides).map(\.fingerprint))
+                // A base cut short by the time limit would make every finding look caused by the change.
+                baseIncomplete = !base.notRun.isEmpty || baseFiles.contains { $0.problems.contains { $0.kind == .incomplete } }
             }
             kept = scoped(kept, to: change, baseFingerprints: baseFingerprints)
             let inScope = Set(kept.map { $0.fingerprint })
@@ -184,7 +188,7 @@ struct Scanner {
             findings: findings, suppressed: suppressed, summary: summary, readErrors: readErrors,
             standardInput: standardInput, standardInputName: request.standardInputName, renderedFiles: rendered,
             baseline: baselineReport, unbaselined: unbaselined, index: index,
-            incomplete: unread || !linted.notRun.isEmpty)
+            incomplete: unread || !linted.notRun.isEmpty || baseIncomplete)
     }
 
     /// How many nodes the parsed files keep and what they take, for `--timings`.
@@ -259,7 +263,8 @@ struct Scanner {
     /// changed file (moved there); findings the change caused elsewhere (new against the base).
     static func scoped(_ findings: [Finding], to change: ChangeSet, baseFingerprints: Set<String>?) -> [Finding] {
         findings.compactMap { finding in
-            if change.changed.contains(finding.file) { return finding }
+            // What the time limit left undone is reported wherever it is: the scan is incomplete.
+            if change.changed.contains(finding.file) || finding.ruleID == ScanIncomplete.ruleID { return finding }
             if let related = finding.related.first(where: { change.changed.contains($0.file) }) {
                 var moved = finding.moved(to: related.file, span: related.span)
                 moved.viaChange = true

@@ -33,6 +33,8 @@ struct FuzzRegressionTests {
         #expect(throws: JSONSyntax.Problem.self) { try JSONSyntax.check(Array("{\"a\": \"\u{1}\"}".utf8)) }
         #expect(throws: JSONSyntax.Problem.self) { try JSONSyntax.check([0x22, 0xFF, 0x22]) }
         #expect(throws: JSONSyntax.Problem.self) { try JSONSyntax.check([0x22, 0xED, 0xA0, 0x80, 0x22]) }
+        #expect(throws: JSONSyntax.Problem.self) { try JSONSyntax.check(Array("\"a\u{2028}b\"".utf8)) }
+        #expect(throws: JSONSyntax.Problem.self) { try JSONSyntax.check(Array("\"a\u{9B}b\"".utf8)) }
         #expect(throws: JSONSyntax.Problem.self) { try JSONSyntax.check(Array(#"{"a": 1,}"#.utf8)) }
         #expect(throws: JSONSyntax.Problem.self) { try JSONSyntax.check(Array(#"[01]"#.utf8)) }
         #expect(throws: JSONSyntax.Problem.self) { try JSONSyntax.check(Array(#""\x""#.utf8)) }
@@ -56,6 +58,8 @@ struct FuzzRegressionTests {
         #expect(finding.related[0].message.utf8.count <= Finding.maxMessageLength)
         // Cut between code points: what is left is still whole characters.
         #expect(!finding.message.unicodeScalars.contains("\u{FFFD}"))
+        let named = ResourceRef(apiVersion: "v1", kind: "Namespace", namespace: huge, name: huge)
+        #expect(named.name.utf8.count <= 1_000 && (named.namespace?.utf8.count ?? 0) <= 1_000)
         let short = "audience payments"
         #expect(Finding.capped(short, to: Finding.maxMessageLength) == short)
     }

@@ -9,10 +9,11 @@ import YAMLModel
 /// previous report in one step or not at all.
 @Suite("Output safety")
 struct OutputSafetyTests {
-    func quoted(_ line: String, column: Int = 3) -> String {
+    func quoted(_ line: String, column: Int = 3, kind: String? = nil) -> String {
         let finding = Finding(
             ruleID: "demo-rule", severity: .error, message: "Something is wrong.", file: "<stdin>",
-            span: Span(start: Mark(line: 2, column: column), end: Mark(line: 2, column: column + 4)), resource: nil,
+            span: Span(start: Mark(line: 2, column: column), end: Mark(line: 2, column: column + 4)),
+            resource: kind.map { ResourceRef(apiVersion: "v1", kind: $0, namespace: "payments", name: "x") },
             remediation: "Fix it.")
         let result = Scanner.Result(findings: [finding], summary: Scanner.Summary(), readErrors: [], standardInput: Array("spec:\n\(line)\nnext: 1\n".utf8))
         let output = TextReporter(colored: false, sources: SourceLines(standardInput: result.standardInput)).render(result)
@@ -30,6 +31,13 @@ struct OutputSafetyTests {
         #expect(quoted("  secretName: payments-tls") == "      secretName: payments-tls")
         #expect(quoted("  audiences: [api://token-service]") == "      audiences: [api://token-service]")
         #expect(quoted("  token:") == "      token:")
+        #expect(quoted(#"  {"name":"x","password":"hunter2"}"#) == #"      {"name":"x","password": <redacted>"#)
+        #expect(quoted("  credentialName: payments-gateway-cert") == "      credentialName: payments-gateway-cert")
+        #expect(quoted("  automountServiceAccountToken: false") == "      automountServiceAccountToken: false")
+        // Every value of a Secret is secret, whatever its key; a block scalar's lines too.
+        #expect(quoted("  tls.key: LS0tLS1CRUdJTiBQUklWQVRF", kind: "Secret") == "      tls.key: <redacted>")
+        #expect(quoted("    MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", kind: "Secret") == "        <redacted>")
+        #expect(quoted("  tls.key: LS0tLS1CRUdJTiBQUklWQVRF", kind: "ConfigMap") == "      tls.key: LS0tLS1CRUdJTiBQUklWQVRF")
         #expect(SecretRedaction.isSecretLike("PRIVATE_KEY") && SecretRedaction.isSecretLike("bearer-token"))
         #expect(!SecretRedaction.isSecretLike("namespace") && !SecretRedaction.isSecretLike("jwksUri"))
     }
@@ -51,6 +59,8 @@ struct OutputSafetyTests {
             #expect(run.status == 1)
             #expect(throws: Never.self) { try JSONSyntax.check(Array(run.stdoutData)) }
             #expect(!run.stdoutData.contains(0x07) && !run.stdoutData.contains(0x1B))
+            // The line separator comes out escaped, never raw.
+            #expect(run.stdout.contains("\\u2028") && !run.stdout.contains("\u{2028}"))
             let decoded = try JSONSerialization.jsonObject(with: run.stdoutData)
             #expect("\(decoded)".contains("pay\\\"ments"))
         }

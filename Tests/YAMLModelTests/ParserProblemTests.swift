@@ -88,6 +88,42 @@ struct ParserProblemTests {
         #expect(problem.span.start == Mark(line: 2, column: 16))
     }
 
+    @Test func aDeadlineStopsAParseInTheMiddleAndSaysWhere() throws {
+        // One document of 1,000,000 items takes far longer to compose than the deadlines tried
+        // here: the deadline passes while it is read, and the parse stops at its next check. (On a
+        // machine so loaded that even the longest passes before the parse starts, nothing is read:
+        // a later deadline is tried.)
+        let items = Array(repeating: "x", count: 1_000_000).joined(separator: "\n- ")
+        let text = Array(("kind: A\n---\nlist:\n- " + items + "\n").utf8)
+        var stopped: ParseResult?
+        for milliseconds in [5, 50, 250] {
+            let result = YAMLParser.parse(text, limits: ParseLimits(deadline: ContinuousClock.now.advanced(by: .milliseconds(milliseconds))))
+            if result.problems.first?.message.hasPrefix("read only to line") == true {
+                stopped = result
+                break
+            }
+        }
+        let result = try #require(stopped, "no deadline passed in the middle of the parse")
+        let problem = try #require(result.problems.first)
+        #expect(problem.kind == .incomplete)
+        #expect(problem.span.start.line > 3 && problem.span.start.line < 1_000_003)
+        #expect(result.documents.map { $0.root["kind"]?.string } == ["A"], "the finished document is kept, the cut one is not")
+        // Already past: nothing is read.
+        let late = YAMLParser.parse(text, limits: ParseLimits(deadline: ContinuousClock.now.advanced(by: .seconds(-1))))
+        #expect(late.documents.isEmpty && late.problems.map(\.kind) == [.incomplete])
+    }
+
+    @Test func manyBrokenDocumentsWithoutAFinalLineBreakAreReadInOnePass() throws {
+        // Each broken document is a new stretch of parsing; counting the file's lines again for
+        // each one made this quadratic (minutes for a few hundred kilobytes, past any --timeout).
+        let count = 10_000
+        let text = String(repeating: "a: [\n---\n", count: count) + "a: ["
+        let result = YAMLParser.parse(Array(text.utf8))
+        #expect(result.documents.isEmpty)
+        #expect(result.problems.count == count + 1)
+        #expect(result.problems.last?.span.start.line == 2 * count + 1)
+    }
+
     @Test func resumesAfterAnExplicitDocumentEnd() throws {
         let result = YAMLParser.parse(Array("a: [1\n...\nb: 2\n".utf8))
         #expect(result.problems.count == 1)

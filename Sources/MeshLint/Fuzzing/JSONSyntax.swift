@@ -155,6 +155,11 @@ struct JSONSyntax {
                 throw problem("raw control character in a string")
             case 0x80...:
                 let width = try utf8Sequence()
+                // MeshLint's writers escape these too (C1 controls, line and paragraph separators).
+                if width == 2, bytes[position] == 0xC2, bytes[position + 1] <= 0x9F { throw problem("raw C1 control in a string") }
+                if width == 3, bytes[position] == 0xE2, bytes[position + 1] == 0x80, bytes[position + 2] == 0xA8 || bytes[position + 2] == 0xA9 {
+                    throw problem("raw line or paragraph separator in a string")
+                }
                 position += width
                 length += width
             default:

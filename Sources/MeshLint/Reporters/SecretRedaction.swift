@@ -11,11 +11,16 @@ enum SecretRedaction {
     /// `clientSecret`, `CLIENT-SECRET`).
     static let secretWords = ["password", "passwd", "secret", "token", "apikey", "privatekey", "credential", "jwks"]
 
-    /// Keys containing a secret word that only name or locate something (`jwksUri`, `secretName`).
-    static let allowedKeys: Set<String> = ["jwksuri", "secretname", "secretref", "secretkeyref", "tokenurl", "tokenuri"]
+    /// Keys containing a secret word that only name, locate or switch something (`jwksUri`,
+    /// `secretName`, a Gateway's `credentialName`, `automountServiceAccountToken`).
+    static let allowedKeys: Set<String> = [
+        "jwksuri", "secretname", "secretref", "secretkeyref", "tokenurl", "tokenuri", "credentialname",
+        "automountserviceaccounttoken", "forwardoriginaltoken",
+    ]
 
-    /// `line` with the value of every secret-like key replaced.
-    static func redact(_ line: String) -> String {
+    /// `line` with the value of every secret-like key replaced; with `allValues` (a line of a
+    /// Secret, whose every value is secret: `tls.key`, `ca.crt`), the value of any key.
+    static func redact(_ line: String, allValues: Bool = false) -> String {
         let scalars = Array(line.unicodeScalars)
         var index = 0
         while index < scalars.count {
@@ -28,13 +33,17 @@ enum SecretRedaction {
             while index < scalars.count, isKeyCharacter(scalars[index]) { index += 1 }
             var colon = index
             if colon < scalars.count, scalars[colon] == "\"" || scalars[colon] == "'" { colon += 1 }
-            guard colon < scalars.count, scalars[colon] == ":",
-                  colon + 1 == scalars.count || scalars[colon + 1] == " " || scalars[colon + 1] == "\t" else { continue }
+            // Any character may follow the colon: minified JSON has none (`"password":"x"`).
+            guard colon < scalars.count, scalars[colon] == ":" else { continue }
             let key = String(String.UnicodeScalarView(scalars[start..<index]))
-            guard isSecretLike(key) else { continue }
+            guard allValues || isSecretLike(key) else { continue }
             var kept = String(String.UnicodeScalarView(scalars[...colon]))
             if colon + 1 < scalars.count { kept += " " + replacement }
             return kept
+        }
+        // A line of a Secret without a key is part of a value (a block scalar's text).
+        if allValues, line.unicodeScalars.contains(where: { $0 != " " && $0 != "\t" }), !line.hasPrefix("---") {
+            return String(line.prefix { $0 == " " || $0 == "\t" }) + replacement
         }
         return line
     }

@@ -16,7 +16,8 @@ struct TextReporter {
             output += "\(finding.message) \(paint("[\(finding.ruleID)]", .dim))"
             output += finding.viaChange ? " (caused by the change)\n" : "\n"
             if let line = sources.line(finding.span.start.line, of: finding.file) {
-                let (excerpt, span) = Self.excerpt(of: SecretRedaction.redact(line), around: finding.span)
+                let redacted = SecretRedaction.redact(line, allValues: finding.resource?.kind == "Secret")
+                let (excerpt, span) = Self.excerpt(of: redacted, around: finding.span)
                 output += "    \(excerpt)\n"
                 output += "    \(caret(under: span, in: excerpt))\n"
             }

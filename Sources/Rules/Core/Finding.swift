@@ -9,11 +9,15 @@ public struct ResourceRef: Sendable, Hashable {
     public let name: String
 
     public init(apiVersion: String, kind: String, namespace: String?, name: String) {
-        self.apiVersion = apiVersion
-        self.kind = kind
-        self.namespace = namespace
-        self.name = name
+        // Kubernetes names are at most 253 characters; a longer one is hostile input, cut so that
+        // no report carries it whole.
+        self.apiVersion = Finding.capped(apiVersion, to: Self.maxFieldLength)
+        self.kind = Finding.capped(kind, to: Self.maxFieldLength)
+        self.namespace = namespace.map { Finding.capped($0, to: Self.maxFieldLength) }
+        self.name = Finding.capped(name, to: Self.maxFieldLength)
     }
+
+    static let maxFieldLength = 1_000
 
     public init(_ resource: Resource) {
         self.init(apiVersion: resource.apiVersion, kind: resource.kind, namespace: resource.namespace, name: resource.name)
@@ -78,7 +82,7 @@ public struct Finding: Sendable, Hashable {
         self.resource = resource
         self.related = related
         self.remediation = Finding.capped(remediation, to: Finding.maxRemediationLength)
-        self.fieldPath = fieldPath
+        self.fieldPath = fieldPath.map { Finding.capped($0, to: Finding.maxMessageLength) }
         self.origin = origin
     }
 

@@ -49,3 +49,8 @@ public struct Linter: Sendable {
         ScanIncompleteRule.rulesNotRun(ruleIDs, file: file)
     }
 }
+
+/// The rule that marks what a scan's time limit left undone, for the command's filters.
+public enum ScanIncomplete {
+    public static let ruleID = ScanIncompleteRule.description.id
+}

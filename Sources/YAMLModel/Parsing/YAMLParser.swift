@@ -32,18 +32,31 @@ public enum YAMLParser {
         bytes.withUnsafeBufferPointer { buffer in
             // UTF-16 input cannot be cut at byte offsets found by scanning for ASCII markers.
             let resumable = !(buffer.count >= 2 && (buffer[0] == 0xFF || buffer[0] == 0xFE))
+            // The file's lines, counted once and only when needed (an error, or no final break).
             var lines: LineIndex?
+            if !Self.endsWithLineBreak(buffer) {
+                let counted = LineIndex(buffer)
+                composer.phantomLine = counted.starts.count + 1
+                composer.endOfText = counted.mark(atByteOffset: buffer.count, in: buffer)
+                lines = counted
+            }
             var segmentStart = 0
             while true {
                 composer.lineOffset = lines.map { $0.mark(atByteOffset: segmentStart, in: buffer).line - 1 } ?? 0
                 let segment = UnsafeBufferPointer(rebasing: buffer[segmentStart...])
-                guard let stoppedAtLine = parseSegment(segment, startingAt: segmentStart, into: &composer), resumable
+                guard let stoppedAtLine = parseSegment(segment, startingAt: segmentStart, of: buffer, lines: &lines, into: &composer),
+                      resumable
                 else { return }
                 if lines == nil { lines = LineIndex(buffer) }
                 guard let boundary = lines?.documentBoundary(fromLine: stoppedAtLine, after: segmentStart, in: buffer) else {
                     return
                 }
                 composer.skipInterruptedDocument()
+                // A file of many broken documents is many stretches: the deadline is checked between them too.
+                if composer.limits.isPastDeadline {
+                    composer.fail(.timeLimitReached(at: Mark(line: boundary.line, column: 1)))
+                    return
+                }
                 segmentStart = boundary.offset
             }
         }
@@ -55,7 +68,8 @@ public enum YAMLParser {
     /// Parses one stretch of the input. Returns nil at the end of the stream, or the 1-based line at
     /// which parsing stopped early (a syntax error, or the depth limit).
     private static func parseSegment(
-        _ segment: UnsafeBufferPointer<UInt8>, startingAt byteOffset: Int, into composer: inout Composer
+        _ segment: UnsafeBufferPointer<UInt8>, startingAt byteOffset: Int, of buffer: UnsafeBufferPointer<UInt8>,
+        lines: inout LineIndex?, into composer: inout Composer
     ) -> Int? {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
@@ -69,27 +83,17 @@ public enum YAMLParser {
         }
         defer { yaml_parser_delete(parser) }
         yaml_parser_set_input_string(parser, segment.baseAddress, segment.count)
-        composer.phantomLine = nil
-        if let last = segment.last, last != 0x0A, last != 0x0D, !(last == 0x85 && segment.count >= 2 && segment[segment.count - 2] == 0xC2),
-           !((last == 0xA8 || last == 0xA9) && segment.count >= 3 && segment[segment.count - 3] == 0xE2 && segment[segment.count - 2] == 0x80) {
-            // Rare (files nearly always end in a line break), so the lines are counted only then.
-            let lines = LineIndex(segment)
-            composer.phantomLine = lines.starts.count + 1 + composer.lineOffset
-            var end = lines.mark(atByteOffset: segment.count, in: segment)
-            end.line += composer.lineOffset
-            composer.endOfText = end
-        }
-        var events = 0
         while true {
-            events &+= 1
+            composer.events &+= 1
             // The clock is read every few thousand events: cheap, and a few milliseconds at most.
-            if events & 4095 == 0, composer.limits.isPastDeadline {
-                composer.fail(.timeLimitReached(at: Mark(parser.pointee.mark, lineOffset: composer.lineOffset)))
+            if composer.events & 4095 == 0, composer.limits.isPastDeadline {
+                composer.fail(.timeLimitReached(at: composer.clamped(Mark(parser.pointee.mark, lineOffset: composer.lineOffset))))
                 composer.skipInterruptedDocument()
                 return nil
             }
             guard yaml_parser_parse(parser, event) != 0 else {
-                let problem = parserError(parser.pointee, segment: segment, byteOffset: byteOffset, lineOffset: composer.lineOffset)
+                if lines == nil, parser.pointee.error == YAML_READER_ERROR { lines = LineIndex(buffer) }
+                let problem = parserError(parser.pointee, byteOffset: byteOffset, in: buffer, lines: lines, composer: composer)
                 composer.fail(problem)
                 return problem.span.start.line
             }
@@ -100,26 +104,28 @@ public enum YAMLParser {
         }
     }
 
+    /// True when the input ends in a line break (LF, CR, NEL, LS or PS), as files nearly always do.
+    private static func endsWithLineBreak(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let last = buffer.last else { return true }
+        let count = buffer.count
+        if last == 0x0A || last == 0x0D { return true }
+        if last == 0x85, count >= 2, buffer[count - 2] == 0xC2 { return true }
+        return (last == 0xA8 || last == 0xA9) && count >= 3 && buffer[count - 3] == 0xE2 && buffer[count - 2] == 0x80
+    }
+
     private static func parserError(
-        _ parser: yaml_parser_t, segment: UnsafeBufferPointer<UInt8>, byteOffset: Int, lineOffset: Int
+        _ parser: yaml_parser_t, byteOffset: Int, in buffer: UnsafeBufferPointer<UInt8>, lines: LineIndex?, composer: Composer
     ) -> InputProblem {
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown YAML error"
-        if parser.error == YAML_READER_ERROR {
+        if parser.error == YAML_READER_ERROR, let lines {
             // Reader errors carry a byte offset, not a mark.
-            var mark = LineIndex(segment).mark(atByteOffset: Int(parser.problem_offset), in: segment)
-            mark.line += lineOffset
+            let mark = lines.mark(atByteOffset: byteOffset + Int(parser.problem_offset), in: buffer)
             return InputProblem(kind: .syntaxError, message: problem, span: Span(start: mark, end: mark))
         }
-        var mark = Mark(parser.problem_mark, lineOffset: lineOffset)
         // At the end of a stream that does not end in a line break, libyaml moves its mark to the
         // start of a line that is not there; a finding must point into the file.
-        if parser.problem_mark.column == 0, segment.count > 0 {
-            var end = LineIndex(segment).mark(atByteOffset: segment.count, in: segment)
-            if Int(parser.problem_mark.line) + 1 > end.line {
-                end.line += lineOffset
-                mark = end
-            }
-        }
+        let mark = composer.clamped(Mark(parser.problem_mark, lineOffset: composer.lineOffset))
+        let lineOffset = composer.lineOffset
         var message = problem
         if let context = parser.context.map({ String(cString: $0) }) {
             let contextMark = Mark(parser.context_mark, lineOffset: lineOffset)
@@ -211,6 +217,14 @@ private struct Composer {
     /// marks from that line on are moved to just after the last character (`endOfText`).
     var phantomLine: Int?
     var endOfText = Mark.fileStart
+    /// Events read in this file, over all its stretches: when to look at the clock.
+    var events = 0
+
+    /// `mark`, moved off the line after the last when the input has no final line break.
+    func clamped(_ mark: Mark) -> Mark {
+        guard let phantomLine, mark.line >= phantomLine else { return mark }
+        return endOfText
+    }
     /// Set when parsing must stop and resume at the next document (the depth limit was hit here).
     var stopRequestedAtLine: Int?
 
@@ -312,12 +326,8 @@ private struct Composer {
     }
 
     mutating func handle(_ event: yaml_event_t) {
-        var start = Mark(event.start_mark, lineOffset: lineOffset)
-        var end = Mark(event.end_mark, lineOffset: lineOffset)
-        if let phantomLine {
-            if start.line >= phantomLine { start = endOfText }
-            if end.line >= phantomLine { end = endOfText }
-        }
+        let start = clamped(Mark(event.start_mark, lineOffset: lineOffset))
+        let end = clamped(Mark(event.end_mark, lineOffset: lineOffset))
         if !abandoned, prune(event, start: start, end: end) { return }
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
