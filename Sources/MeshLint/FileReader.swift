@@ -24,16 +24,28 @@ enum FileReader {
         return readAll(descriptor, expected: size, maxSize: maxSize)
     }
 
-    /// Everything on standard input (bounded by the same size limit).
-    static func readStandardInput(maxSize: Int) -> Outcome {
-        readAll(STDIN_FILENO, expected: 64 << 10, maxSize: maxSize)
+    /// Everything on standard input (bounded by the same size limit). With a deadline, a producer
+    /// that stalls (`helm template` waiting on a network) cannot hold the scan past it.
+    static func readStandardInput(maxSize: Int, deadline: ContinuousClock.Instant? = nil) -> Outcome {
+        readAll(STDIN_FILENO, expected: 64 << 10, maxSize: maxSize, deadline: deadline)
     }
 
-    private static func readAll(_ descriptor: Int32, expected: Int, maxSize: Int) -> Outcome {
+    /// The message of a read that the deadline stopped.
+    static let timedOut = "the scan's time limit (--timeout) ran out while waiting for it"
+
+    private static func readAll(_ descriptor: Int32, expected: Int, maxSize: Int, deadline: ContinuousClock.Instant? = nil) -> Outcome {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(expected + 1)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
+            if let deadline {
+                let remaining = ContinuousClock.now.duration(to: deadline)
+                let milliseconds = remaining <= .zero ? 0 : Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
+                var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&request, 1, milliseconds)
+                if ready < 0, errno == EINTR { continue }
+                if ready == 0 { return .failed(timedOut) }
+            }
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }

@@ -223,9 +223,14 @@ struct Scanner {
         var standardInput: [UInt8]?
         for (input, result) in zip(inputs, loaded) {
             if case .standardInput = input {
-                let outcome = FileReader.readStandardInput(maxSize: limits.maxFileSize)
+                let outcome = FileReader.readStandardInput(maxSize: limits.maxFileSize, deadline: limits.deadline)
                 if case .bytes(let bytes) = outcome { standardInput = bytes }
                 if case .failed(let reason) = outcome { errors.append("standard input: \(reason)") }
+                if case .failed(FileReader.timedOut) = outcome {
+                    var unread = ManifestFile(path: request.standardInputName)
+                    unread.problems.append(.timeLimitReached())
+                    manifests.append(unread)
+                }
                 if let file = load(outcome, as: request.standardInputName, limits: limits, pruning: request.pruning) { manifests.append(file) }
                 continue
             }

@@ -231,21 +231,11 @@ struct HostileRepositoryTests {
             arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", executable] + arguments
             executable = "/usr/bin/setpriv"
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let report = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(stderr.contains("locked.yaml: Permission denied"))
-        let decoded = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
+        let run = try Self.spawn(executable, arguments, in: root)
+        #expect(run.stderr.contains("locked.yaml: Permission denied"))
+        let decoded = try #require(try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any])
         #expect((decoded["summary"] as? [String: Any])?["files"] as? Int == 1)
-        #expect(process.terminationStatus == 1)
+        #expect(run.status == 1)
     }
 
     @Test("A FIFO or a device in the tree is skipped and never blocks; named explicitly, it is refused")
@@ -285,6 +275,11 @@ struct HostileRepositoryTests {
         #expect(sarif.status == 2)
         #expect(throws: Never.self) { try JSONSyntax.check(Array(sarif.stdoutData)) }
         #expect(sarif.stdout.contains("\"ruleId\": \"scan-incomplete\""))
+        // A producer on standard input that never finishes cannot hold the scan past its limit.
+        let stalled = try Self.spawn(meshlintExecutable.path, ["scan", "-", "--timeout", "0.5", "--format", "json"], in: packageRoot)
+        #expect(stalled.status == 2)
+        #expect(stalled.stderr.contains("standard input: the scan's time limit (--timeout) ran out while waiting for it"))
+        #expect(String(decoding: stalled.stdout, as: UTF8.self).contains("\"rule\": \"scan-incomplete\""))
         #expect(try meshlint(["scan", "examples/payments-guide", "--timeout", "0"]).status == 2)
         #expect(try meshlint(["scan", "examples/payments-guide", "--timeout", "0"]).stderr.contains("--timeout must be"))
     }
@@ -317,6 +312,25 @@ struct HostileRepositoryTests {
         // Every broken file has its own finding.
         let brokenFiles = Set(mixed.findings.compactMap { $0["file"] as? String }).subtracting(goodFiles)
         #expect(brokenFiles.count == 26)
+    }
+
+    /// Runs `executable` in `directory` with a standard input that stays open and empty (a producer
+    /// that never finishes), closed only once the process has ended.
+    static func spawn(_ executable: String, _ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: Data, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        try input.fileHandleForWriting.close()
+        return (process.terminationStatus, stdout, stderr)
     }
 
     /// The largest peak resident memory of any child process this test process has waited for.

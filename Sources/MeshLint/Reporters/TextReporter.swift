@@ -15,7 +15,7 @@ struct TextReporter {
             output += "\(paint(location, .bold)): \(paint(finding.severity.rawValue, Self.color(finding.severity))): "
             output += "\(finding.message) \(paint("[\(finding.ruleID)]", .dim))"
             output += finding.viaChange ? " (caused by the change)\n" : "\n"
-            if let line = sources.line(finding.span.start.line, of: finding.file) {
+            if let line = sources.line(finding.span.start.line, of: finding.file), !line.isEmpty {
                 let redacted = SecretRedaction.redact(line, allValues: finding.resource?.kind == "Secret")
                 let (excerpt, span) = Self.excerpt(of: redacted, around: finding.span)
                 output += "    \(excerpt)\n"
