@@ -155,3 +155,14 @@ struct UTF16InputTests {
         #expect(problem.span.start.line == 3)
     }
 }
+
+@Suite("Empty files")
+struct EmptyFileTests {
+    @Test func anEmptyFileHoldsNothingAndStartsNoParser() {
+        let file = ManifestLoader.load(path: "empty.yaml", bytes: [])
+        #expect(file.resources.isEmpty && file.problems.isEmpty && file.documentCount == 0 && file.skippedDocuments == 0)
+        // Nothing to read, so nothing is left unread even past a deadline (a parser would say so).
+        let late = ManifestLoader.load(path: "empty.yaml", bytes: [], limits: ParseLimits(deadline: ContinuousClock.now.advanced(by: .seconds(-1))))
+        #expect(late.problems.isEmpty)
+    }
+}

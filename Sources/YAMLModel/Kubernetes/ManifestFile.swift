@@ -20,6 +20,8 @@ public enum ManifestLoader {
         path: String, bytes: [UInt8], limits: ParseLimits = .default, pruning: Pruning = .none, scratch: ParseScratch? = nil
     ) -> ManifestFile {
         var file = ManifestFile(path: path)
+        // An empty file (a placeholder, a `.keep`) holds nothing: no parser is started for it.
+        guard !bytes.isEmpty else { return file }
         guard bytes.count <= limits.maxFileSize else {
             file.problems.append(oversize(bytes.count, limits: limits))
             return file
