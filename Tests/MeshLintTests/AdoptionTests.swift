@@ -40,8 +40,8 @@ struct Scratch {
         return process.terminationStatus
     }
 
-    func scan(_ arguments: [String], stdin: String? = nil) throws -> (run: RunResult, json: [String: Any]) {
-        let run = try meshlint(["scan"] + arguments + ["--format", "json"], stdin: stdin, directory: root)
+    func scan(_ arguments: [String], stdin: String? = nil) async throws -> (run: RunResult, json: [String: Any]) {
+        let run = try await meshlint(["scan"] + arguments + ["--format", "json"], stdin: stdin, directory: root)
         let json = (try? JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any]) ?? [:]
         return (run, json)
     }
@@ -87,21 +87,21 @@ let defaultDeny = """
 
 @Suite("Configuration: rules, assume, ignore, exclude")
 struct AdoptionConfigurationTests {
-    @Test func rulesCanBeDisabledOrRescored() throws {
+    @Test func rulesCanBeDisabledOrRescored() async throws {
         let scratch = try Scratch(["ns.yaml": ambientShop, ".meshlint.yaml": """
             rules:
               ambient-namespace-without-default-deny: {severity: warning}
             """])
         defer { scratch.cleanUp() }
-        let rescored = try scratch.scan(["."])
+        let rescored = try await scratch.scan(["."])
         #expect(rescored.run.status == 0)
         #expect(findings(rescored.json).first?["severity"] as? String == "warning")
         try scratch.write(".meshlint.yaml", "rules:\n  ambient-namespace-without-default-deny: {enabled: false}\n")
-        let disabled = try scratch.scan(["."])
+        let disabled = try await scratch.scan(["."])
         #expect(rules(disabled.json).isEmpty)
         // The command line wins over the file.
-        #expect(rules(try scratch.scan([".", "--enable", "ambient-namespace-without-default-deny"]).json) == ["ambient-namespace-without-default-deny"])
-        #expect(try scratch.scan([".", "--disable", "no-such-rule"]).run.status == 2)
+        #expect(rules(try await scratch.scan([".", "--enable", "ambient-namespace-without-default-deny"]).json) == ["ambient-namespace-without-default-deny"])
+        #expect(try await scratch.scan([".", "--disable", "no-such-rule"]).run.status == 2)
     }
 
     @Test(arguments: [
@@ -114,17 +114,17 @@ struct AdoptionConfigurationTests {
         ("assume:\n  namespaces:\n    shop: {labelz: {}}\n", ".meshlint.yaml:3:12: unknown key \"labelz\"; expected one of: labels"),
         ("exclude: charts\n", ".meshlint.yaml:1:10: exclude must be a list of strings"),
     ])
-    func configurationErrorsHavePositions(_ text: String, _ expected: String) throws {
+    func configurationErrorsHavePositions(_ text: String, _ expected: String) async throws {
         let scratch = try Scratch(["ns.yaml": ambientShop, ".meshlint.yaml": text])
         defer { scratch.cleanUp() }
-        let run = try scratch.scan(["."]).run
+        let run = try await scratch.scan(["."]).run
         #expect(run.status == 2)
         #expect(run.stderr.contains(expected), "\(run.stderr)")
     }
 
     /// A platform-owned namespace: its labels come from the configuration, so a ztunnel policy with
     /// HTTP rules in it is known to be in ambient.
-    @Test func assumedNamespacesAreKnown() throws {
+    @Test func assumedNamespacesAreKnown() async throws {
         let policy = """
             apiVersion: security.istio.io/v1
             kind: AuthorizationPolicy
@@ -136,26 +136,26 @@ struct AdoptionConfigurationTests {
             """
         let scratch = try Scratch(["policy.yaml": policy])
         defer { scratch.cleanUp() }
-        #expect(rules(try scratch.scan(["."]).json).isEmpty)
+        await #expect(rules(try scratch.scan(["."]).json).isEmpty)
         try scratch.write(".meshlint.yaml", """
             assume:
               namespaces:
                 payments:
                   labels: {istio.io/dataplane-mode: ambient}
             """)
-        #expect(rules(try scratch.scan(["."]).json) == ["l7-policy-without-waypoint"])
+        await #expect(rules(try scratch.scan(["."]).json) == ["l7-policy-without-waypoint"])
     }
 
-    @Test func excludedPathsAreNotRead() throws {
+    @Test func excludedPathsAreNotRead() async throws {
         let scratch = try Scratch(["deploy/ns.yaml": ambientShop, "legacy/ns.yaml": ambientShop.replacingOccurrences(of: "shop", with: "old"),
                                    ".meshlint.yaml": "exclude: [\"legacy/**\"]\n"])
         defer { scratch.cleanUp() }
-        let result = try scratch.scan(["."])
+        let result = try await scratch.scan(["."])
         #expect(findings(result.json).map { $0["file"] as? String } == ["deploy/ns.yaml"])
         #expect((result.json["summary"] as? [String: Int])?["files"] == 1)
     }
 
-    @Test func ignoreEntriesSuppressWithTheirReasonUntilTheyExpire() throws {
+    @Test func ignoreEntriesSuppressWithTheirReasonUntilTheyExpire() async throws {
         let scratch = try Scratch(["ns.yaml": ambientShop, ".meshlint.yaml": """
             ignore:
             - rule: ambient-namespace-without-default-deny
@@ -164,7 +164,7 @@ struct AdoptionConfigurationTests {
               expires: 2999-01-01
             """])
         defer { scratch.cleanUp() }
-        let active = try scratch.scan(["."])
+        let active = try await scratch.scan(["."])
         #expect(active.run.status == 0)
         #expect(rules(active.json).isEmpty)
         let suppressed = findings(active.json, "suppressed")
@@ -175,7 +175,7 @@ struct AdoptionConfigurationTests {
         #expect((active.json["summary"] as? [String: Int])?["suppressed"] == 1)
 
         try scratch.write(".meshlint.yaml", try scratch.read(".meshlint.yaml").replacingOccurrences(of: "2999-01-01", with: "2020-01-01"))
-        let expired = try scratch.scan(["."])
+        let expired = try await scratch.scan(["."])
         #expect(expired.run.status == 1)
         #expect(Set(rules(expired.json)) == ["ambient-namespace-without-default-deny", "suppression-expired"])
         let note = try #require(findings(expired.json).first { $0["rule"] as? String == "suppression-expired" })
@@ -206,10 +206,10 @@ struct SuppressionAnnotationTests {
             mode: STRICT
         """
 
-    @Test func annotationSuppressesWithReason() throws {
+    @Test func annotationSuppressesWithReason() async throws {
         let scratch = try Scratch(["ns.yaml": Self.annotated])
         defer { scratch.cleanUp() }
-        let result = try scratch.scan(["."])
+        let result = try await scratch.scan(["."])
         #expect(result.run.status == 0)
         #expect(rules(result.json).isEmpty)
         let suppression = try #require(findings(result.json, "suppressed").first?["suppression"] as? [String: Any])
@@ -217,113 +217,113 @@ struct SuppressionAnnotationTests {
         #expect(suppression["reason"] as? String == "policies are applied by the platform repo")
         #expect((suppression["span"] as? [String: Int])?["startLine"] == 8)
 
-        let text = try meshlint(["scan", ".", "--show-suppressed"], directory: scratch.root)
+        let text = try await meshlint(["scan", ".", "--show-suppressed"], directory: scratch.root)
         #expect(text.stdout.contains("Suppressed:"))
         #expect(text.stdout.contains("policies are applied by the platform repo"))
         #expect(text.stdout.contains("1 suppressed"))
-        #expect(!(try meshlint(["scan", "."], directory: scratch.root)).stdout.contains("Suppressed:"))
+        #expect(!(try await meshlint(["scan", "."], directory: scratch.root)).stdout.contains("Suppressed:"))
     }
 
-    @Test func sarifLeavesSuppressedOutUnlessAsked() throws {
+    @Test func sarifLeavesSuppressedOutUnlessAsked() async throws {
         let scratch = try Scratch(["ns.yaml": Self.annotated])
         defer { scratch.cleanUp() }
-        let plain = try sarif(["."], directory: scratch.root)
+        let plain = try await sarif(["."], directory: scratch.root)
         #expect(results(plain).isEmpty)
-        let included = try sarif([".", "--sarif-include-suppressed"], directory: scratch.root)
+        let included = try await sarif([".", "--sarif-include-suppressed"], directory: scratch.root)
         let suppressions = try #require(results(included).first?["suppressions"] as? [[String: Any]])
         #expect(suppressions.first?["kind"] as? String == "inSource")
         #expect(suppressions.first?["justification"] as? String == "policies are applied by the platform repo")
     }
 
-    @Test func anEmptyReasonSuppressesNothingAndIsReported() throws {
+    @Test func anEmptyReasonSuppressesNothingAndIsReported() async throws {
         let scratch = try Scratch(["ns.yaml": Self.annotated.replacingOccurrences(of: "\"policies are applied by the platform repo\"", with: "\"\"")])
         defer { scratch.cleanUp() }
-        let result = try scratch.scan(["."])
+        let result = try await scratch.scan(["."])
         #expect(result.run.status == 1)
         #expect(Set(rules(result.json)) == ["ambient-namespace-without-default-deny", "suppression-reason-missing"])
         #expect(findings(result.json, "suppressed").isEmpty)
     }
 
-    @Test func anUnknownRuleIdIsReported() throws {
+    @Test func anUnknownRuleIdIsReported() async throws {
         let scratch = try Scratch(["ns.yaml": Self.annotated.replacingOccurrences(of: "ignore.meshlint.io/ambient-namespace-without-default-deny", with: "ignore.meshlint.io/ambient-default-deny")])
         defer { scratch.cleanUp() }
-        #expect(Set(rules(try scratch.scan(["."]).json)) == ["ambient-namespace-without-default-deny", "suppression-unknown-rule"])
+        await #expect(Set(rules(try scratch.scan(["."]).json)) == ["ambient-namespace-without-default-deny", "suppression-unknown-rule"])
     }
 }
 
 @Suite("Baseline")
 struct BaselineTests {
-    @Test func roundTrip() throws {
+    @Test func roundTrip() async throws {
         let scratch = try Scratch(["ns.yaml": ambientShop])
         defer { scratch.cleanUp() }
-        let written = try meshlint(["scan", ".", "--write-baseline", "baseline.json"], directory: scratch.root)
+        let written = try await meshlint(["scan", ".", "--write-baseline", "baseline.json"], directory: scratch.root)
         #expect(written.status == 0)
         let baseline = try scratch.read("baseline.json")
         #expect(baseline.contains("\"rule\": \"ambient-namespace-without-default-deny\""))
         #expect(baseline.contains("\"resource\": \"Namespace shop\""))
 
         // Rescan: nothing new.
-        let again = try scratch.scan([".", "--baseline", "baseline.json"])
+        let again = try await scratch.scan([".", "--baseline", "baseline.json"])
         #expect(again.run.status == 0)
         #expect(rules(again.json).isEmpty)
         #expect((again.json["summary"] as? [String: Int])?["baselined"] == 1)
 
         // Moved down: still baselined.
         try scratch.write("ns.yaml", "# moved\n# down\n---\n" + ambientShop)
-        #expect(rules(try scratch.scan([".", "--baseline", "baseline.json"]).json).isEmpty)
+        #expect(rules(try await scratch.scan([".", "--baseline", "baseline.json"]).json).isEmpty)
 
         // Changed (another namespace with the same gap): one new finding.
         try scratch.write("more.yaml", ambientShop.replacingOccurrences(of: "shop", with: "cart"))
-        let changed = try scratch.scan([".", "--baseline", "baseline.json"])
+        let changed = try await scratch.scan([".", "--baseline", "baseline.json"])
         #expect(changed.run.status == 1)
         #expect(findings(changed.json).compactMap { ($0["resource"] as? [String: Any])?["name"] as? String } == ["cart"])
 
         // Deleted: the entry is stale, and said to be.
         try scratch.remove("ns.yaml")
-        let stale = try scratch.scan([".", "--baseline", "baseline.json"])
+        let stale = try await scratch.scan([".", "--baseline", "baseline.json"])
         let report = try #require(stale.json["baseline"] as? [String: Any])
         #expect((report["stale"] as? [[String: Any]])?.first?["resource"] as? String == "Namespace shop")
         #expect(stale.run.stderr.contains("no longer occur"))
     }
 
-    @Test func anUnreadableBaselineIsExitTwo() throws {
+    @Test func anUnreadableBaselineIsExitTwo() async throws {
         let scratch = try Scratch(["ns.yaml": ambientShop, "bad.json": "{\"findings\": 3}"])
         defer { scratch.cleanUp() }
-        #expect(try scratch.scan([".", "--baseline", "missing.json"]).run.status == 2)
-        #expect(try scratch.scan([".", "--baseline", "bad.json"]).run.status == 2)
+        await #expect(try scratch.scan([".", "--baseline", "missing.json"]).run.status == 2)
+        await #expect(try scratch.scan([".", "--baseline", "bad.json"]).run.status == 2)
     }
 }
 
 @Suite("Changed-files mode")
 struct ChangedFilesTests {
-    @Test func onlyTheGivenFilesAreReportedWithTheRepositoryAsContext() throws {
+    @Test func onlyTheGivenFilesAreReportedWithTheRepositoryAsContext() async throws {
         let scratch = try Scratch([
             "a/ns.yaml": ambientShop,
             "b/ns.yaml": ambientShop.replacingOccurrences(of: "shop", with: "cart"),
             "a/deny.yaml": defaultDeny,
         ])
         defer { scratch.cleanUp() }
-        let result = try scratch.scan(["--context", ".", "b/ns.yaml"])
+        let result = try await scratch.scan(["--context", ".", "b/ns.yaml"])
         #expect(findings(result.json).map { $0["file"] as? String } == ["b/ns.yaml"])
         // A file both given and inside the context is read once.
         #expect((result.json["summary"] as? [String: Int])?["files"] == 3)
         // The context still counts: the default deny for shop (in another file) is seen.
-        #expect(rules(try scratch.scan(["--context", ".", "a/ns.yaml"]).json).isEmpty)
+        #expect(rules(try await scratch.scan(["--context", ".", "a/ns.yaml"]).json).isEmpty)
         // Non-Kubernetes YAML passed by pre-commit is skipped quietly.
         try scratch.write(".pre-commit-config.yaml", "repos: []\n")
-        let quiet = try meshlint(["scan", "--context", ".", ".pre-commit-config.yaml"], directory: scratch.root)
+        let quiet = try await meshlint(["scan", "--context", ".", ".pre-commit-config.yaml"], directory: scratch.root)
         #expect(quiet.status == 0)
         #expect(quiet.stderr.isEmpty)
     }
 
     /// Deleting the default-deny policy leaves the namespace (an unchanged file) without one: the
     /// change caused that finding, so it is reported, flagged viaChange.
-    @Test func aFindingCausedByDeletingAPolicyIsReported() throws {
+    @Test func aFindingCausedByDeletingAPolicyIsReported() async throws {
         let scratch = try Scratch(["ns.yaml": ambientShop, "policies/deny.yaml": defaultDeny], git: true)
         defer { scratch.cleanUp() }
-        #expect(rules(try scratch.scan(["--changed-since", "HEAD"]).json).isEmpty)
+        #expect(rules(try await scratch.scan(["--changed-since", "HEAD"]).json).isEmpty)
         try scratch.remove("policies/deny.yaml")
-        let result = try scratch.scan(["--changed-since", "HEAD"])
+        let result = try await scratch.scan(["--changed-since", "HEAD"])
         #expect(result.run.status == 1)
         let finding = try #require(findings(result.json).first)
         #expect(finding["rule"] as? String == "ambient-namespace-without-default-deny")
@@ -332,14 +332,14 @@ struct ChangedFilesTests {
         // A finding that existed before the change, outside the changed files, is not reported.
         try scratch.shell("git add -A && git commit -qm delete")
         try scratch.write("other.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\n")
-        #expect(rules(try scratch.scan(["--changed-since", "HEAD"]).json).isEmpty)
-        #expect(try scratch.scan(["--changed-since", "no-such-revision"]).run.status == 2)
+        #expect(rules(try await scratch.scan(["--changed-since", "HEAD"]).json).isEmpty)
+        #expect(try await scratch.scan(["--changed-since", "no-such-revision"]).run.status == 2)
     }
 }
 
 @Suite("Rendered input")
 struct RenderedInputTests {
-    @Test func helmSourceCommentsNameTheTemplate() throws {
+    @Test func helmSourceCommentsNameTheTemplate() async throws {
         let rendered = """
             ---
             # Source: shop/templates/namespace.yaml
@@ -355,18 +355,18 @@ struct RenderedInputTests {
             kind: ConfigMap
             metadata: {name: c, namespace: shop}
             """
-        let result = try meshlint(["scan", "-", "--format", "json"], stdin: rendered)
+        let result = try await meshlint(["scan", "-", "--format", "json"], stdin: rendered)
         let object = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
         let finding = try #require(findings(object).first)
         #expect(finding["file"] as? String == "shop/templates/namespace.yaml")
         // Line 6 of the rendered document (the line after `# Source:` is line 1).
         #expect((finding["span"] as? [String: Int])?["startLine"] == 6)
-        let text = try meshlint(["scan", "-"], stdin: rendered)
+        let text = try await meshlint(["scan", "-"], stdin: rendered)
         #expect(text.stdout.contains("shop/templates/namespace.yaml:6:5: error:"))
     }
 
-    @Test func stdinCanBeNamed() throws {
-        let result = try meshlint(["scan", "-", "--stdin-filename", "deploy/shop.yaml", "--format", "json"], stdin: ambientShop)
+    @Test func stdinCanBeNamed() async throws {
+        let result = try await meshlint(["scan", "-", "--stdin-filename", "deploy/shop.yaml", "--format", "json"], stdin: ambientShop)
         let object = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
         #expect(findings(object).first?["file"] as? String == "deploy/shop.yaml")
     }
@@ -374,21 +374,21 @@ struct RenderedInputTests {
 
 @Suite("meshlint init")
 struct InitTests {
-    @Test func writesAValidStarterAndKeepsAnExistingFile() throws {
+    @Test func writesAValidStarterAndKeepsAnExistingFile() async throws {
         let scratch = try Scratch(["ns.yaml": ambientShop])
         defer { scratch.cleanUp() }
-        #expect(try meshlint(["init"], directory: scratch.root).status == 0)
+        #expect(try await meshlint(["init"], directory: scratch.root).status == 0)
         #expect(try scratch.read(".meshlint.yaml").contains("ignore:"))
-        #expect(try scratch.scan(["."]).run.status == 1)
-        #expect(try meshlint(["init"], directory: scratch.root).status == 2)
-        #expect(try meshlint(["init", "--force"], directory: scratch.root).status == 0)
+        #expect(try await scratch.scan(["."]).run.status == 1)
+        #expect(try await meshlint(["init"], directory: scratch.root).status == 2)
+        #expect(try await meshlint(["init", "--force"], directory: scratch.root).status == 0)
     }
 }
 
 @Suite("Access matrix and diff")
 struct AccessMatrixTests {
-    @Test func matrixOfTheHardenedScenario() throws {
-        let run = try meshlint(["access", "matrix", "examples/payments-hardened", "--format", "json"])
+    @Test func matrixOfTheHardenedScenario() async throws {
+        let run = try await meshlint(["access", "matrix", "examples/payments-hardened", "--format", "json"])
         #expect(run.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
         let rows = try #require(object["rows"] as? [[String: Any]])
@@ -399,12 +399,12 @@ struct AccessMatrixTests {
         #expect(reachable.first?["allowedWhen"] as? [String] == ["POST /ledger/v1/debit with a valid token, claims roles=Ledger.Debit"])
         // Plaintext clients are refused by STRICT mTLS everywhere.
         #expect(rows.filter { $0["caller"] as? String == "anonymous" }.allSatisfy { $0["plainDecision"] as? String == "refused" })
-        let markdown = try meshlint(["access", "matrix", "examples/payments-hardened", "--format", "markdown"])
+        let markdown = try await meshlint(["access", "matrix", "examples/payments-hardened", "--format", "markdown"])
         #expect(markdown.stdout.hasPrefix("| service | caller | reaches with |"))
     }
 
     /// Deleting ledger-debit-allow lets any caller with a valid token use every method and path.
-    @Test func diffOfDeletingTheL7Allow() throws {
+    @Test func diffOfDeletingTheL7Allow() async throws {
         var files: [String: String] = [:]
         let guide = packageRoot.appendingPathComponent("examples/payments-hardened")
         for name in try FileManager.default.contentsOfDirectory(atPath: guide.path) {
@@ -414,7 +414,7 @@ struct AccessMatrixTests {
         defer { scratch.cleanUp() }
         let policies = try scratch.read("authorization.yaml").components(separatedBy: "\n---\n")
         try scratch.write("authorization.yaml", policies.filter { !$0.contains("name: ledger-debit-allow") }.joined(separator: "\n---\n"))
-        let run = try meshlint(["access", "diff", "--base", "HEAD", "--format", "json"], directory: scratch.root)
+        let run = try await meshlint(["access", "diff", "--base", "HEAD", "--format", "json"], directory: scratch.root)
         #expect(run.status == 0, "\(run.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
         let changes = try #require(object["changes"] as? [[String: Any]])
@@ -425,25 +425,25 @@ struct AccessMatrixTests {
         ])
         #expect(changes.allSatisfy { $0["widens"] as? Bool == true })
         #expect(changes.allSatisfy { (($0["after"] as? [String: Any])?["allowedWhen"] as? [String]) == ["any request with a valid token"] })
-        let unchanged = try meshlint(["access", "diff", "--base", "HEAD", "authentication.yaml"], directory: scratch.root)
+        let unchanged = try await meshlint(["access", "diff", "--base", "HEAD", "authentication.yaml"], directory: scratch.root)
         #expect(unchanged.stdout == "No change to who can reach what.\n")
     }
 }
 
 @Suite("Custom rules")
 struct CustomRulesCommandTests {
-    @Test func theShippedPackPassesItsOwnExamples() throws {
-        let run = try meshlint(["rules", "test", "rules.d"])
+    @Test func theShippedPackPassesItsOwnExamples() async throws {
+        let run = try await meshlint(["rules", "test", "rules.d"])
         #expect(run.status == 0, "\(run.stdout)")
         #expect(run.stdout.contains("pci-ledger-debit-only-accounts triggering example 1"))
         #expect(run.stdout.hasSuffix(" passed, 0 failed\n"))
-        #expect(try meshlint(["rules", "list", "--rules-dir", "rules.d"]).stdout.contains("pci-ledger-debit-only-accounts"))
-        #expect(try meshlint(["explain", "pci-ledger-debit-only-accounts", "--rules-dir", "rules.d"]).status == 0)
+        #expect(try await meshlint(["rules", "list", "--rules-dir", "rules.d"]).stdout.contains("pci-ledger-debit-only-accounts"))
+        #expect(try await meshlint(["explain", "pci-ledger-debit-only-accounts", "--rules-dir", "rules.d"]).status == 0)
     }
 
     /// The ledger invariant holds on the hardened example and fails, naming the extra account, when
     /// the ALLOW also admits payments/reports.
-    @Test func theLedgerInvariantNamesAnExtraCaller() throws {
+    @Test func theLedgerInvariantNamesAnExtraCaller() async throws {
         var files: [String: String] = [:]
         let hardened = packageRoot.appendingPathComponent("examples/payments-hardened")
         for name in try FileManager.default.contentsOfDirectory(atPath: hardened.path) where name != ".meshlint.yaml" {
@@ -453,7 +453,7 @@ struct CustomRulesCommandTests {
         files[".meshlint.yaml"] = "rulesDirs: [\"\(rulesDirectory)\"]\n"
         let scratch = try Scratch(files)
         defer { scratch.cleanUp() }
-        #expect(try scratch.scan(["."]).run.status == 0)
+        #expect(try await scratch.scan(["."]).run.status == 0)
 
         try scratch.write("authorization.yaml", try scratch.read("authorization.yaml").replacingOccurrences(
             of: "              - cluster.local/ns/payments/sa/accounts\n      to:",
@@ -467,7 +467,7 @@ struct CustomRulesCommandTests {
                 metadata: {labels: {app: reports}}
                 spec: {serviceAccountName: reports}
             """)
-        let result = try scratch.scan(["."])
+        let result = try await scratch.scan(["."])
         #expect(result.run.status == 1)
         let invariant = findings(result.json).filter { $0["rule"] as? String == "pci-ledger-debit-only-accounts" }
         #expect(invariant.count == 1)

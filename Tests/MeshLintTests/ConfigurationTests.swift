@@ -60,21 +60,21 @@ struct ConfigurationTests {
         #expect(Configuration.find(from: nested.path) == root.appendingPathComponent(".meshlint.yaml").path)
     }
 
-    @Test func invalidConfigurationIsExitTwoWithPosition() throws {
+    @Test func invalidConfigurationIsExitTwoWithPosition() async throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         try "identity:\n  audiences: [x]\n".write(to: root.appendingPathComponent(".meshlint.yaml"), atomically: true, encoding: .utf8)
         try "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n".write(
             to: root.appendingPathComponent("ns.yaml"), atomically: true, encoding: .utf8)
-        let run = try meshlint(["scan", root.path])
+        let run = try await meshlint(["scan", root.path])
         #expect(run.status == 2)
         #expect(run.stderr.contains(".meshlint.yaml:2:14: expected audiences:"), "\(run.stderr)")
-        let explicit = try meshlint(["scan", root.appendingPathComponent("ns.yaml").path, "--config", "/does/not/exist.yaml"])
+        let explicit = try await meshlint(["scan", root.appendingPathComponent("ns.yaml").path, "--config", "/does/not/exist.yaml"])
         #expect(explicit.status == 2)
         #expect(explicit.stderr.contains("cannot read the configuration file"))
     }
 
-    @Test func rootNamespaceFromTheConfigurationApplies() throws {
+    @Test func rootNamespaceFromTheConfigurationApplies() async throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         try "rootNamespace: mesh-root\n".write(to: root.appendingPathComponent(".meshlint.yaml"), atomically: true, encoding: .utf8)
@@ -88,8 +88,8 @@ struct ConfigurationTests {
             metadata: {name: deny-all, namespace: mesh-root}
             spec: {}
             """.write(to: root.appendingPathComponent("mesh.yaml"), atomically: true, encoding: .utf8)
-        #expect(try meshlint(["scan", root.path]).status == 0)
+        #expect(try await meshlint(["scan", root.path]).status == 0)
         // The command line wins over the file.
-        #expect(try meshlint(["scan", root.path, "--root-namespace", "istio-system"]).status == 1)
+        #expect(try await meshlint(["scan", root.path, "--root-namespace", "istio-system"]).status == 1)
     }
 }

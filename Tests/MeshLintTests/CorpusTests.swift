@@ -7,8 +7,8 @@ let corpus = packageRoot.deletingLastPathComponent().appendingPathComponent("sha
 @Suite("Upstream corpus", .enabled(if: FileManager.default.fileExists(atPath: corpus.path)))
 struct CorpusTests {
     /// Real manifests written by the Istio and Kiali projects all parse: no input finding, no crash.
-    @Test func realManifestsParseCleanly() throws {
-        let run = try meshlint(["scan", corpus.path, "--format", "json"])
+    @Test func realManifestsParseCleanly() async throws {
+        let run = try await meshlint(["scan", corpus.path, "--format", "json"])
         #expect(run.status == 0 || run.status == 1, "stderr: \(run.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
         let summary = try #require(object["summary"] as? [String: Int])
@@ -22,8 +22,8 @@ struct CorpusTests {
 
     /// Every finding on the real upstream manifests, reviewed one by one (README, "Accuracy"): a
     /// change in what MeshLint reports on them shows up as a diff of this list.
-    @Test func findingsOnRealManifestsAreTheReviewedOnes() throws {
-        let run = try meshlint(["scan", corpus.path, "--format", "json", "--fail-on", "never"])
+    @Test func findingsOnRealManifestsAreTheReviewedOnes() async throws {
+        let run = try await meshlint(["scan", corpus.path, "--format", "json", "--fail-on", "never"])
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
         let findings = try #require(object["findings"] as? [[String: Any]])
@@ -39,9 +39,9 @@ struct CorpusTests {
     }
 
     /// istio/istio's Go-templated test manifest is recognised as a template, not read as YAML.
-    @Test func goTemplateIsNotRead() throws {
+    @Test func goTemplateIsNotRead() async throws {
         let template = corpus.appendingPathComponent("istio/tests__integration__ambient__testdata__requestauthn__waypoint-jwt.yaml.tmpl")
-        let run = try meshlint(["scan", template.path, "--format", "json", "--fail-on", "note"])
+        let run = try await meshlint(["scan", template.path, "--format", "json", "--fail-on", "note"])
         #expect(run.status == 1)
         #expect(run.stdout.contains("\"rule\": \"helm-template-not-rendered\""))
         #expect(run.stdout.contains("\"resources\": 0"))

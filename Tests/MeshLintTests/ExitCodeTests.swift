@@ -4,8 +4,8 @@ import Testing
 @Suite("Exit codes and inputs")
 struct ExitCodeTests {
     /// The hardened payments scenario passes every rule: no finding at any severity.
-    @Test func hardenedScenarioIsClean() throws {
-        let run = try meshlint(["scan", "examples/payments-hardened", "--fail-on", "note", "--format", "json"])
+    @Test func hardenedScenarioIsClean() async throws {
+        let run = try await meshlint(["scan", "examples/payments-hardened", "--fail-on", "note", "--format", "json"])
         #expect(run.status == 0, "\(run.stdout)")
         let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
         #expect((object["findings"] as? [Any])?.isEmpty == true)
@@ -13,8 +13,8 @@ struct ExitCodeTests {
     }
 
     /// The guide as published has exactly these gaps, each on the resource that causes it.
-    @Test func paymentsGuideFindingsAreExactlyTheKnownGaps() throws {
-        let run = try meshlint(["scan", "examples/payments-guide", "--format", "json"])
+    @Test func paymentsGuideFindingsAreExactlyTheKnownGaps() async throws {
+        let run = try await meshlint(["scan", "examples/payments-guide", "--format", "json"])
         #expect(run.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
         let findings = try #require(object["findings"] as? [[String: Any]])
@@ -41,25 +41,25 @@ struct ExitCodeTests {
         #expect(findings.count == pairs.count + access.count - 1)
     }
 
-    @Test func accessCommandEvaluatesOneRequest() throws {
+    @Test func accessCommandEvaluatesOneRequest() async throws {
         let token = ["--claim", "iss=https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0",
                      "--claim", "aud=7d3c1a52-90e4-4b8f-a6d1-2f0e9c4b8a71", "--claim", "sub=accounts", "--claim", "roles=Ledger.Debit"]
         let base = ["access", "examples/payments-hardened", "--from", "payments/accounts", "--to", "ledger.payments:8080",
                     "--method", "POST", "--path", "/ledger/v1/debit"]
-        let allowed = try meshlint(base + token + ["--expect", "allow"])
+        let allowed = try await meshlint(base + token + ["--expect", "allow"])
         #expect(allowed.status == 0)
         #expect(allowed.stdout.hasPrefix("decision: allow"))
         #expect(allowed.stdout.contains("source identity: the waypoint's, cluster.local/ns/payments/sa/payments-waypoint"))
-        let anonymous = try meshlint(base + ["--format", "json", "--expect", "allow"])
+        let anonymous = try await meshlint(base + ["--format", "json", "--expect", "allow"])
         #expect(anonymous.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: anonymous.stdoutData) as? [String: Any])
         #expect(object["decision"] as? String == "deny")
         #expect((object["hops"] as? [[String: Any]])?.first?["decision"] as? String == "deny")
-        #expect(try meshlint(["access", "examples/payments-hardened", "--from", "payments/accounts", "--to", "nope.payments:1"]).status == 2)
+        #expect(try await meshlint(["access", "examples/payments-hardened", "--from", "payments/accounts", "--to", "nope.payments:1"]).status == 2)
     }
 
     /// The payments guide has a default deny; without it, the namespace label is reported.
-    @Test func removingTheDefaultDenyFails() throws {
+    @Test func removingTheDefaultDenyFails() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let guide = packageRoot.appendingPathComponent("examples/payments-guide")
@@ -72,7 +72,7 @@ struct ExitCodeTests {
             }
             try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
-        let run = try meshlint(["scan", directory.path, "--format", "json"])
+        let run = try await meshlint(["scan", directory.path, "--format", "json"])
         #expect(run.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
         let findings = try #require(object["findings"] as? [[String: Any]])
@@ -89,7 +89,7 @@ struct ExitCodeTests {
         #expect((finding["remediation"] as? String)?.contains("namespace: payments") == true)
     }
 
-    @Test func eachBadInputIsAFindingAndTheRestIsStillScanned() throws {
+    @Test func eachBadInputIsAFindingAndTheRestIsStillScanned() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try """
@@ -104,7 +104,7 @@ struct ExitCodeTests {
             metadata: {name: default, namespace: shop}
             spec: {mtls: {mode: STRICT}}
             """.write(to: directory.appendingPathComponent("shop.yaml"), atomically: true, encoding: .utf8)
-        let run = try meshlint(["scan", "examples/broken", directory.path, "--format", "json"])
+        let run = try await meshlint(["scan", "examples/broken", directory.path, "--format", "json"])
         #expect(run.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
         let findings = try #require(object["findings"] as? [[String: Any]])
@@ -124,50 +124,50 @@ struct ExitCodeTests {
         #expect(summary["skipped"] == 1)
     }
 
-    @Test func findingsBelowTheThresholdExitZero() throws {
+    @Test func findingsBelowTheThresholdExitZero() async throws {
         let helm = "Tests/MeshLintTests/Fixtures/contract/chart.yaml"
-        #expect(try meshlint(["scan", helm]).status == 0)
-        #expect(try meshlint(["scan", helm, "--fail-on", "note"]).status == 1)
-        #expect(try meshlint(["scan", "examples/broken", "--fail-on", "never"]).status == 0)
-        #expect(try meshlint(["scan", "examples/broken", "--fail-on", "warning"]).status == 1)
+        #expect(try await meshlint(["scan", helm]).status == 0)
+        #expect(try await meshlint(["scan", helm, "--fail-on", "note"]).status == 1)
+        #expect(try await meshlint(["scan", "examples/broken", "--fail-on", "never"]).status == 0)
+        #expect(try await meshlint(["scan", "examples/broken", "--fail-on", "warning"]).status == 1)
     }
 
-    @Test func unreadableInputIsExitTwoOnlyWhenNothingWasRead() throws {
-        let missing = try meshlint(["scan", "does/not/exist.yaml"])
+    @Test func unreadableInputIsExitTwoOnlyWhenNothingWasRead() async throws {
+        let missing = try await meshlint(["scan", "does/not/exist.yaml"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("does/not/exist.yaml"))
         #expect(missing.stdout.isEmpty)
 
-        let mixed = try meshlint(["scan", "does/not/exist.yaml", "examples/payments-hardened"])
+        let mixed = try await meshlint(["scan", "does/not/exist.yaml", "examples/payments-hardened"])
         #expect(mixed.status == 0)
         #expect(mixed.stderr.contains("does/not/exist.yaml"))
         #expect(mixed.stdout.contains("8 files"))
     }
 
-    @Test func usageErrorsExitTwo() throws {
-        let badFormat = try meshlint(["scan", "examples", "--format", "xml"])
+    @Test func usageErrorsExitTwo() async throws {
+        let badFormat = try await meshlint(["scan", "examples", "--format", "xml"])
         #expect(badFormat.status == 2)
         #expect(badFormat.stderr.contains("xml"))
-        #expect(try meshlint(["scan", "--fail-on", "sometimes"]).status == 2)
-        #expect(try meshlint(["no-such-command-or-path"]).status == 2)
-        #expect(try meshlint(["scan", "--help"]).status == 0)
+        #expect(try await meshlint(["scan", "--fail-on", "sometimes"]).status == 2)
+        #expect(try await meshlint(["no-such-command-or-path"]).status == 2)
+        #expect(try await meshlint(["scan", "--help"]).status == 0)
     }
 
-    @Test func standardInputIsScanned() throws {
-        let run = try meshlint(["scan", "-", "--format", "json"], stdin: """
+    @Test func standardInputIsScanned() async throws {
+        let run = try await meshlint(["scan", "-", "--format", "json"], stdin: """
             apiVersion: v1
             kind: Namespace
             metadata: {name: stdin-ns, labels: {istio.io/dataplane-mode: ambient}}
             """)
         #expect(run.status == 1)
         #expect(run.stdout.contains("\"file\": \"<stdin>\""))
-        let text = try meshlint(["scan", "-"], stdin: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels:\n    istio.io/dataplane-mode: ambient\n")
+        let text = try await meshlint(["scan", "-"], stdin: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels:\n    istio.io/dataplane-mode: ambient\n")
         #expect(text.stdout.contains("<stdin>:6:5: error:"))
         #expect(text.stdout.contains("    istio.io/dataplane-mode: ambient\n        ^~~~"))
     }
 
-    @Test func rulesAndVersionCommands() throws {
-        let rules = try meshlint(["rules"])
+    @Test func rulesAndVersionCommands() async throws {
+        let rules = try await meshlint(["rules"])
         #expect(rules.status == 0)
         for id in ["ambient-namespace-without-default-deny", "yaml-syntax-error", "yaml-duplicate-key",
                    "input-limit-exceeded", "helm-template-not-rendered", "input-not-text"] {
@@ -178,16 +178,16 @@ struct ExitCodeTests {
                    "singleton-waypoint", "jwt-not-required", "request-authentication-without-waypoint",
                    "waypoint-identity-not-allowed", "waypoint-bypass-possible", "jwt-scope-claim-not-split"] {
             #expect(rules.stdout.contains(id))
-            let explain = try meshlint(["explain", id])
+            let explain = try await meshlint(["explain", id])
             #expect(explain.status == 0)
             for section in ["\(id) (", "\nWhy\n", "\nFix\n", "Triggering example 1 (finding at line", "Not triggering example 1\n", "\nReferences\n  https://istio.io/"] {
                 #expect(explain.stdout.contains(section), "\(id): no \(section)")
             }
         }
-        let unknown = try meshlint(["explain", "waypoint"])
+        let unknown = try await meshlint(["explain", "waypoint"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("did you mean"))
-        let version = try meshlint(["version"])
+        let version = try await meshlint(["version"])
         #expect(version.status == 0)
         #expect(version.stdout.hasPrefix("meshlint "))
     }

@@ -5,21 +5,21 @@ import Testing
 struct OutputContractTests {
     static let fixture = "Tests/MeshLintTests/Fixtures/contract"
 
-    @Test func jsonMatchesTheContractExactly() throws {
-        let run = try meshlint(["scan", Self.fixture, "--format", "json"])
+    @Test func jsonMatchesTheContractExactly() async throws {
+        let run = try await meshlint(["scan", Self.fixture, "--format", "json"])
         #expect(run.status == 1)
         try expectGolden(run.stdout, file: "contract.expected.json")
     }
 
-    @Test func textMatchesItsGoldenFile() throws {
-        let run = try meshlint(["scan", Self.fixture])
+    @Test func textMatchesItsGoldenFile() async throws {
+        let run = try await meshlint(["scan", Self.fixture])
         #expect(run.status == 1)
         try expectGolden(run.stdout, file: "contract.expected.txt")
     }
 
     /// The contract's shape, checked key by key, so a golden file updated by mistake still fails here.
-    @Test func everyContractKeyIsAlwaysPresent() throws {
-        let run = try meshlint(["scan", Self.fixture, "--format", "json"])
+    @Test func everyContractKeyIsAlwaysPresent() async throws {
+        let run = try await meshlint(["scan", Self.fixture, "--format", "json"])
         let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
         // Version 1 as first released, plus the keys added since (never removed or changed).
         #expect(Set(object.keys) == ["schemaVersion", "tool", "findings", "summary", "suppressed", "baseline"])
@@ -60,17 +60,17 @@ struct OutputContractTests {
         #expect(Set(related[0].keys) == ["message", "file", "span", "resource"])
     }
 
-    @Test func outputIsByteIdenticalAcrossRuns() throws {
+    @Test func outputIsByteIdenticalAcrossRuns() async throws {
         for format in ["json", "text"] {
-            let first = try meshlint(["scan", "examples", Self.fixture, "--format", format])
-            let second = try meshlint(["scan", "examples", Self.fixture, "--format", format])
+            let first = try await meshlint(["scan", "examples", Self.fixture, "--format", format])
+            let second = try await meshlint(["scan", "examples", Self.fixture, "--format", format])
             #expect(first.stdoutData == second.stdoutData, "\(format) output differs between runs")
             #expect(!first.stdoutData.isEmpty)
         }
     }
 
-    @Test func findingsAreSortedByFileLineColumnRule() throws {
-        let run = try meshlint(["scan", "examples", Self.fixture, "--format", "json"])
+    @Test func findingsAreSortedByFileLineColumnRule() async throws {
+        let run = try await meshlint(["scan", "examples", Self.fixture, "--format", "json"])
         let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
         let findings = try #require(object["findings"] as? [[String: Any]])
         let keys = findings.map { finding -> (String, Int, Int, String) in
@@ -82,11 +82,11 @@ struct OutputContractTests {
         }
     }
 
-    @Test func outputOptionWritesTheFile() throws {
+    @Test func outputOptionWritesTheFile() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("out.json").path
-        let run = try meshlint(["scan", Self.fixture, "--format", "json", "--output", path])
+        let run = try await meshlint(["scan", Self.fixture, "--format", "json", "--output", path])
         #expect(run.stdout.isEmpty)
         let written = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(try JSONSerialization.jsonObject(with: written) is [String: Any])

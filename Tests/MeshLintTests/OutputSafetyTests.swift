@@ -43,7 +43,7 @@ struct OutputSafetyTests {
     }
 
     @Test("Names with quotes, control characters and line separators come out escaped in JSON and SARIF")
-    func everythingIsEscaped() throws {
+    func everythingIsEscaped() async throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         try """
@@ -55,7 +55,7 @@ struct OutputSafetyTests {
 
             """.write(to: root.appendingPathComponent("ns \"odd\"\n.yaml"), atomically: true, encoding: .utf8)
         for format in ["json", "sarif"] {
-            let run = try meshlint(["scan", ".", "--format", format], directory: root)
+            let run = try await meshlint(["scan", ".", "--format", format], directory: root)
             #expect(run.status == 1)
             #expect(throws: Never.self) { try JSONSyntax.check(Array(run.stdoutData)) }
             #expect(!run.stdoutData.contains(0x07) && !run.stdoutData.contains(0x1B))
@@ -67,7 +67,7 @@ struct OutputSafetyTests {
     }
 
     @Test("A failed write leaves the previous report in place and exits 2")
-    func failedWriteKeepsThePreviousReport() throws {
+    func failedWriteKeepsThePreviousReport() async throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let report = root.appendingPathComponent("meshlint.sarif")
@@ -89,7 +89,7 @@ struct OutputSafetyTests {
         // No temporary file is left behind.
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["meshlint.sarif"])
         // And without the limit, the report is replaced whole.
-        #expect(try meshlint(["scan", "examples/payments-guide", "--format", "sarif", "--output", report.path]).status == 1)
+        #expect(try await meshlint(["scan", "examples/payments-guide", "--format", "sarif", "--output", report.path]).status == 1)
         #expect(throws: Never.self) { try JSONSyntax.check(Array(try Data(contentsOf: report))) }
     }
 }

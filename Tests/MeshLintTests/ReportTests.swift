@@ -19,19 +19,19 @@ struct ReportTests {
     }
 
     @Test("Markdown and JSON reports of the examples", arguments: ["payments-guide", "payments-hardened"])
-    func goldenReports(example: String) throws {
+    func goldenReports(example: String) async throws {
         let (root, repo) = try Self.scratchRepository()
         defer { try? FileManager.default.removeItem(at: root) }
         for (format, suffix) in [("markdown", "md"), ("json", "json")] {
-            let run = try meshlint(["report", "examples/\(example)", "--format", format], directory: repo, environment: Self.epoch)
+            let run = try await meshlint(["report", "examples/\(example)", "--format", format], directory: repo, environment: Self.epoch)
             #expect(run.status == 0, "\(run.stderr)")
             try expectGolden(run.stdout, file: "report-\(example).\(suffix)")
         }
     }
 
     @Test("The HTML report is one self-contained page whose every link has a target")
-    func htmlIsSelfContained() throws {
-        let run = try meshlint(["report", "examples/payments-guide", "--format", "html"], environment: Self.epoch)
+    func htmlIsSelfContained() async throws {
+        let run = try await meshlint(["report", "examples/payments-guide", "--format", "html"], environment: Self.epoch)
         #expect(run.status == 0)
         let html = run.stdout
         #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
@@ -46,12 +46,12 @@ struct ReportTests {
     }
 
     @Test("--compare shows controls gained and findings fixed between two states")
-    func compare() throws {
+    func compare() async throws {
         let (root, repo) = try Self.scratchRepository()
         defer { try? FileManager.default.removeItem(at: root) }
         let earlier = repo.appendingPathComponent("guide.json").path
-        #expect(try meshlint(["report", "examples/payments-guide", "--format", "json", "--output", earlier], directory: repo, environment: Self.epoch).status == 0)
-        let run = try meshlint(["report", "examples/payments-hardened", "--format", "json", "--compare", earlier], directory: repo, environment: Self.epoch)
+        #expect(try await meshlint(["report", "examples/payments-guide", "--format", "json", "--output", earlier], directory: repo, environment: Self.epoch).status == 0)
+        let run = try await meshlint(["report", "examples/payments-hardened", "--format", "json", "--compare", earlier], directory: repo, environment: Self.epoch)
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
         let comparison = try #require(json["comparison"] as? [String: Any])
@@ -62,33 +62,33 @@ struct ReportTests {
         #expect(fixed.contains { $0["rule"] == "peer-authentication-not-strict" })
         #expect(fixed.contains { $0["rule"] == "jwt-audience-mismatch" })
         // And in Markdown, as a section of its own.
-        let markdown = try meshlint(["report", "examples/payments-hardened", "--compare", earlier], directory: repo, environment: Self.epoch)
+        let markdown = try await meshlint(["report", "examples/payments-hardened", "--compare", earlier], directory: repo, environment: Self.epoch)
         #expect(markdown.stdout.contains("## Change since 2026-11-18T"))
         #expect(markdown.stdout.contains("| payments | mTLS | missing (PERMISSIVE (default)) | met (STRICT) | gained |"))
         // Something that is not a report is refused.
-        let wrong = try meshlint(["report", "examples/payments-hardened", "--compare", "examples/payments-guide/ledger.yaml"], directory: repo)
+        let wrong = try await meshlint(["report", "examples/payments-hardened", "--compare", "examples/payments-guide/ledger.yaml"], directory: repo)
         #expect(wrong.status == 2 && wrong.stderr.contains("is not a MeshLint posture report"))
     }
 
     @Test("report.sensitiveNamespaces chooses whose access is summarised")
-    func sensitiveNamespaces() throws {
+    func sensitiveNamespaces() async throws {
         let (root, repo) = try Self.scratchRepository()
         defer { try? FileManager.default.removeItem(at: root) }
         let config = repo.appendingPathComponent("none.yaml")
         try "report:\n  sensitiveNamespaces: [\"billing-*\"]\n".write(to: config, atomically: true, encoding: .utf8)
-        let run = try meshlint(["report", "examples/payments-guide", "--format", "json", "--config", config.path], directory: repo)
+        let run = try await meshlint(["report", "examples/payments-guide", "--format", "json", "--config", config.path], directory: repo)
         let json = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
         #expect((json["access"] as? [Any])?.isEmpty == true)
-        let byDefault = try meshlint(["report", "examples/payments-guide", "--format", "json"], directory: repo)
+        let byDefault = try await meshlint(["report", "examples/payments-guide", "--format", "json"], directory: repo)
         let access = try #require((try JSONSerialization.jsonObject(with: byDefault.stdoutData) as? [String: Any])?["access"] as? [[String: Any]])
         #expect(access.map { $0["namespace"] as? String } == ["payments"])
         try "report:\n  sensitive: [a]\n".write(to: config, atomically: true, encoding: .utf8)
-        let invalid = try meshlint(["report", "examples/payments-guide", "--config", config.path], directory: repo)
+        let invalid = try await meshlint(["report", "examples/payments-guide", "--config", config.path], directory: repo)
         #expect(invalid.status == 2 && invalid.stderr.contains("none.yaml:2:3: unknown key"))
     }
 
     @Test("A repository's own compliance mapping replaces the shipped one; an invalid one is an error at its position")
-    func ownComplianceMapping() throws {
+    func ownComplianceMapping() async throws {
         let (root, repo) = try Self.scratchRepository()
         defer { try? FileManager.default.removeItem(at: root) }
         let rules = repo.appendingPathComponent("own-rules")
@@ -107,21 +107,21 @@ struct ReportTests {
                 ambient-namespace-without-default-deny: {acme: [NET-1]}
             """
         try mapping.write(to: rules.appendingPathComponent("compliance.yaml"), atomically: true, encoding: .utf8)
-        let run = try meshlint(["report", "examples/payments-guide", "--rules-dir", rules.path], directory: repo)
+        let run = try await meshlint(["report", "examples/payments-guide", "--rules-dir", rules.path], directory: repo)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("### ACME security baseline"))
         #expect(run.stdout.contains("| NET-1 | Deny by default | `ambient-namespace-without-default-deny` |"))
         #expect(!run.stdout.contains("PCI DSS"))
         try mapping.replacingOccurrences(of: "{acme: [NET-1]}", with: "{acme: [NET-2]}")
             .write(to: rules.appendingPathComponent("compliance.yaml"), atomically: true, encoding: .utf8)
-        let invalid = try meshlint(["report", "examples/payments-guide", "--rules-dir", rules.path], directory: repo)
+        let invalid = try await meshlint(["report", "examples/payments-guide", "--rules-dir", rules.path], directory: repo)
         #expect(invalid.status == 2 && invalid.stderr.contains("compliance.yaml:11:53: requirement NET-2 is not declared"), "\(invalid.stderr)")
         // The rules commands skip the mapping in a rules directory.
-        #expect(try meshlint(["rules", "--rules-dir", rules.path], directory: repo).status == 0)
+        #expect(try await meshlint(["rules", "--rules-dir", rules.path], directory: repo).status == 0)
     }
 
     @Test("Suppressed findings are listed with their reason and expiry")
-    func suppressions() throws {
+    func suppressions() async throws {
         let (root, repo) = try Self.scratchRepository()
         defer { try? FileManager.default.removeItem(at: root) }
         let config = repo.appendingPathComponent("ignore.yaml")
@@ -132,7 +132,7 @@ struct ReportTests {
                 reason: "Plaintext health checks until the load balancer speaks mTLS (SEC-123)"
                 expires: 2099-12-31
             """.write(to: config, atomically: true, encoding: .utf8)
-        let run = try meshlint(["report", "examples/payments-guide", "--config", config.path], directory: repo)
+        let run = try await meshlint(["report", "examples/payments-guide", "--config", config.path], directory: repo)
         #expect(run.stdout.contains("| `peer-authentication-not-strict` | Namespace payments |"))
         #expect(run.stdout.contains("Plaintext health checks until the load balancer speaks mTLS (SEC-123) | `ignore.yaml:2` (configuration) | 2099-12-31 |"))
         #expect(run.stdout.contains("0 notes; 1 suppressed."))
@@ -149,7 +149,7 @@ struct ReportTests {
 @Suite("Writing --output")
 struct OutputTargetTests {
     @Test("A target that is not a regular file (a FIFO, /dev/null) is written in place, never replaced by a file")
-    func specialFilesAreWrittenInPlace() throws {
+    func specialFilesAreWrittenInPlace() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let fifo = directory.appendingPathComponent("report.fifo").path
@@ -159,7 +159,7 @@ struct OutputTargetTests {
         reader.executableURL = URL(fileURLWithPath: "/bin/sh")
         reader.arguments = ["-c", "cat \"$0\" > \"$1\"", fifo, received.path]
         try reader.run()
-        let run = try meshlint(["scan", "examples/payments-guide", "--format", "json", "--output", fifo])
+        let run = try await meshlint(["scan", "examples/payments-guide", "--format", "json", "--output", fifo])
         #expect(run.status == 1, "\(run.stderr)")
         var status = stat()
         guard stat(fifo, &status) == 0, status.st_mode & S_IFMT == S_IFIFO else {

@@ -9,8 +9,8 @@ func normalised(_ text: String) -> String {
         .replacingOccurrences(of: "file://" + SARIFReporter.percentEncoded(packageRoot.path) + "/", with: "file:///<repository>/")
 }
 
-func sarif(_ arguments: [String], directory: URL = packageRoot) throws -> [String: Any] {
-    let run = try meshlint(["scan"] + arguments + ["--format", "sarif"], directory: directory)
+func sarif(_ arguments: [String], directory: URL = packageRoot) async throws -> [String: Any] {
+    let run = try await meshlint(["scan"] + arguments + ["--format", "sarif"], directory: directory)
     #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
     return try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
 }
@@ -22,14 +22,14 @@ func results(_ document: [String: Any]) -> [[String: Any]] {
 @Suite("SARIF, GitHub and Markdown outputs")
 struct SARIFTests {
     @Test(arguments: [("sarif", "payments-guide.sarif"), ("github", "payments-guide.github.txt"), ("markdown", "payments-guide.md")])
-    func paymentsGuideMatchesGoldenFile(_ format: String, _ golden: String) throws {
-        let run = try meshlint(["scan", "examples/payments-guide", "--format", format])
+    func paymentsGuideMatchesGoldenFile(_ format: String, _ golden: String) async throws {
+        let run = try await meshlint(["scan", "examples/payments-guide", "--format", format])
         #expect(run.status == 1)
         try expectGolden(normalised(run.stdout), file: "outputs/\(golden)")
     }
 
-    @Test func runCarriesEveryRuleAndGitHubsFields() throws {
-        let document = try sarif(["examples/payments-guide", "--sarif-category", "manifests"])
+    @Test func runCarriesEveryRuleAndGitHubsFields() async throws {
+        let document = try await sarif(["examples/payments-guide", "--sarif-category", "manifests"])
         #expect(document["version"] as? String == "2.1.0")
         #expect((document["$schema"] as? String)?.hasSuffix("sarif-schema-2.1.0.json") == true)
         let run = try #require((document["runs"] as? [[String: Any]])?.first)
@@ -71,28 +71,28 @@ struct SARIFTests {
         #expect(results(document).contains { ($0["relatedLocations"] as? [Any])?.isEmpty == false })
     }
 
-    @Test func cleanRunHasEmptyResults() throws {
-        let document = try sarif(["examples/payments-hardened"])
+    @Test func cleanRunHasEmptyResults() async throws {
+        let document = try await sarif(["examples/payments-hardened"])
         let run = try #require((document["runs"] as? [[String: Any]])?.first)
         #expect((run["results"] as? [Any])?.isEmpty == true)
     }
 
     /// Moving a resource down ten lines changes every region but no fingerprint.
-    @Test func fingerprintsSurviveMovedLines() throws {
+    @Test func fingerprintsSurviveMovedLines() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let guide = packageRoot.appendingPathComponent("examples/payments-guide")
         let copy = directory.appendingPathComponent("guide")
         try FileManager.default.copyItem(at: guide, to: copy)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent(".git"), withIntermediateDirectories: true)
-        let before = try sarif(["guide"], directory: directory)
+        let before = try await sarif(["guide"], directory: directory)
         for name in try FileManager.default.contentsOfDirectory(atPath: copy.path) {
             let file = copy.appendingPathComponent(name)
             let text = try String(contentsOf: file, encoding: .utf8)
             let padding = (1...10).map { "# moved down, line \($0)\n" }.joined()
             try (padding + text).write(to: file, atomically: true, encoding: .utf8)
         }
-        let after = try sarif(["guide"], directory: directory)
+        let after = try await sarif(["guide"], directory: directory)
         func fingerprints(_ document: [String: Any]) -> [String] {
             results(document).compactMap { ($0["partialFingerprints"] as? [String: String])?["meshlintFingerprint/v1"] }
         }
@@ -107,12 +107,12 @@ struct SARIFTests {
         #expect(startLines(after) == startLines(before).map { $0 + 10 })
     }
 
-    @Test func severalOutputsInOneRunAreWrittenAtomically() throws {
+    @Test func severalOutputsInOneRunAreWrittenAtomically() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let sarifPath = directory.appendingPathComponent("out.sarif").path
         let jsonPath = directory.appendingPathComponent("out.json").path
-        let run = try meshlint(["scan", "examples/payments-guide", "--format", "sarif", "--output", sarifPath,
+        let run = try await meshlint(["scan", "examples/payments-guide", "--format", "sarif", "--output", sarifPath,
                                 "--format", "text", "--format", "json", "--output", jsonPath])
         #expect(run.status == 1)
         #expect(run.stdout.contains("[waypoint-bypass-possible]"))
@@ -123,10 +123,10 @@ struct SARIFTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["out.json", "out.sarif"])
     }
 
-    @Test func ambiguousOutputsAreUsageErrors() throws {
-        #expect(try meshlint(["scan", "examples", "--format", "sarif", "--format", "json"]).status == 2)
-        #expect(try meshlint(["scan", "examples", "--output", "/tmp/a", "--output", "/tmp/b"]).status == 2)
-        let unwritable = try meshlint(["scan", "examples/list", "--format", "sarif", "--output", "/does/not/exist/x.sarif"])
+    @Test func ambiguousOutputsAreUsageErrors() async throws {
+        #expect(try await meshlint(["scan", "examples", "--format", "sarif", "--format", "json"]).status == 2)
+        #expect(try await meshlint(["scan", "examples", "--output", "/tmp/a", "--output", "/tmp/b"]).status == 2)
+        let unwritable = try await meshlint(["scan", "examples/list", "--format", "sarif", "--output", "/does/not/exist/x.sarif"])
         #expect(unwritable.status == 2)
         #expect(unwritable.stderr.contains("cannot write /does/not/exist/x.sarif"))
     }
@@ -144,10 +144,10 @@ struct SARIFTests {
         #expect(textToFile.map(\.path) == ["r.txt"])
     }
 
-    @Test func explainMarkdownIsSARIFHelp() throws {
-        let explain = try meshlint(["explain", "waypoint-bypass-possible", "--format", "markdown"])
+    @Test func explainMarkdownIsSARIFHelp() async throws {
+        let explain = try await meshlint(["explain", "waypoint-bypass-possible", "--format", "markdown"])
         #expect(explain.status == 0)
-        let document = try sarif(["examples/list"])
+        let document = try await sarif(["examples/list"])
         let rules = try #require(((document["runs"] as? [[String: Any]])?.first?["tool"] as? [String: Any])
             .flatMap { ($0["driver"] as? [String: Any])?["rules"] as? [[String: Any]] })
         let rule = try #require(rules.first { $0["id"] as? String == "waypoint-bypass-possible" })
@@ -163,8 +163,8 @@ struct ReporterHelperTests {
         #expect(GitHubReporter.escapeProperty("a:b,c%") == "a%3Ab%2Cc%25")
     }
 
-    @Test func githubAnnotationsUseRepositoryPaths() throws {
-        let run = try meshlint(["scan", "examples/payments-guide", "--format", "github"])
+    @Test func githubAnnotationsUseRepositoryPaths() async throws {
+        let run = try await meshlint(["scan", "examples/payments-guide", "--format", "github"])
         let lines = run.stdout.split(separator: "\n")
         #expect(lines.count == 7)
         #expect(lines.contains { $0.hasPrefix("::error file=examples/payments-guide/authentication.yaml,line=20,col=11,endLine=20,endColumn=32,title=jwt-audience-mismatch::") })

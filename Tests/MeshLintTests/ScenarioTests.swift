@@ -19,8 +19,8 @@ struct ScenarioTests {
     }()
 
     @Test(arguments: scenarios)
-    func scenarioReportsItsExpectedFindings(_ name: String) throws {
-        let run = try meshlint(["scan", "examples/\(name)", "--format", "json"])
+    func scenarioReportsItsExpectedFindings(_ name: String) async throws {
+        let run = try await meshlint(["scan", "examples/\(name)", "--format", "json"])
         #expect(run.status == 0 || run.status == 1, "stderr: \(run.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
         let findings = try #require(object["findings"] as? [[String: Any]])

@@ -19,30 +19,84 @@ struct RunResult {
 }
 
 /// Runs `meshlint` with `arguments` from the package root (so reported paths are relative to it).
-func meshlint(_ arguments: [String], stdin: String? = nil, directory: URL = packageRoot, environment extra: [String: String] = [:]) throws -> RunResult {
-    let process = Process()
-    process.executableURL = meshlintExecutable
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
+func meshlint(_ arguments: [String], stdin: String? = nil, directory: URL = packageRoot, environment extra: [String: String] = [:]) async throws -> RunResult {
     var environment = ProcessInfo.processInfo.environment
     environment["NO_COLOR"] = "1"
     environment.merge(extra) { _, new in new }
-    process.environment = environment
-    let output = Pipe()
-    let errors = Pipe()
-    let input = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let child = try await runChild(
+        meshlintExecutable, arguments, in: directory, environment: environment, input: stdin.map { Data($0.utf8) } ?? Data())
     return RunResult(
-        status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-        stderr: String(decoding: errorData, as: UTF8.self), stdoutData: outputData)
+        status: child.status, stdout: String(decoding: child.stdout, as: UTF8.self),
+        stderr: String(decoding: child.stderr, as: UTF8.self), stdoutData: child.stdout)
+}
+
+/// What a child process printed, and how it ended.
+struct ChildResult: Sendable {
+    let status: Int32
+    let stdout: Data
+    let stderr: Data
+}
+
+/// Runs `executable` and waits for it on a thread of its own. Swift Testing runs every test on the
+/// cooperative pool, one thread per core: a test that blocked a pool thread while a child ran
+/// stalled the whole suite, and the stall was counted in every waiting test's duration.
+/// `input` is written to standard input, which is then closed, unless `keepInputOpen` holds it
+/// open (a producer that never finishes) until the child has ended.
+func runChild(
+    _ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String]? = nil,
+    input: Data = Data(), keepInputOpen: Bool = false
+) async throws -> ChildResult {
+    try await offThePool {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        if let environment { process.environment = environment }
+        let output = Pipe(), errors = Pipe(), standardInput = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = standardInput
+        try process.run()
+        // Standard error is drained beside standard output, so neither pipe can fill and block the child.
+        let errorReader = BackgroundRead(errors.fileHandleForReading)
+        if !keepInputOpen {
+            standardInput.fileHandleForWriting.write(input)
+            try standardInput.fileHandleForWriting.close()
+        }
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errorReader.wait()
+        process.waitUntilExit()
+        if keepInputOpen { try standardInput.fileHandleForWriting.close() }
+        return ChildResult(status: process.terminationStatus, stdout: outputData, stderr: errorData)
+    }
+}
+
+/// Runs `work` on a new thread, off Swift's cooperative pool, and returns what it returned.
+func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result(catching: work)) }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+}
+
+/// A file handle read to its end on a thread of its own; `wait()` returns what was read.
+final class BackgroundRead: @unchecked Sendable {
+    // Written once by the reading thread before `done` is signalled, and read only after it.
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }.start()
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
 }
 
 /// Compares `actual` with a committed golden file; `MESHLINT_UPDATE_GOLDEN=1 swift test` rewrites it.
@@ -68,15 +122,12 @@ func temporaryDirectory() throws -> URL {
 }
 
 /// A corpus of `../shared/bench/gen_corpus.py` in `directory`.
-func generatedCorpus(namespaces: Int, seed: Int, in directory: URL) throws -> URL {
+func generatedCorpus(namespaces: Int, seed: Int, in directory: URL) async throws -> URL {
     let corpus = directory.appendingPathComponent("c\(namespaces)-\(seed)")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", packageRoot.deletingLastPathComponent().appendingPathComponent("shared/bench/gen_corpus.py").path,
-                         corpus.path, "--namespaces", "\(namespaces)", "--seed", "\(seed)"]
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+    let generator = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/bench/gen_corpus.py")
+    let run = try await runChild(
+        URL(fileURLWithPath: "/usr/bin/env"), ["python3", generator.path, corpus.path, "--namespaces", "\(namespaces)", "--seed", "\(seed)"],
+        in: directory)
+    guard run.status == 0 else { throw CocoaError(.fileWriteUnknown) }
     return corpus
 }

@@ -4,9 +4,9 @@ import Testing
 
 @Suite("scan --timings")
 struct TimingsTests {
-    @Test func printsTheStagesAndTheSlowestRulesToStandardErrorOnly() throws {
-        let plain = try meshlint(["scan", "examples/payments-guide", "--format", "json"])
-        let timed = try meshlint(["scan", "examples/payments-guide", "--format", "json", "--timings"])
+    @Test func printsTheStagesAndTheSlowestRulesToStandardErrorOnly() async throws {
+        let plain = try await meshlint(["scan", "examples/payments-guide", "--format", "json"])
+        let timed = try await meshlint(["scan", "examples/payments-guide", "--format", "json", "--timings"])
         #expect(timed.status == plain.status)
         #expect(timed.stdout == plain.stdout)
         #expect(!plain.stderr.contains("timings"))
@@ -29,7 +29,7 @@ struct TimingsTests {
         // Each line is a duration and a rule id, slowest first.
         let durations = ruleLines.map { Double($0.split(separator: " ")[0])! }
         #expect(durations == durations.sorted(by: >))
-        let listed = try meshlint(["rules"]).stdout
+        let listed = try await meshlint(["rules"]).stdout
         for line in ruleLines {
             #expect(listed.contains(String(line.split(separator: " ")[1])))
         }

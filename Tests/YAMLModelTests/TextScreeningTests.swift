@@ -104,7 +104,7 @@ struct TextScreeningTests {
         let big = String(repeating: "x", count: 10 << 20)
         let file = ManifestLoader.load(path: "scalar.yaml", bytes: Array("apiVersion: v1\nkind: ConfigMap\ndata: {big: \(big)}\n".utf8))
         #expect(file.problems.isEmpty)
-        #expect(file.resources.first?.node["data", "big"]?.string?.count == 10 << 20)
+        #expect(file.resources.first?.node["data", "big"]?.string?.utf8.count == 10 << 20)
     }
 }
 
