@@ -248,15 +248,17 @@ struct Evaluation {
             path.append(step(
                 "\(subject) names a waypoint that is not in the input (\(label?.0 ?? "")): no waypoint serves it",
                 at: label?.1 ?? resource.nameSpan, in: label?.2 ?? resource, outcome: .info))
+        case .waypointNotInInput:
+            path.append(step(
+                "\(subject) names a waypoint that is not in the input (\(label?.0 ?? "")), which may be defined elsewhere: "
+                    + "assumed not to pass a waypoint",
+                at: label?.1 ?? resource.nameSpan, in: label?.2 ?? resource, outcome: .assumption))
+            uncertainties.append("the waypoint \(subject) names is not in the input")
         case .unresolved:
             path.append(step(
                 "\(subject) names a waypoint in a namespace not in the input (\(label?.0 ?? "")): assumed not to pass a waypoint",
                 at: label?.1 ?? resource.nameSpan, in: label?.2 ?? resource, outcome: .assumption))
             uncertainties.append("the waypoint \(subject) names is not in the input")
-        case .notAWaypoint(let gateway):
-            path.append(step(
-                "\(subject) names Gateway \(gateway.key), which is not of class istio-waypoint: not bound",
-                at: label?.1 ?? resource.nameSpan, in: label?.2 ?? resource, outcome: .info))
         case .trafficTypeNotAccepted(let waypoint):
             path.append(step(
                 "\(subject) names waypoint \(waypoint.key), whose istio.io/waypoint-for does not take \(traffic.rawValue) traffic: not bound",

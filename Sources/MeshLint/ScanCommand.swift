@@ -76,6 +76,9 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("root-namespace"), help: "Istio's root namespace, meshConfig.rootNamespace (default istio-system).")
     var rootNamespace: String?
 
+    @Option(name: .customLong("complete"), help: "A namespace the input holds whole (patterns: '*', 'team-*'): what it lacks does not exist. Repeatable; adds to the configuration's complete:.")
+    var complete: [String] = []
+
     @Option(name: .customLong("max-file-size"), help: "Largest file read, in bytes (default 64 MiB).")
     var maxFileSize: Int?
 
@@ -283,7 +286,7 @@ struct ScanCommand: ParsableCommand {
                 maxFileSize: maxFileSize ?? configuration.limits.maxFileSize ?? defaults.maxFileSize,
                 maxDepth: maxDepth ?? configuration.limits.maxDepth ?? defaults.maxDepth,
                 maxAliasExpansion: maxAliasExpansion ?? configuration.limits.maxAliasExpansion ?? defaults.maxAliasExpansion),
-            indexOptions: configuration.indexOptions(rootNamespace: rootNamespace),
+            indexOptions: configuration.indexOptions(rootNamespace: rootNamespace, completeNamespaces: complete),
             settings: configuration.lintSettings(today: Today.date),
             rules: RuleCatalog.builtIn.filter { !disabled.contains($0.description.id) }.map { $0.init() }
                 + customRules.filter { !disabled.contains($0.description.id) } as [any Rule],

@@ -259,7 +259,8 @@ struct Scanner {
         guard !overrides.isEmpty else { return findings }
         return findings.map { finding in
             var copy = finding
-            if let severity = overrides[finding.ruleID] { copy.severity = severity }
+            // An inconclusive note proved nothing: a rule's severity override does not raise it.
+            if let severity = overrides[finding.ruleID], !finding.isInconclusive { copy.severity = severity }
             return copy
         }
     }

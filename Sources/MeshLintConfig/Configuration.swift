@@ -19,10 +19,15 @@ public struct Configuration: Sendable {
     public var limits = Limits()
     /// `identity.audiences`: issuer URL or `service.namespace` → accepted audiences.
     public var audiences: [String: AudienceEntry] = [:]
+    /// `identity.requireJWT`: every HTTP request through a waypoint must carry a JWT.
+    public var requireJWT = false
     /// `rules`: per rule id, whether it runs and at which severity.
     public var rules: [String: RuleSetting] = [:]
     /// `assume.namespaces`: labels of namespaces whose object is not in the repository.
     public var assumedNamespaces: [String: Labels] = [:]
+    /// `complete`: namespaces (Istio-style patterns: `*`, `team-*`) whose every object is in the
+    /// input, so that an object missing from it is missing from the cluster.
+    public var completeNamespaces: [String] = []
     /// `ignore`: findings suppressed by rule, resource pattern and path, each with its reason.
     public var ignores: [IgnoreEntry] = []
     /// `exclude`: paths (globs, from the scanned root) never read.
@@ -76,16 +81,20 @@ public struct Configuration: Sendable {
 
     /// The settings rules read, for a scan run on `today`.
     public func lintSettings(today: CalendarDate) -> LintSettings {
-        LintSettings(
+        var settings = LintSettings(
             expectedAudiences: audiences.mapValues { ExpectedAudiences(values: $0.values, file: path, span: $0.span) },
             ignores: ignores, today: today)
+        settings.requireJWT = requireJWT
+        return settings
     }
 
-    /// The index options: the root namespace (unless overridden) and the assumed namespaces.
-    public func indexOptions(rootNamespace override: String? = nil) -> MeshIndexOptions {
+    /// The index options: the root namespace (unless overridden), the assumed namespaces and the
+    /// complete ones (the configuration's and `completeNamespaces` from the command line).
+    public func indexOptions(rootNamespace override: String? = nil, completeNamespaces extra: [String] = []) -> MeshIndexOptions {
         MeshIndexOptions(
             rootNamespace: override ?? rootNamespace ?? WellKnown.defaultRootNamespace,
-            assumedNamespaces: assumedNamespaces, trustDomain: trustDomain ?? WellKnown.defaultTrustDomain)
+            assumedNamespaces: assumedNamespaces, trustDomain: trustDomain ?? WellKnown.defaultTrustDomain,
+            completeNamespaces: completeNamespaces + extra)
     }
 
     // MARK: Finding
@@ -110,7 +119,7 @@ public struct Configuration: Sendable {
         YAMLParser.parse(bytes).documents.first?.root["rulesDirs"]?.items.compactMap(\.string) ?? []
     }
 
-    static let topLevelKeys = "rootNamespace, trustDomain, rules, rulesDirs, assume, identity, ignore, limits, exclude, report"
+    static let topLevelKeys = "rootNamespace, trustDomain, rules, rulesDirs, assume, complete, identity, ignore, limits, exclude, report"
 
     /// Parses a configuration. `customRuleIDs` are the ids of rules loaded from rules.d, which
     /// `rules:` and `ignore:` may name like built-in ones.
@@ -131,11 +140,13 @@ public struct Configuration: Sendable {
             case "limits":
                 configuration.limits = try reader.limits(pair.value)
             case "identity":
-                configuration.audiences = try reader.identity(pair.value)
+                (configuration.audiences, configuration.requireJWT) = try reader.identity(pair.value)
             case "rules":
                 configuration.rules = try reader.rules(pair.value)
             case "assume":
                 configuration.assumedNamespaces = try reader.assume(pair.value)
+            case "complete":
+                configuration.completeNamespaces = try reader.strings(pair.value, field: "complete")
             case "ignore":
                 configuration.ignores = try reader.ignores(pair.value)
             case "rulesDirs":
@@ -222,17 +233,25 @@ private struct Reader {
         return limits
     }
 
-    func identity(_ node: Node) throws -> [String: Configuration.AudienceEntry] {
+    func identity(_ node: Node) throws -> (audiences: [String: Configuration.AudienceEntry], requireJWT: Bool) {
         var audiences: [String: Configuration.AudienceEntry] = [:]
-        for entry in try mapping(node, shape: "identity: {audiences: {<issuer or service.namespace>: [audience, ...]}}") {
-            guard entry.key.scalar == "audiences" else { throw unknown(entry.key, expected: "audiences") }
-            for audience in try mapping(entry.value, shape: "audiences: {<issuer URL or service.namespace>: [audience, ...]}") {
-                let key = try string(audience.key, field: "identity.audiences key")
-                let values = try strings(audience.value, field: "identity.audiences[\(key)]")
-                audiences[key] = Configuration.AudienceEntry(values: values, span: audience.key.span.union(audience.value.span))
+        var requireJWT = false
+        let shape = "identity: {audiences: {<issuer or service.namespace>: [audience, ...]}, requireJWT: true|false}"
+        for entry in try mapping(node, shape: shape) {
+            switch entry.key.scalar {
+            case "audiences":
+                for audience in try mapping(entry.value, shape: "audiences: {<issuer URL or service.namespace>: [audience, ...]}") {
+                    let key = try string(audience.key, field: "identity.audiences key")
+                    let values = try strings(audience.value, field: "identity.audiences[\(key)]")
+                    audiences[key] = Configuration.AudienceEntry(values: values, span: audience.key.span.union(audience.value.span))
+                }
+            case "requireJWT":
+                requireJWT = try bool(entry.value, field: "identity.requireJWT")
+            default:
+                throw unknown(entry.key, expected: "audiences, requireJWT")
             }
         }
-        return audiences
+        return (audiences, requireJWT)
     }
 
     func rules(_ node: Node) throws -> [String: Configuration.RuleSetting] {

@@ -92,4 +92,33 @@ struct ConfigurationTests {
         // The command line wins over the file.
         #expect(try await meshlint(["scan", root.path, "--root-namespace", "istio-system"]).status == 1)
     }
+
+    /// A reference to an object absent from the input is a note until the namespace is declared
+    /// complete, on the command line or in the file; a severity override never raises the note.
+    @Test func completeNamespacesTurnAbsenceIntoFindings() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: shop}
+            spec: {selector: {app: web}, ports: [{port: 80}]}
+            ---
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: p, namespace: shop}
+            spec:
+              targetRefs: [{kind: Service, group: "", name: orders}]
+              rules: [{to: [{operation: {methods: [GET]}}]}]
+            """.write(to: root.appendingPathComponent("shop.yaml"), atomically: true, encoding: .utf8)
+        #expect(try await meshlint(["scan", root.path, "--disable", "l7-policy-without-waypoint"]).status == 0)
+        #expect(try await meshlint(["scan", root.path, "--disable", "l7-policy-without-waypoint", "--complete", "shop"]).status == 1)
+        try "rules: {policy-target-invalid: {severity: error}}\n"
+            .write(to: root.appendingPathComponent(".meshlint.yaml"), atomically: true, encoding: .utf8)
+        let overridden = try await meshlint(["scan", root.path, "--format", "json"])
+        #expect(overridden.status == 0)
+        #expect(overridden.stdout.contains("\"severity\": \"note\""))
+        try "complete: [shop]\n".write(to: root.appendingPathComponent(".meshlint.yaml"), atomically: true, encoding: .utf8)
+        #expect(try await meshlint(["scan", root.path, "--disable", "l7-policy-without-waypoint"]).status == 1)
+    }
 }

@@ -29,7 +29,8 @@ struct PolicyTargetInvalidRuleTests {
     @Test func aMistypedServiceIsReportedWithTheNamesThatExist() throws {
         let example = Example(Self.payments + Self.policy("  targetRefs: [{kind: Service, group: \"\", name: ledgr}]"))
         let finding = try #require(findings(of: "policy-target-invalid", in: example).findings.first)
-        #expect(finding.message.contains("targets Service payments/ledgr, which is not in the input"))
+        #expect(finding.message.contains("targets Service payments/ledgr (did you mean ledger?), which is not in the input"))
+        #expect(finding.severity == .error)
         #expect(finding.message.hasSuffix("it is enforced nowhere."))
         #expect(finding.remediation.contains("(Services of the namespace: accounts, ledger)"))
         #expect(finding.fieldPath == "spec.targetRefs[0].name")

@@ -80,7 +80,7 @@ struct WaypointWithoutRequestAuthenticationRuleTests {
             """
         }.joined()
         let yaml = String(Self.input[..<Self.input.firstRange(of: "---\napiVersion: security")!.lowerBound]) + "\n" + services
-        let (found, _, _) = findings(of: Self.id, in: Example(yaml))
+        let (found, _, _) = findings(of: Self.id, in: Example(yaml, configuration: "identity: {requireJWT: true}\n"))
         let finding = try #require(found.first)
         #expect(finding.related.count == 3)
         #expect(finding.message.contains("and 3 more"))

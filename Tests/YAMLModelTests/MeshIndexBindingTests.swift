@@ -4,10 +4,12 @@ import Testing
 // MARK: - Shared helpers for the MeshIndex tests
 
 /// Loads `yaml` as one file and indexes it, failing the test when the YAML itself has problems.
-func meshIndex(_ yaml: String, root: String = "istio-system", sourceLocation: SourceLocation = #_sourceLocation) -> MeshIndex {
+func meshIndex(
+    _ yaml: String, root: String = "istio-system", complete: [String] = [], sourceLocation: SourceLocation = #_sourceLocation
+) -> MeshIndex {
     let file = ManifestLoader.load(path: "test.yaml", bytes: Array(yaml.utf8))
     #expect(file.problems.isEmpty, "fixture YAML has problems: \(file.problems)", sourceLocation: sourceLocation)
-    return MeshIndex(resources: file.resources, options: MeshIndexOptions(rootNamespace: root))
+    return MeshIndex(resources: file.resources, options: MeshIndexOptions(rootNamespace: root, completeNamespaces: complete))
 }
 
 /// The 1-based line of the `occurrence`-th line of `yaml` that contains `needle` (0 when none does).
@@ -152,7 +154,7 @@ func summary(_ status: WaypointBinding.Status) -> String {
     case .bound(let waypoint): "bound(\(waypoint.key))"
     case .waypointNotFound: "waypointNotFound"
     case .unresolved: "unresolved"
-    case .notAWaypoint(let gateway): "notAWaypoint(\(gateway.key))"
+    case .waypointNotInInput: "waypointNotInInput"
     case .trafficTypeNotAccepted(let waypoint): "trafficTypeNotAccepted(\(waypoint.key))"
     case .namespaceNotAllowed(let waypoint): "namespaceNotAllowed(\(waypoint.key))"
     }
@@ -302,19 +304,28 @@ struct MeshIndexBindingTests {
             Fixture.service("api", in: "app", labels: [(useWaypoint, "missing")]))
         let index = meshIndex(yaml)
         let binding = try serviceBinding(index, "app", "api")
-        #expect(summary(binding.status) == "waypointNotFound")
-        #expect(binding.isBound == false)
+        // Only part of `app` may be in the input: `missing` may be defined elsewhere.
+        #expect(summary(binding.status) == "waypointNotInInput")
+        #expect(binding.isBound == nil)
         #expect(binding.waypoint == nil)
         #expect(binding.request?.source == .ownLabel)
         #expect(binding.request?.waypointKey == ObjectKey(namespace: "app", name: "missing"))
         #expect(binding.request?.label.valueSpan.start.line == line(of: "\"missing\"", in: yaml))
     }
 
-    @Test("a missing waypoint in a namespace with only other resources in the input is not found")
+    @Test("a missing waypoint in a present namespace is not in the input, unless the namespace is complete or it is a typo")
     func missingWaypointInPresentNamespaceWithoutObject() throws {
         // No Namespace object, but the Service itself puts `app` in the input.
-        let index = meshIndex(Fixture.service("api", in: "app", labels: [(useWaypoint, "wp")]))
-        #expect(summary(try serviceBinding(index, "app", "api").status) == "waypointNotFound")
+        let yaml = Fixture.service("api", in: "app", labels: [(useWaypoint, "wp")])
+        #expect(summary(try serviceBinding(meshIndex(yaml), "app", "api").status) == "waypointNotInInput")
+        let complete = MeshIndex(
+            resources: ManifestLoader.load(path: "x.yaml", bytes: Array(yaml.utf8)).resources,
+            options: MeshIndexOptions(completeNamespaces: ["app"]))
+        let binding = try serviceBinding(complete, "app", "api")
+        #expect(summary(binding.status) == "waypointNotFound")
+        #expect(binding.isBound == false)
+        let typo = meshIndex(documents(Fixture.gateway("waypoint", in: "app"), Fixture.service("api", in: "app", labels: [(useWaypoint, "waypont")])))
+        #expect(summary(try serviceBinding(typo, "app", "api").status) == "waypointNotFound")
     }
 
     @Test("the waypoint's namespace not in the input: unresolved")
@@ -436,18 +447,20 @@ struct MeshIndexBindingTests {
 
     // MARK: What the label names
 
-    @Test("a Gateway of another class is not a waypoint")
+    @Test("a Gateway of another class that a label names is the waypoint: istiod does not check the class")
     func gatewayOfAnotherClass() throws {
         let index = meshIndex(documents(
             Fixture.namespace("app"),
             Fixture.gateway("ingress", in: "app", className: "istio"),
+            Fixture.gateway("other", in: "app", className: "istio"),
             Fixture.service("api", in: "app", labels: [(useWaypoint, "ingress")])))
         let binding = try serviceBinding(index, "app", "api")
-        #expect(summary(binding.status) == "notAWaypoint(app/ingress)")
-        #expect(binding.isBound == false)
-        #expect(index.waypoint(ObjectKey(namespace: "app", name: "ingress")) == nil)
+        #expect(summary(binding.status) == "bound(app/ingress)")
+        #expect(binding.isBound == true)
+        #expect(index.waypoint(ObjectKey(namespace: "app", name: "ingress"))?.implementation == .unknownClass("istio"))
         #expect(index.gateway(ObjectKey(namespace: "app", name: "ingress"))?.isWaypoint == false)
-        #expect(index.waypoints.isEmpty)
+        // A Gateway of another class that nothing names and nothing declares is not a waypoint.
+        #expect(index.waypoints.map(\.name) == ["ingress"])
     }
 
     @Test("a `workload` waypoint refuses a Service and takes a Pod")

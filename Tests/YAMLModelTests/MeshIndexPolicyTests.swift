@@ -218,12 +218,14 @@ struct MeshIndexPolicyAttachmentTests {
         #expect(!result.isEnforcedNowhere)
     }
 
-    @Test("a targetRef to a missing Service: not found")
+    @Test("a targetRef to a missing Service: not found, and enforced nowhere only where that is proven")
     func serviceMissing() throws {
-        let index = meshIndex(documents(appWithWaypoint, authorizationPolicy("p", in: "app", spec: targetRefs(kind: "Service", name: "ghost"))))
-        let result = try attachment(index, "app", "p")
+        let yaml = documents(appWithWaypoint, authorizationPolicy("p", in: "app", spec: targetRefs(kind: "Service", name: "ghost")))
+        let result = try attachment(meshIndex(yaml), "app", "p")
         #expect(summary(try onlyTarget(result).outcome) == "notFound")
-        #expect(result.isEnforcedNowhere)
+        // `ghost` may be defined outside the input: what enforces the policy is unknown.
+        #expect(!result.isEnforcedNowhere)
+        #expect(try attachment(meshIndex(yaml, complete: ["app"]), "app", "p").isEnforcedNowhere)
     }
 
     @Test("a targetRef resolves in the policy's own namespace only")
@@ -393,7 +395,7 @@ struct MeshIndexPolicyAttachmentTests {
                   - kind: Service
                     name: plain
                 """))
-        let index = meshIndex(yaml)
+        let index = meshIndex(yaml, complete: ["app"])
         let p = try attachment(index, "app", "p")
         #expect(p.targets.map { summary($0.outcome) } == ["notFound", "waypoint(app/wp2)", "waypoint(app/wp)", "waypoint(app/wp)"])
         #expect(p.waypoints.map(\.name) == ["wp2", "wp"])

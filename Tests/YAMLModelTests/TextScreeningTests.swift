@@ -39,7 +39,7 @@ struct TextScreeningTests {
         "image: \"{{ .Values.image }}\"",
     ])
     func helmTemplatesAreRecognised(_ line: String) throws {
-        let problem = try #require(TextScreening.helmTemplateProblem(Array("apiVersion: v1\n\(line)\n".utf8)))
+        let problem = try #require(TemplateDocuments.screen(Array("apiVersion: v1\n\(line)\n".utf8))?.problem)
         #expect(problem.kind == .helmTemplate)
         #expect(problem.span.start.line == 2)
         #expect(problem.message.contains("helm template"))
@@ -52,7 +52,7 @@ struct TextScreeningTests {
         "json: '{\"a\": {\"b\": 1}}'",
     ])
     func dataIsNotATemplate(_ line: String) {
-        #expect(TextScreening.helmTemplateProblem(Array("a: 1\n\(line)\n".utf8)) == nil)
+        #expect(TemplateDocuments.screen(Array("a: 1\n\(line)\n".utf8)) == nil)
     }
 
     @Test func listItemsBecomeResources() throws {
@@ -164,5 +164,91 @@ struct EmptyFileTests {
         // Nothing to read, so nothing is left unread even past a deadline (a parser would say so).
         let late = ManifestLoader.load(path: "empty.yaml", bytes: [], limits: ParseLimits(deadline: ContinuousClock.now.advanced(by: .seconds(-1))))
         #expect(late.problems.isEmpty)
+    }
+}
+
+/// Templates are decided per document, by where their actions stand (issue 18, cause 3).
+@Suite("template documents")
+struct TemplateDocumentTests {
+    /// A rendered installation: the sidecar injector's templates in a ConfigMap's block scalar and
+    /// a quoted marker value, beside a mesh-wide STRICT PeerAuthentication.
+    static let renderedInstall = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: istio-sidecar-injector, namespace: istio-system}
+        data:
+          config: |-
+            policy: enabled
+            templates:
+              sidecar: |
+                {{- if .Values.global.proxy.resources }}
+                resources: {{ toYaml .Values.global.proxy.resources | indent 6 }}
+                {{- end }}
+          marker: "{{ Template_Version_And_Istio_Version_Mismatched_Check_Installation }}"
+        ---
+        apiVersion: security.istio.io/v1
+        kind: PeerAuthentication
+        metadata: {name: default, namespace: istio-system}
+        spec: {mtls: {mode: STRICT}}
+        """
+
+    @Test func templateTextAsDataIsRead() {
+        let file = ManifestLoader.load(path: "install.yaml", bytes: Array(Self.renderedInstall.utf8))
+        #expect(file.problems.isEmpty)
+        #expect(file.resources.map(\.kind) == ["ConfigMap", "PeerAuthentication"])
+    }
+
+    @Test func onlyTheTemplateDocumentIsSkipped() throws {
+        let yaml = Self.renderedInstall + """
+
+            ---
+            {{- if .Values.ingress.enabled }}
+            apiVersion: v1
+            kind: Service
+            metadata: {name: {{ .Release.Name }}-ingress}
+            {{- end }}
+            ---
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: allow-nothing, namespace: istio-system}
+            spec: {}
+            """
+        let file = ManifestLoader.load(path: "install.yaml", bytes: Array(yaml.utf8))
+        #expect(file.resources.map(\.kind) == ["ConfigMap", "PeerAuthentication", "AuthorizationPolicy"])
+        let problem = try #require(file.problems.first)
+        #expect(file.problems.count == 1)
+        #expect(problem.kind == .helmTemplate)
+        #expect(problem.message.hasPrefix("1 of the file's 4 documents holds template syntax"))
+        #expect(problem.span.start == Mark(line: 19, column: 1))
+        // Lines stay exact after the skipped document.
+        let policy = try #require(file.resources.last)
+        #expect(policy.nameSpan.start.line == 27)
+    }
+
+    @Test func documentsInsideAControlActionAreTemplates() {
+        let yaml = """
+            {{- range .Values.namespaces }}
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: {{ . }}}
+            ---
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: reader}
+            {{- end }}
+            ---
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: static, namespace: tools}
+            """
+        let file = ManifestLoader.load(path: "t.yaml", bytes: Array(yaml.utf8))
+        #expect(file.resources.map(\.name) == ["static"])
+        #expect(file.problems.map(\.kind) == [.helmTemplate])
+    }
+
+    @Test func aFileOfTemplatesIsSkippedWhole() throws {
+        let screened = try #require(TemplateDocuments.screen(Array("kind: Service\nmetadata:\n  name: {{ .Values.name }}\n".utf8)))
+        #expect(screened.isWholeFile)
+        #expect(screened.problem.message.hasPrefix("the file holds template syntax"))
     }
 }

@@ -68,6 +68,9 @@ public struct Finding: Sendable, Hashable {
     public let origin: ResourceOrigin?
     /// In changed-files mode: reported because the change caused it, though it lands elsewhere.
     public var viaChange = false
+    /// A note because the input may not hold what the rule looked for (`Absence.notInInput`): a
+    /// severity override for the rule does not raise it, since nothing was proven.
+    public var isInconclusive = false
 
     public init(
         ruleID: String, severity: Severity, message: String, file: String, span: Span,
@@ -113,11 +116,47 @@ public struct Finding: Sendable, Hashable {
 
     /// The same finding placed at another location (changed-files mode moves it into a changed file).
     public func moved(to file: String, span: Span) -> Finding {
+        copy(file: file, span: span)
+    }
+
+    /// This finding with one more related location.
+    public func adding(related location: RelatedLocation) -> Finding {
+        copy(related: related + [location])
+    }
+
+    /// This finding as a note, with `sentence` (why it is only one) added to its message: it
+    /// proved nothing, so a severity override of its rule does not raise it.
+    public func noted(_ sentence: String) -> Finding {
+        var note = copy(severity: .note, message: message + " " + sentence)
+        note.isInconclusive = true
+        return note
+    }
+
+    /// This finding as a note saying that the object it looked for may be defined outside the
+    /// input, and how to declare namespace `namespace` complete so that its absence counts.
+    public func inconclusive(namespace: String) -> Finding {
+        noted(Self.notInInputSentence(namespace: namespace))
+    }
+
+    /// A copy with some fields replaced; the flags carry over.
+    private func copy(
+        severity: Severity? = nil, message: String? = nil, file: String? = nil, span: Span? = nil,
+        related: [RelatedLocation]? = nil
+    ) -> Finding {
         var copy = Finding(
-            ruleID: ruleID, severity: severity, message: message, file: file, span: span, resource: resource,
-            related: related, remediation: remediation, fieldPath: fieldPath, origin: origin)
+            ruleID: ruleID, severity: severity ?? self.severity, message: message ?? self.message, file: file ?? self.file,
+            span: span ?? self.span, resource: resource, related: related ?? self.related, remediation: remediation,
+            fieldPath: fieldPath, origin: origin)
         copy.viaChange = viaChange
+        copy.isInconclusive = isInconclusive
         return copy
+    }
+
+    /// Why an absence is only a note, and how to make it count.
+    public static func notInInputSentence(namespace: String) -> String {
+        "Only a note: the input may hold just part of namespace \(namespace) "
+            + "(the object can be defined in another repository); if it holds all of it, declare that with "
+            + "`complete: [\(namespace)]` in .meshlint.yaml or `--complete \(namespace)`."
     }
 
     /// A stable identity for the finding that does not change when lines move: a hash of the rule,

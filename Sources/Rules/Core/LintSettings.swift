@@ -9,6 +9,10 @@ public struct LintSettings: Sendable {
     public var ignores: [IgnoreEntry]
     /// The day the scan runs, for `expires` dates.
     public var today: CalendarDate
+    /// `identity.requireJWT`: every HTTP request through a waypoint must carry a validated JWT,
+    /// so a waypoint serving HTTP without a RequestAuthentication is a gap even where no manifest
+    /// mentions tokens.
+    public var requireJWT = false
 
     public init(
         expectedAudiences: [String: ExpectedAudiences] = [:], ignores: [IgnoreEntry] = [],

@@ -1,8 +1,8 @@
 /// Resolves `istio.io/use-waypoint` labels to waypoints, as istiod does.
 struct BindingResolver {
     let namespaces: [String: NamespaceFacts]
-    let gateways: [ObjectKey: GatewayView]
     let waypoints: [ObjectKey: Waypoint]
+    let names: TargetNames
 
     /// The object's own label wins over its namespace's; when the own label names a waypoint that
     /// is missing, istiod does not fall back to the namespace's, and neither do we.
@@ -32,10 +32,10 @@ struct BindingResolver {
     private func status(of request: WaypointBinding.Request, home: String, traffic: BoundTraffic) -> WaypointBinding.Status {
         if request.label.value == WellKnown.dataplaneModeNone { return .optedOut }
         let key = request.waypointKey
-        guard let gateway = gateways[key] else {
-            return namespaces[key.namespace ?? ""]?.isPresent == true ? .waypointNotFound : .unresolved
+        // Every Gateway a label names is a waypoint, whatever its class (see `Waypoint`).
+        guard let waypoint = waypoints[key] else {
+            return missingWaypointStatus(key, namespacePresent: namespaces[key.namespace ?? ""]?.isPresent == true)
         }
-        guard gateway.isWaypoint, let waypoint = waypoints[key] else { return .notAWaypoint(gateway) }
         guard waypoint.trafficType?.accepts(traffic) == true else { return .trafficTypeNotAccepted(waypoint) }
         guard key.namespace != home else { return .bound(waypoint) }
         // Across namespaces, the waypoint's HBONE listener must admit the client namespace.
@@ -57,6 +57,17 @@ struct BindingResolver {
     }
 }
 
+extension BindingResolver {
+    /// The status of a binding to a Gateway the input does not hold: proven missing (a complete
+    /// namespace, or a near miss of a Gateway it holds), only not in the input, or unresolved
+    /// when the input holds nothing of that namespace.
+    func missingWaypointStatus(_ key: ObjectKey, namespacePresent: Bool) -> WaypointBinding.Status {
+        let absence = names.absence(of: key.name, groupKind: .gateway, in: key.namespace ?? "default")
+        if absence.isConclusive { return .waypointNotFound }
+        return namespacePresent ? .waypointNotInInput : .unresolved
+    }
+}
+
 /// Resolves a policy's `selector` / `targetRefs` to its enforcement point.
 struct TargetResolver {
     let rootNamespace: String
@@ -66,6 +77,9 @@ struct TargetResolver {
     let services: [ObjectKey: ServiceView]
     let serviceEntries: [ObjectKey: ServiceEntryView]
     let bindings: [ObjectIdentifier: WaypointBinding]
+    /// Names of the targetable objects of each namespace, and the complete namespaces, to tell a
+    /// target that does not exist from one defined outside the input.
+    let names: TargetNames
 
     func attachment(of policy: some WorkloadPolicyView) -> PolicyAttachment {
         let refs = policy.targetRefs
@@ -95,9 +109,9 @@ struct TargetResolver {
         let key = ObjectKey(namespace: policyNamespace, name: ref.nameValue)
         switch ref.groupKind {
         case .gateway:
-            guard let gateway = gateways[key] else { return .notFound }
+            guard let gateway = gateways[key] else { return notFound(ref, .gateway, policyNamespace) }
             if let waypoint = waypoints[key] { return .waypoint(waypoint) }
-            return gateway.isWaypoint ? .notFound : .gateway(gateway)
+            return .gateway(gateway)
         case .gatewayClass:
             guard policyNamespace == rootNamespace else {
                 return .invalid("a GatewayClass can only be targeted from the root namespace (\(rootNamespace))")
@@ -106,14 +120,18 @@ struct TargetResolver {
             let isWaypointClass = ref.nameValue == WellKnown.waypointGatewayClass
             return isWaypointClass ? .allWaypoints : .invalid("GatewayClass \(ref.nameValue) is not the waypoint class")
         case .service:
-            guard let service = services[key] else { return .notFound }
+            guard let service = services[key] else { return notFound(ref, .service, policyNamespace) }
             return serviceOutcome(service.resource)
         case .serviceEntry:
-            guard let entry = serviceEntries[key] else { return .notFound }
+            guard let entry = serviceEntries[key] else { return notFound(ref, .serviceEntry, policyNamespace) }
             return serviceOutcome(entry.resource)
         default:
             return .invalid("targetRefs kind \(ref.groupKind) is not supported (Gateway, GatewayClass, Service, ServiceEntry)")
         }
+    }
+
+    private func notFound(_ ref: PolicyTargetRef, _ groupKind: GroupKind, _ namespace: String) -> ResolvedTarget.Outcome {
+        .notFound(conclusive: names.absence(of: ref.nameValue, groupKind: groupKind, in: namespace).isConclusive)
     }
 
     private func serviceOutcome(_ resource: Resource) -> ResolvedTarget.Outcome {
@@ -123,5 +141,28 @@ struct TargetResolver {
         case nil: return .unresolved
         case false?: return .serviceWithoutWaypoint(resource, binding)
         }
+    }
+}
+
+/// The names of the objects a policy can target, per namespace, and the namespaces the input holds
+/// whole: what `Absence` is decided from.
+struct TargetNames: Sendable {
+    let services: [String: [String]]
+    let serviceEntries: [String: [String]]
+    let gateways: [String: [String]]
+    let completeNamespaces: [String]
+
+    func names(of groupKind: GroupKind, in namespace: String) -> [String] {
+        let names: [String]? = switch groupKind {
+        case .service: services[namespace]
+        case .serviceEntry: serviceEntries[namespace]
+        case .gateway: gateways[namespace]
+        default: nil
+        }
+        return (names ?? []).sorted()
+    }
+
+    func absence(of name: String, groupKind: GroupKind, in namespace: String) -> Absence {
+        Absence.of(name, in: namespace, among: names(of: groupKind, in: namespace), completeNamespaces: completeNamespaces)
     }
 }

@@ -21,8 +21,9 @@ public struct TargetRefProblem: Sendable {
         case gatewayClassOutsideRootNamespace(String)
         /// A GatewayClass ref to a class other than `istio-waypoint`.
         case notWaypointClass(String)
-        /// The targeted object is not in the input, although its namespace's manifests are.
-        case notFound(GroupKind, ObjectKey)
+        /// The targeted object is not in the input, although its namespace's manifests are (or it
+        /// is a near miss of one that is): how conclusive that is.
+        case notFound(GroupKind, ObjectKey, Absence)
         /// `targetRefs` on a kind that has no such field (PeerAuthentication).
         case fieldNotInSchema
     }
@@ -124,13 +125,19 @@ extension MeshIndex {
             return problem(.notWaypointClass(ref.nameValue), .refIgnored, at: ref.name?.entrySpan ?? ref.span,
                            "only GatewayClass \(WellKnown.waypointGatewayClass) attaches policies (to every waypoint)")
         case .notFound:
-            guard holdsApplicationManifests(policyNamespace) else { return nil }
+            let absence = targetNames.absence(of: ref.nameValue, groupKind: groupKind, in: policyNamespace)
+            guard absence.isConclusive || holdsApplicationManifests(policyNamespace) else { return nil }
             let key = ObjectKey(namespace: policyNamespace, name: ref.nameValue)
-            return problem(.notFound(groupKind, key), .refIgnored, at: ref.name?.entrySpan ?? ref.span,
+            return problem(.notFound(groupKind, key, absence), .refIgnored, at: ref.name?.entrySpan ?? ref.span,
                            "no \(groupKind.kind) \(key) to attach to")
         default:
             return nil
         }
+    }
+
+    /// The names of the objects of a targetable kind in `namespace`, sorted.
+    public func names(of groupKind: GroupKind, in namespace: String) -> [String] {
+        targetNames.names(of: groupKind, in: namespace)
     }
 
     /// True when the namespace's Namespace object, or any Service, ServiceEntry, Gateway or

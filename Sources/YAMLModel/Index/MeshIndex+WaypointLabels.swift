@@ -10,10 +10,10 @@ public struct NamespaceWaypointLabel: Sendable {
         /// The label says `none`: the namespace opts out of waypoints.
         case optedOut
         case waypoint(Waypoint)
-        /// The named Gateway exists but is not of class `istio-waypoint`.
-        case notAWaypoint(GatewayView)
-        /// The named Gateway is not in the input although its namespace's manifests are.
+        /// The named Gateway does not exist (a complete namespace, or a near miss of one it holds).
         case waypointNotFound
+        /// The named Gateway is not in the input although some of its namespace's manifests are.
+        case waypointNotInInput
         /// The named Gateway's namespace is not in the input: the reference cannot be judged.
         case unresolved
     }
@@ -62,10 +62,12 @@ extension MeshIndex {
         let target: NamespaceWaypointLabel.Target
         if label.value == WellKnown.dataplaneModeNone {
             target = .optedOut
-        } else if let gateway = gateway(key) {
-            target = waypoint(key).map(NamespaceWaypointLabel.Target.waypoint) ?? .notAWaypoint(gateway)
+        } else if let waypoint = waypoint(key) {
+            target = .waypoint(waypoint)
         } else {
-            target = self.namespace(key.namespace ?? "default").isPresent ? .waypointNotFound : .unresolved
+            let absence = targetNames.absence(of: key.name, groupKind: .gateway, in: key.namespace ?? "default")
+            target = absence.isConclusive ? .waypointNotFound
+                : self.namespace(key.namespace ?? "default").isPresent ? .waypointNotInInput : .unresolved
         }
         return NamespaceWaypointLabel(namespace: object, request: request, target: target)
     }

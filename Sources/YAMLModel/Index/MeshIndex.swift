@@ -10,14 +10,19 @@ public struct MeshIndexOptions: Sendable {
     /// Threads the index may use while it is built (`--jobs`; nil: every core). The index is the
     /// same for any number.
     public var jobs: Int?
+    /// Namespaces the input holds whole (the configuration's `complete:`, `--complete`): only there
+    /// is an object absent from the input absent from the cluster. Istio-style patterns (`*`,
+    /// `team-*`, `*-prod`).
+    public var completeNamespaces: [String]
 
     public init(
         rootNamespace: String = WellKnown.defaultRootNamespace, assumedNamespaces: [String: Labels] = [:],
-        trustDomain: String = WellKnown.defaultTrustDomain
+        trustDomain: String = WellKnown.defaultTrustDomain, completeNamespaces: [String] = []
     ) {
         self.rootNamespace = rootNamespace
         self.assumedNamespaces = assumedNamespaces
         self.trustDomain = trustDomain
+        self.completeNamespaces = completeNamespaces
     }
 }
 
@@ -79,6 +84,8 @@ public final class MeshIndex: Sendable {
     let gatewaysByNamespace: [String: [GatewayView]]
     let peerAuthenticationsByNamespace: [String: [PeerAuthenticationView]]
     let routesByBackend: [ObjectKey: [RouteView]]
+    /// The names of the objects policies can target, per namespace.
+    let targetNames: TargetNames
     let configMapsByKey: [ObjectKey: ConfigMapView]
     let horizontalPodAutoscalersByNamespace: [String: [HorizontalPodAutoscalerView]]
     let podDisruptionBudgetsByNamespace: [String: [PodDisruptionBudgetView]]
@@ -166,9 +173,15 @@ public final class MeshIndex: Sendable {
         servicesByKey = Self.firstByKey(services)
         serviceEntriesByKey = Self.firstByKey(serviceEntries)
         let classesByName = Dictionary(gatewayClasses.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        // istiod takes any Gateway a use-waypoint label names as the waypoint, whatever its class.
+        let named = Self.gatewaysNamedByWaypointLabels(
+            namespaces: objectsByName, assumed: options.assumedNamespaces, labelled: services.map(\.resource)
+                + serviceEntries.map(\.resource), workloads: workloads)
         var waypoints: [ObjectKey: Waypoint] = [:]
-        for gateway in gateways where gateway.isWaypoint && waypoints[gateway.key] == nil {
-            waypoints[gateway.key] = Waypoint(gateway: gateway, gatewayClass: classesByName[WellKnown.waypointGatewayClass])
+        for gateway in gateways where waypoints[gateway.key] == nil {
+            let gatewayClass = gateway.gatewayClassName.flatMap { classesByName[$0.value] }
+            guard named.contains(gateway.key) || Waypoint.isDeclared(gateway, gatewayClass: gatewayClass) else { continue }
+            waypoints[gateway.key] = Waypoint(gateway: gateway, gatewayClass: gatewayClass)
         }
         waypointsByKey = waypoints
 
@@ -206,8 +219,14 @@ public final class MeshIndex: Sendable {
         self.routesByBackend = routesByBackend
 
         // Bindings and enrollment need the lookups above, so they are resolved on a partial index.
+        let targetNames = TargetNames(
+            services: servicesByNamespace.mapValues { $0.map(\.name) },
+            serviceEntries: serviceEntriesByNamespace.mapValues { $0.map(\.name) },
+            gateways: gatewaysByNamespace.mapValues { $0.map(\.name) },
+            completeNamespaces: options.completeNamespaces)
+        self.targetNames = targetNames
         let resolver = BindingResolver(
-            namespaces: facts, gateways: gatewaysByKey, waypoints: waypoints)
+            namespaces: facts, waypoints: waypoints, names: targetNames)
         var bindings: [ObjectIdentifier: WaypointBinding] = [:]
         var enrollments: [ObjectIdentifier: Enrollment] = [:]
         // Only bindings that say something are kept: a lookup that finds none answers `notRequested`.
@@ -242,7 +261,7 @@ public final class MeshIndex: Sendable {
         let targetResolver = TargetResolver(
             rootNamespace: options.rootNamespace, gateways: gatewaysByKey, waypoints: waypoints,
             gatewayClasses: classesByName, services: servicesByKey, serviceEntries: serviceEntriesByKey,
-            bindings: bindings)
+            bindings: bindings, names: targetNames)
         for (policy, attachment) in zip(authorizationPolicies, authorizationPolicies.parallelMap(jobs: options.jobs) { targetResolver.attachment(of: $0) }) {
             attachments[ObjectIdentifier(policy.resource)] = attachment
         }
@@ -271,6 +290,23 @@ public final class MeshIndex: Sendable {
         requestAuthenticationsAtWaypoint = authenticationAtWaypoint
         classWideAuthorizationPolicies = classWideAuthorization
         classWideRequestAuthentications = classWideAuthentication
+    }
+
+    /// The Gateways `istio.io/use-waypoint` labels name, on Namespaces (their objects or assumed
+    /// labels), Services, ServiceEntries and pod templates.
+    private static func gatewaysNamedByWaypointLabels(
+        namespaces: [String: NamespaceView], assumed: [String: Labels], labelled: [Resource], workloads: [WorkloadView]
+    ) -> Set<ObjectKey> {
+        var keys = Set<ObjectKey>()
+        func add(_ labels: Labels, home: String) {
+            guard let name = labels[WellKnown.useWaypointLabel]?.value, name != WellKnown.dataplaneModeNone else { return }
+            keys.insert(ObjectKey(namespace: labels[WellKnown.useWaypointNamespaceLabel]?.value ?? home, name: name))
+        }
+        for (name, object) in namespaces { add(object.labels, home: name) }
+        for (name, labels) in assumed where namespaces[name] == nil { add(labels, home: name) }
+        for resource in labelled { add(resource.labels, home: resource.namespace ?? "default") }
+        for workload in workloads { add(workload.podLabels, home: workload.namespace ?? "default") }
+        return keys
     }
 
     /// Files a policy under every waypoint its targets reach.

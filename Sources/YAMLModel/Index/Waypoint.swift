@@ -14,7 +14,25 @@ public enum WaypointTrafficType: String, Sendable, Hashable {
 /// What a binding sends through a waypoint: traffic to a Service's address, or to a pod's own IP.
 public enum BoundTraffic: String, Sendable { case service, workload }
 
-/// A waypoint: a `Gateway` of class `istio-waypoint`, and what istiod deploys for it.
+/// Who provides a waypoint, which decides what MeshLint can know about it.
+public enum WaypointImplementation: Sendable, Equatable {
+    /// Class `istio-waypoint`: istiod deploys it (Deployment, Service and ServiceAccount named as
+    /// the Gateway, one replica, an HBONE listener on 15008).
+    case istio
+    /// Another implementation (kgateway, agentgateway, ...), declared a waypoint by the
+    /// `ambient.istio.io/waypoint-inbound-binding` annotation on the Gateway or its GatewayClass:
+    /// its own controller deploys and scales it.
+    case declared(Spanned<String>.Entry)
+    /// A Gateway of another class that only an `istio.io/use-waypoint` label makes a waypoint:
+    /// istiod binds to it all the same, but nothing says the class can serve as one.
+    case unknownClass(String)
+}
+
+/// A waypoint: a `Gateway` that istiod sends bound traffic through, and what istiod deploys for it.
+///
+/// istiod takes any Gateway named by `istio.io/use-waypoint` as the waypoint, whatever its class
+/// (pilot/pkg/serviceregistry/kube/controller/ambient/waypoints.go indexes Gateways without looking
+/// at the class); only for class `istio-waypoint` does it deploy the proxy itself.
 public struct Waypoint: Sendable {
     public enum TrafficTypeSource: Sendable, Equatable {
         case gatewayLabel(Spanned<String>.Entry)
@@ -26,6 +44,11 @@ public struct Waypoint: Sendable {
     /// The `waypoint-for` value; nil when the label holds something istiod does not know (binds nothing).
     public let trafficType: WaypointTrafficType?
     public let trafficTypeSource: TrafficTypeSource
+    public let implementation: WaypointImplementation
+
+    /// True when istiod deploys the waypoint (class `istio-waypoint`): then its replicas, listener
+    /// and ServiceAccount follow istiod's rules, which MeshLint checks.
+    public var isDeployedByIstio: Bool { implementation == .istio }
 
     public var key: ObjectKey { gateway.key }
     public var namespace: String { gateway.namespace ?? "default" }
@@ -56,6 +79,7 @@ public struct Waypoint: Sendable {
 
     init(gateway: GatewayView, gatewayClass: GatewayClassView?) {
         self.gateway = gateway
+        implementation = Self.implementation(of: gateway, gatewayClass: gatewayClass)
         if let label = gateway.labels[WellKnown.waypointForLabel] {
             trafficTypeSource = .gatewayLabel(label)
             trafficType = WaypointTrafficType(rawValue: label.value)
@@ -66,5 +90,21 @@ public struct Waypoint: Sendable {
             trafficTypeSource = .defaulted
             trafficType = .service
         }
+    }
+
+    /// Whether istiod deploys the Gateway, another implementation declares it a waypoint, or
+    /// nothing but a binding label does.
+    static func implementation(of gateway: GatewayView, gatewayClass: GatewayClassView?) -> WaypointImplementation {
+        if gateway.isWaypoint { return .istio }
+        let annotation = WellKnown.waypointInboundBindingAnnotation
+        if let declared = gateway.annotations[annotation] ?? gatewayClass?.annotations[annotation] { return .declared(declared) }
+        return .unknownClass(gateway.gatewayClassName?.value ?? "")
+    }
+
+    /// True when the Gateway serves as a waypoint even if nothing binds to it yet: its class is
+    /// `istio-waypoint`, or it or its GatewayClass carries the inbound-binding annotation.
+    static func isDeclared(_ gateway: GatewayView, gatewayClass: GatewayClassView?) -> Bool {
+        if case .unknownClass = implementation(of: gateway, gatewayClass: gatewayClass) { return false }
+        return true
     }
 }

@@ -19,12 +19,14 @@ public struct WaypointBinding: Sendable {
         /// The label says `none`.
         case optedOut
         case bound(Waypoint)
-        /// The named Gateway is not in the input although its namespace's manifests are.
+        /// The named Gateway does not exist: its namespace is declared complete, or the name is a
+        /// near miss of a Gateway the input holds.
         case waypointNotFound
+        /// The named Gateway is not in the input although some of its namespace's manifests are:
+        /// it may be defined elsewhere, so whether the object is bound is unknown.
+        case waypointNotInInput
         /// The named Gateway's namespace is not in the input: the binding cannot be judged.
         case unresolved
-        /// The named Gateway exists but is not of class `istio-waypoint`.
-        case notAWaypoint(GatewayView)
         /// The waypoint's `waypoint-for` does not take this kind of traffic.
         case trafficTypeNotAccepted(Waypoint)
         /// A waypoint in another namespace whose HBONE listener does not allow this namespace.
@@ -44,7 +46,7 @@ public struct WaypointBinding: Sendable {
     public var isBound: Bool? {
         switch status {
         case .bound: true
-        case .unresolved: nil
+        case .unresolved, .waypointNotInInput: nil
         default: false
         }
     }

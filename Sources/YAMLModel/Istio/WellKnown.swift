@@ -17,6 +17,9 @@ public enum WellKnown {
     /// Overrides the ServiceAccount istiod generates for a Gateway.
     public static let gatewayServiceAccountAnnotation = "gateway.istio.io/service-account"
     public static let waypointGatewayClass = "istio-waypoint"
+    /// On a Gateway or its GatewayClass: how a waypoint of another implementation receives
+    /// inbound mesh traffic (`PROXY/15088`, ...); its presence declares the class a waypoint.
+    public static let waypointInboundBindingAnnotation = "ambient.istio.io/waypoint-inbound-binding"
     public static let meshControllerName = "istio.io/mesh-controller"
     /// The port and protocol a waypoint listens on for tunnelled (HBONE) traffic.
     public static let hbonePort = 15008

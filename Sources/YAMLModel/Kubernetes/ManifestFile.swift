@@ -34,12 +34,18 @@ public enum ManifestLoader {
             return file
         case nil: break
         }
-        if let problem = TextScreening.notTextProblem(bytes) ?? TextScreening.helmTemplateProblem(bytes) {
+        if let problem = TextScreening.notTextProblem(bytes) {
             file.problems.append(problem)
             return file
         }
+        // Template documents are skipped one by one; the rest of the file is still read.
+        if let screened = TemplateDocuments.screen(bytes) {
+            file.problems.append(screened.problem)
+            if screened.isWholeFile { return file }
+            bytes = screened.remaining
+        }
         let parsed = YAMLParser.parse(bytes, limits: limits, pruning: pruning, scratch: scratch)
-        file.problems = parsed.problems
+        file.problems += parsed.problems
         let sources = HelmSourceComments(bytes)
         for document in parsed.documents where !document.root.isNull {
             file.documentCount += 1

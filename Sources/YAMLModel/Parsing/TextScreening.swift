@@ -76,47 +76,40 @@ public enum TextScreening {
         return length
     }
 
-    /// The first Helm or Go template action in the text, or nil.
-    ///
-    /// Only actions a template engine would act on count: references to the chart's objects
-    /// (`.Values`, `.Release`, ...), template functions (`include`, `toYaml`, ...), and control
-    /// actions (`if`, `range`, `end`, ...) that begin a line or stand as a bare value. A `{{ $labels.x }}`
-    /// inside a quoted Prometheus alert string is data, not a template, and is left alone.
-    public static func helmTemplateProblem(_ bytes: [UInt8]) -> InputProblem? {
-        bytes.withUnsafeBufferPointer { buffer -> InputProblem? in
-            guard let base = buffer.baseAddress else { return nil }
-            var offset = 0
-            let count = buffer.count
-            // memchr finds each `{` at memory speed; most files have none.
-            while offset + 1 < count, let found = memchr(base + offset, 0x7B, count - offset - 1) {
-                let open = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                if buffer[open + 1] == 0x7B {
-                    var lineStart = open
-                    while lineStart > 0, buffer[lineStart - 1] != 0x0A { lineStart -= 1 }
-                    if isTemplateAction(buffer, open: open, lineStart: lineStart) {
-                        return problem(
-                            "the file holds template syntax (Helm or Go templates) and is not a manifest yet; "
-                                + "render it with `helm template` and pipe it to `meshlint scan -`",
-                            kind: .helmTemplate, at: open, in: buffer, length: 2)
-                    }
-                }
-                offset = open + 1
-            }
-            return nil
-        }
-    }
-
     private static let chartObjects = [".Values", ".Release", ".Chart", ".Capabilities", ".Files", ".Template"]
     private static let templateFunctions = ["include", "toYaml", "tpl", "required", "template", "define", "nindent", "indent", "quote", "default"]
     private static let controlWords = ["if", "else", "end", "range", "with", "define", "block", "template", "/*"]
 
-    private static func isTemplateAction(_ buffer: UnsafeBufferPointer<UInt8>, open: Int, lineStart: Int) -> Bool {
-        // The action's text up to `}}` (or the end of the line).
+    /// The text of the action opening at `open`, up to `}}` (or the end of the line).
+    private static func actionText(_ buffer: UnsafeBufferPointer<UInt8>, open: Int) -> String {
         var close = open + 2
         while close + 1 < buffer.count, buffer[close] != 0x0A, !(buffer[close] == 0x7D && buffer[close + 1] == 0x7D) {
             close += 1
         }
-        let inner = String(decoding: UnsafeBufferPointer(rebasing: buffer[(open + 2)..<close]), as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(rebasing: buffer[(open + 2)..<min(close, buffer.count)]), as: UTF8.self)
+    }
+
+    /// The words of the action at `open`, without trim markers: `["if", ".Values.x"]`.
+    static func actionWords(_ buffer: UnsafeBufferPointer<UInt8>, open: Int) -> [Substring] {
+        var text = Substring(actionText(buffer, open: open))
+        if text.hasPrefix("-") { text = text.dropFirst() }
+        return text.split(whereSeparator: { $0 == " " || $0 == "\t" }).filter { $0 != "-" }
+    }
+
+    /// True when the action at `open` references a chart's objects or Helm's own functions: text
+    /// no rendered manifest holds, quoted or not.
+    static func referencesChart(_ buffer: UnsafeBufferPointer<UInt8>, open: Int) -> Bool {
+        let inner = actionText(buffer, open: open)
+        if chartObjects.contains(where: { inner.contains($0) }) { return true }
+        let first = actionWords(buffer, open: open).first.map(String.init) ?? ""
+        return ["include", "tpl", "required"].contains(first)
+    }
+
+    /// True when the action at `open`, outside quotes, is one a template engine acts on: a
+    /// reference to the chart's objects, a template function, or a control action or bare
+    /// `{{ .x }}` standing where YAML expects a value or a line.
+    static func isTemplateAction(_ buffer: UnsafeBufferPointer<UInt8>, open: Int, lineStart: Int) -> Bool {
+        let inner = actionText(buffer, open: open)
         var action = Substring(inner)
         if action.hasPrefix("-") { action = action.dropFirst() }
         action = action.drop { $0 == " " || $0 == "\t" }

@@ -421,8 +421,6 @@ struct RequestAuthenticationWithoutWaypointRule: BuiltInRule {
             related.append(RelatedLocation("the namespace's istio.io/use-waypoint label", in: object.resource, at: request.label.entrySpan))
         }
         switch binding.status {
-        case .notAWaypoint(let gateway):
-            related.append(RelatedLocation("named by istio.io/use-waypoint, not of class istio-waypoint", in: gateway.resource))
         case .trafficTypeNotAccepted(let waypoint), .namespaceNotAllowed(let waypoint):
             related.append(RelatedLocation("the waypoint istio.io/use-waypoint names", in: waypoint.gateway.resource))
         default:
@@ -451,7 +449,7 @@ struct RequestAuthenticationWithoutWaypointRule: BuiltInRule {
         let label = binding.request.map { "\($0.label.key): \($0.label.value)" } ?? ""
         let labelHolder = binding.request?.source == .namespaceLabel ? "Namespace \(namespace)'s label" : "its label"
         switch binding.status {
-        case .notRequested, .bound, .unresolved:
+        case .notRequested, .bound, .unresolved, .waypointNotInInput:
             return ("Neither it nor Namespace \(namespace) carries \(WellKnown.useWaypointLabel)", fallback)
         case .optedOut:
             return ("\(labelHolder) \(label) opts it out of waypoints", fallback)
@@ -459,8 +457,6 @@ struct RequestAuthenticationWithoutWaypointRule: BuiltInRule {
             let key = binding.request?.waypointKey
             return ("\(labelHolder) \(label) names Gateway \(key?.description ?? ""), which is not in the input",
                     key?.namespace == namespace ? key?.name ?? fallback : fallback)
-        case .notAWaypoint(let gateway):
-            return ("\(labelHolder) \(label) names \(gateway.resource.displayName), which is not of class istio-waypoint", fallback)
         case .trafficTypeNotAccepted(let waypoint):
             let type = waypoint.trafficType?.rawValue ?? "an unknown value"
             return ("\(labelHolder) names waypoint \(waypoint.namespace)/\(waypoint.name), which is istio.io/waypoint-for: \(type) "

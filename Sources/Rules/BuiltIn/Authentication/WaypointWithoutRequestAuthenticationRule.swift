@@ -45,7 +45,12 @@ struct WaypointWithoutRequestAuthenticationRule: BuiltInRule {
             namespace, to the `istio-waypoint` GatewayClass). A RequestAuthentication with a `selector`, \
             or with neither `selector` nor `targetRefs`, is a sidecar-era policy that waypoints ignore. \
             Without one at the waypoint, authorization rules on `requestPrincipals` or `request.auth.*` \
-            never match there, and forged or expired tokens reach the applications unchecked.
+            never match there, and forged or expired tokens reach the applications unchecked. \
+            The rule fires on JWT intent: a RequestAuthentication anywhere in the input, a policy on \
+            `requestPrincipals` or `request.auth.*`, `identity.audiences` in .meshlint.yaml, or \
+            `identity.requireJWT: true` for a waypoint that may serve HTTP. A mesh that carries no tokens \
+            (a waypoint for traffic splitting, or for a TCP database) has nothing to validate: without \
+            intent the finding is a note where the waypoint certainly serves HTTP, and nothing otherwise.
             """,
         remediation: """
             Add a RequestAuthentication that targets the waypoint's Gateway (set your issuer, key set and \
@@ -77,8 +82,17 @@ struct WaypointWithoutRequestAuthenticationRule: BuiltInRule {
         ],
         inputs: [.gateway, .gatewayClass, .service, .serviceEntry, .namespace, .deployment, .requestAuthentication],
         triggeringExamples: [
-            // A waypoint with a bound Service and no RequestAuthentication at all.
-            Example(Self.waypoint("↓") + Self.boundService),
+            // A waypoint with a bound Service and no RequestAuthentication at all, where the
+            // configuration requires JWTs on HTTP.
+            Example(Self.waypoint("↓") + Self.boundService, configuration: "identity: {requireJWT: true}\n"),
+            // The same, in a mesh whose policies read request principals elsewhere.
+            Example(Self.waypoint("↓") + Self.boundService + """
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: admins, namespace: reports}
+                spec:
+                  rules: [{from: [{source: {requestPrincipals: ["https://issuer.example.com/*"]}}]}]
+                """),
             // A selector RequestAuthentication in the waypoint's namespace: the waypoint ignores it.
             Example(Self.waypoint("↓") + Self.boundService + """
                 apiVersion: security.istio.io/v1
@@ -107,8 +121,8 @@ struct WaypointWithoutRequestAuthenticationRule: BuiltInRule {
                 apiVersion: v1
                 kind: Service
                 metadata: {name: ledger, namespace: payments}
-                spec: {selector: {app: ledger}, ports: [{port: 8080}]}
-                """),
+                spec: {selector: {app: ledger}, ports: [{name: http, port: 8080}]}
+                """, configuration: "identity: {requireJWT: true}\n"),
             // A workload waypoint serving a Deployment bound by its pod label.
             Example("""
                 apiVersion: gateway.networking.k8s.io/v1
@@ -131,7 +145,7 @@ struct WaypointWithoutRequestAuthenticationRule: BuiltInRule {
                       labels: {app: ledger, istio.io/use-waypoint: ledger-waypoint}
                     spec:
                       containers: [{name: ledger, image: ledger:1.0}]
-                """),
+                """, configuration: "identity: {requireJWT: true}\n"),
             // A RequestAuthentication targeting a Service that is not bound to the waypoint.
             Example(Self.waypoint("↓") + Self.boundService + """
                 apiVersion: v1
@@ -238,9 +252,16 @@ struct WaypointWithoutRequestAuthenticationRule: BuiltInRule {
 
     func check(_ context: LintContext) -> [Finding] {
         let index = context.index
+        let intent = index.jwtIntent
         return index.waypoints.compactMap { waypoint -> Finding? in
             let bound = index.resourcesBound(to: waypoint)
             guard !bound.isEmpty, index.requestAuthentications(at: waypoint).isEmpty else { return nil }
+            // Without JWT intent in the input a missing RequestAuthentication leaves nothing
+            // open: at most a note, and only where the waypoint certainly serves HTTP.
+            let traffic = Self.traffic(of: bound, in: index)
+            let configured = !context.settings.expectedAudiences.isEmpty
+                || (context.settings.requireJWT && traffic != .notHTTP)
+            guard intent != nil || configured || traffic == .http else { return nil }
             let ignored = index.requestAuthentications(in: waypoint.namespace).filter {
                 index.attachment(of: $0).isEnforcedByZtunnel
             }
@@ -263,10 +284,38 @@ struct WaypointWithoutRequestAuthenticationRule: BuiltInRule {
                     "\(AuthenticationRemediation.describe(index.attachment(of: policy).scope)): waypoints ignore it",
                     in: policy.resource, at: policy.selectorSpan ?? policy.resource.nameSpan)
             }
-            return finding(
+            if let intent, !related.contains(where: { $0.resource == ResourceRef(intent.resource) }) {
+                related.append(RelatedLocation("the mesh uses JWTs: \(intent.description)", in: intent.resource, at: intent.span))
+            }
+            var reported = finding(
                 message, on: waypoint.gateway.resource, at: waypoint.gateway.resource.nameSpan, related: related,
                 remediation: Self.remediation(for: waypoint, replacing: ignored.first))
+            if intent == nil, !configured {
+                reported = reported.noted(
+                    "Only a note: nothing in the input uses JWTs (no RequestAuthentication, no policy on request "
+                        + "principals or request.auth claims, no identity settings in .meshlint.yaml), so the waypoint may "
+                        + "well have no tokens to validate; set identity.requireJWT: true in .meshlint.yaml to require them.")
+            }
+            return reported
         }
+    }
+
+    /// What the Services bound to the waypoint carry: HTTP when one does, not HTTP when all declare
+    /// another protocol (a ServiceEntry or workload counts as undeclared).
+    private static func traffic(of bound: [Resource], in index: MeshIndex) -> ServiceTraffic {
+        var result = ServiceTraffic.notHTTP
+        for resource in bound {
+            guard let service = ServiceView(resource) else {
+                result = .unknown
+                continue
+            }
+            switch service.traffic {
+            case .http: return .http
+            case .unknown: result = .unknown
+            case .notHTTP: continue
+            }
+        }
+        return result
     }
 
     /// A RequestAuthentication targeting the waypoint, with the jwtRules of an ignored one when there is one.

@@ -342,8 +342,7 @@ struct L7PolicyWithoutWaypointRule: BuiltInRule {
         guard case .serviceWithoutWaypoint(let service, let binding) = target.outcome else { return nil }
         let why = switch binding.status {
         case .optedOut: "opts out of waypoints (istio.io/use-waypoint: none)"
-        case .waypointNotFound: "names a waypoint that is not in the input"
-        case .notAWaypoint: "names a Gateway that is not of class istio-waypoint"
+        case .waypointNotFound: "names a waypoint that does not exist"
         case .trafficTypeNotAccepted: "is bound to a waypoint that does not accept service traffic"
         case .namespaceNotAllowed: "is bound to a waypoint whose listener does not allow its namespace"
         default: "has no istio.io/use-waypoint label, nor does its namespace"

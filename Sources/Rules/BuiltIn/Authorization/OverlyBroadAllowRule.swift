@@ -27,7 +27,12 @@ struct OverlyBroadAllowRule: BuiltInRule {
             serves through `targetRefs`, the default deny is then gone, though the namespace still \
             looks protected. Admit the callers that need access by principal, namespace or port \
             instead. Dry-run policies are not enforced and are not reported; a namespace without a \
-            default deny is ambient-namespace-without-default-deny's finding.
+            default deny is ambient-namespace-without-default-deny's finding. \
+            Two kinds of workload must admit callers without a mesh identity and are not reported: an \
+            ingress gateway (selected by Istio's gateway labels or by the pods of a Gateway that is not a \
+            waypoint, or targeted as a Gateway) admits external clients by design; an admission webhook \
+            server that a webhook configuration in the input calls is reported only as a note, since the \
+            API server has no mesh identity (restrict the rule to the webhook's port).
             """,
         remediation: """
             Admit only the callers that need access:
@@ -185,6 +190,9 @@ struct OverlyBroadAllowRule: BuiltInRule {
             let namespace = policy.namespace ?? "default"
             let defaultDeny = index.defaultDeny(in: namespace)
             guard let denying = defaultDeny.policy else { continue }
+            // An ingress gateway exists to admit external clients, which carry no mesh identity.
+            let openByDesign = index.openByDesign(policy)
+            if case .ingressGateway? = openByDesign { continue }
 
             let why = rule.sources.isEmpty
                 ? "its rule has no from, to or when, so it matches every request (plaintext ones too where mTLS is PERMISSIVE)"
@@ -198,11 +206,22 @@ struct OverlyBroadAllowRule: BuiltInRule {
             for waypoint in attachment.waypoints.prefix(3) {
                 related.append(RelatedLocation("the policy is enforced at waypoint \(waypoint.key)", in: waypoint.gateway.resource))
             }
-            findings.append(finding(
+            var reported = finding(
                 "\(policy.resource.displayName) admits \(who) to \(Self.coverage(of: policy, attachment: attachment, in: index)), "
                     + "undoing \(denyScope): \(why).",
                 on: policy.resource, at: rule.span, related: related,
-                remediation: Self.remediation(for: policy, rule: rule, attachment: attachment)))
+                remediation: Self.remediation(for: policy, rule: rule, attachment: attachment))
+            // A webhook server must accept the API server, which has no mesh identity: admitting
+            // every caller is the usual way, though a port restriction narrows it.
+            if case .admissionWebhook(let configuration, let service)? = openByDesign {
+                reported = reported.adding(related: RelatedLocation(
+                    "\(configuration.displayName) calls these pods through \(service.resource.displayName)", in: configuration))
+                reported = reported.noted(
+                    "Only a note: \(configuration.displayName) sends admission requests to these pods, and the API server "
+                        + "that sends them has no mesh identity; restrict the rule to the webhook's port (to: [{operation: "
+                        + "{ports: [...]}}]) so that nothing else is open.")
+            }
+            findings.append(reported)
         }
         return findings
     }

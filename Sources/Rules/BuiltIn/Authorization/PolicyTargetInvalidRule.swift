@@ -37,7 +37,10 @@ struct PolicyTargetInvalidRule: BuiltInRule {
             typo) reaches no proxy. PeerAuthentication has no `targetRefs` at all: it is rejected by \
             strict field validation or silently dropped, and the policy then applies to the whole \
             namespace. A rejected apply or a failed sync is easy to miss in a pipeline; the traffic the \
-            policy was meant to guard is not guarded.
+            policy was meant to guard is not guarded. \
+            A target the input does not hold may be defined in another repository: that is a note, and \
+            an error only when the name is a near miss of an object the input holds or the namespace is \
+            declared complete (`complete:` in .meshlint.yaml, or `--complete`).
             """,
         remediation: """
             Target objects of the policy's own namespace, with one of the supported kinds, and no selector:
@@ -235,10 +238,16 @@ struct PolicyTargetInvalidRule: BuiltInRule {
         let ignoredRefs = problems.filter { $0.effect == .refIgnored }.count
         let reachesNothing = refs > 0 && ignoredRefs == refs
         return problems.map { problem in
-            finding(
+            let reported = finding(
                 Self.message(for: problem, policy: policy, index: index, reachesNothing: reachesNothing),
                 on: policy.resource, at: problem.span, related: Self.related(problem, policy: policy),
                 remediation: Self.remediation(for: problem, policy: policy, index: index))
+            // A target only missing from the input may be defined elsewhere: a note, unless the
+            // namespace is declared complete or the name is a near miss of one the input holds.
+            if case .notFound(_, let key, let absence) = problem.kind, !absence.isConclusive {
+                return reported.inconclusive(namespace: key.namespace ?? "default")
+            }
+            return reported
         }
     }
 
@@ -291,9 +300,10 @@ struct PolicyTargetInvalidRule: BuiltInRule {
         case .notWaypointClass(let className):
             return "\(name) targets GatewayClass \(className): only GatewayClass \(WellKnown.waypointGatewayClass) attaches a "
                 + "policy (to every waypoint); \(rejected)"
-        case .notFound(let groupKind, let key):
-            return "\(name) targets \(groupKind.kind) \(key), which is not in the input although the manifests of "
-                + "namespace \(namespace) are: \(rejected)"
+        case .notFound(let groupKind, let key, let absence):
+            let typo = absence.suggestions.first.map { " (did you mean \($0)?)" } ?? ""
+            return "\(name) targets \(groupKind.kind) \(key)\(typo), which is not in the input although manifests of "
+                + "namespace \(namespace) are: if it does not exist, \(rejected)"
         case .fieldNotInSchema:
             return "\(name) sets targetRefs, which PeerAuthentication does not have: \(rejected)"
         }
@@ -384,8 +394,8 @@ struct PolicyTargetInvalidRule: BuiltInRule {
                     group: gateway.networking.k8s.io
                     name: \(WellKnown.waypointGatewayClass)
                 """
-        case .notFound(let groupKind, let key):
-            let candidates = Self.candidates(for: groupKind, in: key.namespace ?? "default", index: index)
+        case .notFound(let groupKind, let key, _):
+            let candidates = Array(index.names(of: groupKind, in: key.namespace ?? "default").prefix(5))
             let known = candidates.isEmpty ? "" : " (\(groupKind.kind)s of the namespace: \(candidates.joined(separator: ", ")))"
             return "Fix the name to an existing \(groupKind.kind) of namespace \(key.namespace ?? "default")\(known), "
                 + "or add the \(groupKind.kind) to the input."
@@ -409,16 +419,5 @@ struct PolicyTargetInvalidRule: BuiltInRule {
         case "Gateway", "GatewayClass": "gateway.networking.k8s.io"
         default: "\"\""
         }
-    }
-
-    /// Names of objects of that kind in the namespace, sorted (at most five), to suggest the right one.
-    private static func candidates(for groupKind: GroupKind, in namespace: String, index: MeshIndex) -> [String] {
-        let names: [String] = switch groupKind {
-        case .service: index.services.filter { $0.namespace == namespace }.map(\.name)
-        case .serviceEntry: index.serviceEntries.filter { $0.namespace == namespace }.map(\.name)
-        case .gateway: index.gateways.filter { $0.namespace == namespace }.map(\.name)
-        default: []
-        }
-        return Array(names.sorted().prefix(5))
     }
 }

@@ -241,7 +241,7 @@ struct SelectorMatchesNoWorkloadRule: BuiltInRule {
         let remediation: String
         // The closest workload is suggested only when it looks meant: some labels right, or values misspelt.
         if let closest = reach.nearMisses.first,
-           closest.matchingLabels > 0 || closest.differences.allSatisfy({ Spelling.isLikelyTypo(of: $0.wanted, $0.actual) }) {
+           closest.matchingLabels > 0 || closest.differences.allSatisfy({ NameSimilarity.isLikelyTypo(of: $0.wanted, $0.actual) }) {
             let differences = closest.differences.map { "\($0.key)=\($0.actual)" }.joined(separator: ", ")
             message += " Closest: \(closest.workload.resource.displayName), whose pods have \(differences)."
             remediation = Self.remediation(

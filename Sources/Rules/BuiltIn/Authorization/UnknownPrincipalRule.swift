@@ -38,7 +38,10 @@ struct UnknownPrincipalRule: BuiltInRule {
             `notNamespaces` nobody is exempt, so a DENY meant to spare one caller (a waypoint) hits \
             every caller. A ServiceAccount is reported only when the input holds its namespace's \
             identities (a workload, a ServiceAccount or a Gateway istiod deploys there: a namespace \
-            present only through its policies says nothing about its accounts); `default`, each \
+            present only through its policies says nothing about its accounts), and then as a note: the \
+            account may be defined in another repository. It is a warning when the name is a near miss of \
+            an account the input holds, or when the namespace is declared complete (`complete:` in \
+            .meshlint.yaml, or `--complete`); `default`, each \
             waypoint's account (the Gateway's name), the `<gateway>-istio` \
             account of Istio gateways and every `serviceAccountName` of a workload count as existing. \
             A namespace the input neither holds nor assumes is unknown, not missing (a repository \
@@ -284,7 +287,7 @@ struct UnknownPrincipalRule: BuiltInRule {
     /// What is wrong with one value.
     private enum Problem {
         case foreignTrustDomain(PrincipalName)
-        case missingServiceAccount(MeshIdentity, written: PrincipalName?)
+        case missingServiceAccount(MeshIdentity, written: PrincipalName?, absence: Absence)
         case unknownNamespace(String)
     }
 
@@ -310,15 +313,21 @@ struct UnknownPrincipalRule: BuiltInRule {
         guard principal.isInTrustDomain(index.trustDomain) else { return .foreignTrustDomain(principal) }
         let identity = MeshIdentity(namespace: principal.namespace, serviceAccount: principal.serviceAccount)
         guard let problem = serviceAccountProblem(identity, in: index) else { return nil }
-        guard case .missingServiceAccount(let identity, _) = problem else { return problem }
-        return .missingServiceAccount(identity, written: principal)
+        guard case .missingServiceAccount(let identity, _, let absence) = problem else { return problem }
+        return .missingServiceAccount(identity, written: principal, absence: absence)
     }
 
+    /// A ServiceAccount the input shows no sign of. It is missing where the namespace is declared
+    /// complete, a likely typo where the input holds a nearly equal name, and otherwise only
+    /// not in the input (a note), and that only where the input holds some of the namespace's
+    /// identities: a namespace present only through its policies says nothing about its accounts.
     private static func serviceAccountProblem(_ identity: MeshIdentity, in index: MeshIndex) -> Problem? {
-        guard index.identitiesAreKnown(in: identity.namespace),
-              index.serviceAccountEvidence(ObjectKey(namespace: identity.namespace, name: identity.serviceAccount)) == nil
-        else { return nil }
-        return .missingServiceAccount(identity, written: nil)
+        let key = ObjectKey(namespace: identity.namespace, name: identity.serviceAccount)
+        guard index.serviceAccountEvidence(key) == nil else { return nil }
+        let absence = index.absence(
+            of: identity.serviceAccount, in: identity.namespace, among: index.serviceAccountNames(in: identity.namespace))
+        guard absence.isConclusive || index.identitiesAreKnown(in: identity.namespace) else { return nil }
+        return .missingServiceAccount(identity, written: nil, absence: absence)
     }
 
     private static func namespaceProblem(_ value: String, in index: MeshIndex) -> Problem? {
@@ -326,7 +335,7 @@ struct UnknownPrincipalRule: BuiltInRule {
         // A namespace the input does not mention is unknown, not missing (a repository holds part of
         // a cluster): only a near-misspelling of a namespace it does hold is reported.
         let known = index.namespaces.map(\.name)
-        guard !Spelling.closest(to: value, among: known).isEmpty else { return nil }
+        guard !NameSimilarity.closest(to: value, among: known).isEmpty else { return nil }
         return .unknownNamespace(value)
     }
 
@@ -350,15 +359,17 @@ struct UnknownPrincipalRule: BuiltInRule {
                     trustDomain: \(AuthenticationRemediation.scalar(principal.trustDomain))
                     """)
 
-        case .missingServiceAccount(let identity, let written):
-            let known = index.serviceAccountNames(in: identity.namespace)
-            let suggestions = Spelling.closest(to: identity.serviceAccount, among: known)
+        case .missingServiceAccount(let identity, let written, let absence):
+            let suggestions = absence.suggestions
             let spell: (String) -> String = { account in
                 written.map { "\($0.trustDomain)/ns/\(identity.namespace)/sa/\(account)" }
                     ?? (value.value.containsASCII("/") ? "\(identity.namespace)/\(account)" : account)
             }
             var message = "\(name) names ServiceAccount \(identity.namespace)/\(identity.serviceAccount) in \(use.field), "
-                + "but namespace \(identity.namespace) has no such ServiceAccount: no workload runs as it, so \(use.consequence)."
+                + (absence.isConclusive
+                    ? "but namespace \(identity.namespace) has no such ServiceAccount: no workload runs as it, so \(use.consequence)."
+                    : "which is not in the input (no ServiceAccount manifest, no workload running as it): if it does not exist, "
+                        + "\(use.consequence).")
             if let best = suggestions.first { message += " Did you mean \(spell(best))?" }
             var related: [RelatedLocation] = []
             for account in suggestions.prefix(3) {
@@ -380,11 +391,12 @@ struct UnknownPrincipalRule: BuiltInRule {
                   name: \(AuthenticationRemediation.scalar(identity.serviceAccount))
                   namespace: \(AuthenticationRemediation.scalar(identity.namespace))
                 """
-            return finding(message, on: policy.resource, at: value.span, related: related, remediation: remediation)
+            let reported = finding(message, on: policy.resource, at: value.span, related: related, remediation: remediation)
+            return absence.isConclusive ? reported : reported.inconclusive(namespace: identity.namespace)
 
         case .unknownNamespace(let namespace):
             let known = index.namespaces.filter { $0.isPresent || $0.isAssumed }.map(\.name)
-            let suggestions = Spelling.closest(to: namespace, among: known)
+            let suggestions = NameSimilarity.closest(to: namespace, among: known)
             var message = "\(name) names namespace \(namespace) in \(use.field), but the input neither holds nor assumes "
                 + "namespace \(namespace): if it does not exist, \(use.consequence)."
             if let best = suggestions.first { message += " Did you mean \(best)?" }

@@ -79,7 +79,11 @@ struct SingletonWaypointRule: BuiltInRule {
             waypoint, and their calls fail until a new pod is ready. Several replicas also need a \
             PodDisruptionBudget (its own, or the ConfigMaps' `podDisruptionBudget`), or a drain or cluster \
             upgrade may still evict them all at once; a budget over a single replica cannot help, it \
-            either blocks the drain or lets the only pod go.
+            either blocks the drain or lets the only pod go. \
+            A waypoint that nothing in the input binds (no Service, ServiceEntry, pod or Namespace label \
+            names it) is in no request path the input shows, so it is only a note. Waypoints of other \
+            implementations (another GatewayClass, declared by `ambient.istio.io/waypoint-inbound-binding`) \
+            are deployed and scaled by their own controller and are not checked.
             """,
         remediation: """
             Run at least two replicas and keep one available during voluntary disruptions:
@@ -236,25 +240,64 @@ struct SingletonWaypointRule: BuiltInRule {
         ])
 
     func check(_ context: LintContext) -> [Finding] {
-        context.index.waypoints.compactMap { waypoint -> Finding? in
+        let index = context.index
+        return index.waypoints.compactMap { waypoint -> Finding? in
             // `istio.io/waypoint-for: none` takes no traffic: nothing is dropped when its pod goes.
-            guard waypoint.trafficType != WaypointTrafficType.none else { return nil }
-            let scaling = context.index.scaling(of: waypoint)
+            // Another implementation's controller deploys and scales its waypoints, not istiod.
+            guard waypoint.trafficType != WaypointTrafficType.none, waypoint.isDeployedByIstio else { return nil }
+            let scaling = index.scaling(of: waypoint)
             guard !scaling.hasSeveralReplicas || scaling.disruptionBudget == nil else { return nil }
-            return finding(
-                Self.message(for: waypoint, scaling: scaling, index: context.index),
+            let path = RequestPath(of: waypoint, in: index)
+            var reported = finding(
+                Self.message(for: waypoint, scaling: scaling, path: path),
                 on: waypoint.gateway.resource, at: waypoint.gateway.resource.nameSpan,
                 related: Self.related(scaling), remediation: Self.remediation(for: waypoint, scaling: scaling))
+            // A waypoint nothing in the input binds is in no request path the input shows (its
+            // binding may be applied by a script): at most a note.
+            if path.isEmpty { reported.severity = .note }
+            return reported
         }
     }
 
-    private static func message(for waypoint: Waypoint, scaling: WaypointScaling, index: MeshIndex) -> String {
+    /// What the input sends through a waypoint: the Services and ServiceEntries bound to it, and
+    /// the Namespaces whose label names it (their Services may live elsewhere).
+    struct RequestPath {
+        let services: [String]
+        let namespaces: [String]
+
+        init(of waypoint: Waypoint, in index: MeshIndex) {
+            let bound = index.resourcesBound(to: waypoint)
+            services = bound.filter { $0.groupKind == .service || $0.groupKind == .serviceEntry }.map(\.displayName)
+            namespaces = index.namespaces.compactMap { namespace in
+                guard case .waypoint(let named)? = index.waypointLabel(of: namespace)?.target, named.key == waypoint.key
+                else { return nil }
+                return namespace.name
+            }
+            workloadCount = bound.count - services.count
+        }
+
+        /// Workloads bound to it by their own labels.
+        let workloadCount: Int
+
+        var isEmpty: Bool { services.isEmpty && namespaces.isEmpty && workloadCount == 0 }
+    }
+
+    private static func message(for waypoint: Waypoint, scaling: WaypointScaling, path: RequestPath) -> String {
         let name = "\(waypoint.namespace)/\(waypoint.name)"
-        let bound = index.resourcesBound(to: waypoint)
-            .filter { $0.groupKind == .service || $0.groupKind == .serviceEntry }
-            .map(\.displayName)
+        if path.isEmpty {
+            let setup = switch (scaling.replicas, scaling.disruptionBudget) {
+            case (nil, nil): "runs a single replica and has no PodDisruptionBudget"
+            case (nil, _?): "runs a single replica"
+            case (_?, _): "has no PodDisruptionBudget"
+            }
+            return "Waypoint \(name) \(setup), but nothing in the input binds a Service, ServiceEntry, pod or namespace to it, "
+                + "so it is in no request path the input shows (the binding may be applied outside the manifests). Once "
+                + "traffic is bound to it, a node drain, eviction or rollout drops that traffic."
+        }
+        let bound = path.services
         let traffic = switch bound.count {
-        case 0: "every call to the services bound to it"
+        case 0 where !path.namespaces.isEmpty: "every call to the services of namespace \(path.namespaces.joined(separator: ", "))"
+        case 0: "every call to the pods bound to it"
         case 1...3: "every call to \(bound.joined(separator: ", "))"
         default: "every call to \(bound.prefix(3).joined(separator: ", ")) and \(bound.count - 3) more"
         }

@@ -5,19 +5,23 @@ struct UnknownWaypointRule: BuiltInRule {
     static let description = RuleDescription(
         id: "unknown-waypoint",
         name: "Unknown waypoint",
-        summary: "An istio.io/use-waypoint label names a Gateway that is not in the input, or one that is not of class istio-waypoint.",
+        summary: "An istio.io/use-waypoint label names a Gateway that does not exist, or one of a class nothing declares a waypoint class.",
         rationale: """
             `istio.io/use-waypoint: <name>` on a Namespace, Service, ServiceEntry or pod asks istiod to \
             send that object's traffic through the waypoint `<name>`: the Gateway of that name in the \
             object's namespace, or in the namespace named by `istio.io/use-waypoint-namespace`. istiod \
-            binds the object only when that Gateway exists and is of class `istio-waypoint`; an ingress \
-            or egress Gateway of the same name does not count. Otherwise nothing tells you: the object \
-            has no waypoint, its traffic gets no L7 processing, and every AuthorizationPolicy, \
+            takes any Gateway as the waypoint, whatever its class (kgateway and agentgateway provide \
+            their own, declared by `ambient.istio.io/waypoint-inbound-binding` on the Gateway or its \
+            GatewayClass). When the Gateway does not exist, nothing tells you: the object has no \
+            waypoint, its traffic gets no L7 processing, and every AuthorizationPolicy, \
             RequestAuthentication or route meant for the waypoint is enforced nowhere. An object's own \
             label is not replaced by its namespace's when it names a missing waypoint. The value `none` \
-            is an opt-out, not a reference. MeshLint reports a missing Gateway only when the manifests of \
-            its namespace are in the input (its Namespace object or any resource in it), and a bad \
-            namespace label once, at the Namespace, not at every object inheriting it.
+            is an opt-out, not a reference. A Gateway the input does not hold may be defined in another \
+            repository: that is a note, and an error only when the name is a near miss of a Gateway the \
+            input holds or the namespace is declared complete (`complete:` in .meshlint.yaml, or \
+            `--complete`). A Gateway of a class neither `istio-waypoint` nor declared a waypoint class is \
+            bound all the same, with a note. A bad namespace label is reported once, at the Namespace, not \
+            at every object inheriting it.
             """,
         remediation: """
             Name a waypoint that exists (a Gateway of class istio-waypoint in the namespace the label points at), \
@@ -40,6 +44,7 @@ struct UnknownWaypointRule: BuiltInRule {
         precision: .high,
         references: [
             "https://istio.io/latest/docs/ambient/usage/waypoint/#useawaypoint",
+            "https://github.com/istio/istio/blob/master/pilot/pkg/serviceregistry/ambient/waypoints.go",
             "https://istio.io/latest/docs/ambient/usage/waypoint/#usewaypointnamespace",
             "https://istio.io/latest/docs/reference/config/labels/",
         ],
@@ -216,12 +221,13 @@ struct UnknownWaypointRule: BuiltInRule {
         for namespace in index.namespaces {
             // An empty value names no Gateway: there is nothing to look up.
             guard let label = index.waypointLabel(of: namespace), !label.request.label.value.isEmpty else { continue }
+            let resource = label.namespace.resource
             switch label.target {
-            case .waypointNotFound:
-                findings.append(notFound(label.request, on: label.namespace.resource, traffic: .service, index: index))
-            case .notAWaypoint(let gateway):
-                findings.append(notAWaypoint(gateway, label.request, on: label.namespace.resource, traffic: .service, index: index))
-            case .optedOut, .waypoint, .unresolved:
+            case .waypointNotFound, .waypointNotInInput:
+                findings.append(notFound(label.request, on: resource, traffic: .service, index: index))
+            case .waypoint(let waypoint):
+                if let note = unknownClass(waypoint, label.request, on: resource) { findings.append(note) }
+            case .optedOut, .unresolved:
                 continue
             }
         }
@@ -233,10 +239,10 @@ struct UnknownWaypointRule: BuiltInRule {
             let binding = index.binding(of: resource)
             guard let request = binding.request, request.source == .ownLabel, !request.label.value.isEmpty else { continue }
             switch binding.status {
-            case .waypointNotFound:
+            case .waypointNotFound, .waypointNotInInput:
                 findings.append(notFound(request, on: resource, traffic: traffic, index: index))
-            case .notAWaypoint(let gateway):
-                findings.append(notAWaypoint(gateway, request, on: resource, traffic: traffic, index: index))
+            case .bound(let waypoint), .trafficTypeNotAccepted(let waypoint), .namespaceNotAllowed(let waypoint):
+                if let note = unknownClass(waypoint, request, on: resource) { findings.append(note) }
             default:
                 continue
             }
@@ -244,11 +250,14 @@ struct UnknownWaypointRule: BuiltInRule {
         return findings
     }
 
+    /// A label naming a Gateway the input does not hold: an error where the Gateway provably does
+    /// not exist (a complete namespace, or a near miss of a Gateway the input holds), else a note.
     private func notFound(
         _ request: WaypointBinding.Request, on resource: Resource, traffic: BoundTraffic, index: MeshIndex
     ) -> Finding {
         let key = request.waypointKey
         let namespace = key.namespace ?? "default"
+        let absence = index.absence(of: key.name, in: namespace, among: index.names(of: .gateway, in: namespace))
         let existing = index.waypoints(in: namespace)
         let known = existing.isEmpty
             ? "with no waypoint at all"
@@ -261,42 +270,58 @@ struct UnknownWaypointRule: BuiltInRule {
                 RelatedLocation("istio.io/use-waypoint-namespace points at namespace \(namespace)", in: resource, at: crossNamespace.entrySpan),
                 at: 0)
         }
-        return finding(
+        let typo = absence.suggestions.first.map { " Did you mean \($0)?" } ?? ""
+        let reported = finding(
             "\(resource.displayName) uses waypoint \(key), which is not in the input: namespace \(namespace) is, "
-                + "\(known). " + Self.consequence(for: resource),
+                + "\(known).\(typo) " + Self.consequence(for: resource, proven: absence.isConclusive),
             on: resource, at: request.label.entrySpan, related: related,
-            remediation: Self.remediation(for: resource, request: request, traffic: traffic, taken: nil, index: index))
+            remediation: Self.remediation(for: resource, request: request, traffic: traffic, index: index))
+        return absence.isConclusive ? reported : reported.inconclusive(namespace: namespace)
     }
 
-    private func notAWaypoint(
-        _ gateway: GatewayView, _ request: WaypointBinding.Request, on resource: Resource, traffic: BoundTraffic,
-        index: MeshIndex
-    ) -> Finding {
-        let className = gateway.gatewayClassName?.value ?? "(none)"
-        return finding(
-            "\(resource.displayName) uses Gateway \(gateway.key) as its waypoint, but that Gateway is of class \(className), "
-                + "not \(WellKnown.waypointGatewayClass), and istiod binds only to waypoints. " + Self.consequence(for: resource),
+    /// A note for a waypoint Gateway of a class nothing declares a waypoint class: istiod binds to
+    /// it all the same, but if the class cannot serve as one, the traffic breaks or skips L7.
+    private func unknownClass(_ waypoint: Waypoint, _ request: WaypointBinding.Request, on resource: Resource) -> Finding? {
+        guard case .unknownClass(let className) = waypoint.implementation else { return nil }
+        let gateway = waypoint.gateway
+        var note = finding(
+            "\(resource.displayName) uses Gateway \(gateway.key) of class \(className.isEmpty ? "(none)" : className) as its "
+                + "waypoint. istiod takes any Gateway as a waypoint, but nothing in the input declares this class one (no "
+                + "\(WellKnown.waypointInboundBindingAnnotation) annotation on the Gateway or its GatewayClass, and it is not "
+                + "\(WellKnown.waypointGatewayClass)): if the class cannot receive mesh traffic as a waypoint, the traffic "
+                + "bound to it fails or gets no L7 processing.",
             on: resource, at: request.label.entrySpan,
-            related: [RelatedLocation(
-                "Gateway \(gateway.key) is of class \(className): an ingress or egress gateway, not a waypoint",
-                in: gateway.resource, at: gateway.gatewayClassName?.entrySpan)],
-            remediation: Self.remediation(for: resource, request: request, traffic: traffic, taken: gateway, index: index))
+            related: [RelatedLocation("Gateway \(gateway.key), of class \(className)", in: gateway.resource,
+                                      at: gateway.gatewayClassName?.entrySpan)],
+            remediation: """
+                Use a waypoint of class \(WellKnown.waypointGatewayClass), or, for another implementation (kgateway, \
+                agentgateway), annotate its GatewayClass with how it receives inbound mesh traffic:
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GatewayClass
+                metadata:
+                  name: \(AuthenticationRemediation.scalar(className))
+                  annotations:
+                    \(WellKnown.waypointInboundBindingAnnotation): PROXY/15088
+                """)
+        note.severity = .note
+        return note
     }
 
     /// The sentence saying what is left without a waypoint, and what that costs.
-    private static func consequence(for resource: Resource) -> String {
+    private static func consequence(for resource: Resource, proven: Bool) -> String {
         let (subject, traffic): (String, String) = switch resource.groupKind {
         case .namespace: ("The namespace's Services and pods have", "their traffic")
         case .service, .serviceEntry: ("It has", "its traffic")
         default: ("Its pods have", "traffic addressed to them")
         }
-        return "\(subject) no waypoint, so \(traffic) gets no L7 processing and the policies meant for the waypoint are enforced nowhere."
+        return (proven ? "" : "If it does not exist, ")
+            + "\(proven ? subject : subject.lowercased()) no waypoint, so \(traffic) gets no L7 processing and the policies meant "
+            + "for the waypoint are enforced nowhere."
     }
 
     /// Either an existing waypoint of that namespace, or the Gateway to add, with the real names.
     private static func remediation(
-        for resource: Resource, request: WaypointBinding.Request, traffic: BoundTraffic, taken: GatewayView?,
-        index: MeshIndex
+        for resource: Resource, request: WaypointBinding.Request, traffic: BoundTraffic, index: MeshIndex
     ) -> String {
         let key = request.waypointKey
         let namespace = key.namespace ?? "default"
@@ -313,26 +338,10 @@ struct UnknownWaypointRule: BuiltInRule {
             let list = usable.map(WaypointRemediation.describe).joined(separator: ", ")
             parts.append("Name a waypoint that exists in namespace \(namespace) (\(list)):\n" + labels(naming: first.name))
         }
-        // The Gateway to add: under the requested name unless another Gateway holds it.
-        let name = taken == nil ? key.name : freeName(in: namespace, besides: taken, index: index)
         let gateway = WaypointRemediation.gateway(
-            name: name, namespace: namespace, trafficType: traffic == .workload ? .workload : .service,
+            name: key.name, namespace: namespace, trafficType: traffic == .workload ? .workload : .service,
             clientNamespaces: crossNamespace ? [home] : [])
-        if let taken {
-            parts.append(
-                "\(parts.isEmpty ? "Add" : "Or add") a waypoint (Gateway \(taken.key) is of class "
-                    + "\(taken.gatewayClassName?.value ?? "(none)") and keeps its name) and use it:\n"
-                    + gateway + "\n---\n" + labels(naming: name))
-        } else {
-            parts.append("\(parts.isEmpty ? "Add" : "Or add") the waypoint the label names:\n" + gateway)
-        }
+        parts.append("\(parts.isEmpty ? "Add" : "Or add") the waypoint the label names:\n" + gateway)
         return parts.joined(separator: "\n")
-    }
-
-    /// A Gateway name not yet taken in `namespace`.
-    private static func freeName(in namespace: String, besides taken: GatewayView?, index: MeshIndex) -> String {
-        let candidates = ["waypoint", "\(namespace)-waypoint", "\(taken?.name ?? namespace)-waypoint"]
-        return candidates.first { index.gateway(ObjectKey(namespace: namespace, name: $0)) == nil }
-            ?? "\(taken?.name ?? namespace)-mesh-waypoint"
     }
 }

@@ -233,7 +233,9 @@ struct WaypointListenerInvalidRule: BuiltInRule {
                 object.resource, request: entry.request, waypoint: entry.waypoint, listener: listener,
                 clients: entry.resources, refused: refused[entry.waypoint.key] ?? []))
         }
-        for waypoint in index.waypoints where waypoint.hboneListener == nil {
+        // Another implementation receives mesh traffic as its inbound-binding annotation says,
+        // not necessarily on an HBONE listener: only istiod's own waypoints are held to it.
+        for waypoint in index.waypoints where waypoint.hboneListener == nil && waypoint.isDeployedByIstio {
             findings.append(missingListenerFinding(waypoint, clientNamespaces: refused[waypoint.key] ?? [], index: index))
         }
         return findings

@@ -1,0 +1,98 @@
+/// What an object missing from the input means: missing from the cluster, a likely typo, or
+/// only not in this input.
+///
+/// A repository holds part of a mesh: policies layered over upstream manifests, an app team's
+/// repository whose Namespace and ServiceAccounts live in the platform team's. A reference to an
+/// object the input does not hold proves nothing, unless the input holds the whole namespace (the
+/// configuration says so) or the name is a near miss of one the input does hold.
+public enum Absence: Sendable, Equatable {
+    /// The namespace is declared complete: the object does not exist.
+    case missing
+    /// The input holds objects of that kind with nearly the same name (closest first): a typo.
+    case likelyTypo(of: [String])
+    /// Nothing shows whether the object exists elsewhere.
+    case notInInput
+
+    /// True when the absence is proven (a complete namespace) or the name is a likely typo: then a
+    /// rule reports it at its own severity; otherwise only as a note.
+    public var isConclusive: Bool { self != .notInInput }
+
+    /// What it means that no object `name` is in `namespace`, among the `known` names of its kind there.
+    static func of(_ name: String, in namespace: String, among known: [String], completeNamespaces: [String]) -> Absence {
+        if completeNamespaces.contains(where: { IstioStringMatch.matches($0, namespace) }) { return .missing }
+        let near = NameSimilarity.closest(to: name, among: known)
+        return near.isEmpty ? .notInInput : .likelyTypo(of: near)
+    }
+
+    /// The near-miss names, closest first (empty unless a typo).
+    public var suggestions: [String] {
+        if case .likelyTypo(let names) = self { return names }
+        return []
+    }
+}
+
+extension MeshIndex {
+    // MARK: What the input covers
+
+    /// True when the configuration declares that the input holds `namespace` whole (`complete:`
+    /// in .meshlint.yaml, or `--complete`): an object of it the input lacks does not exist.
+    public func inputHoldsWhole(_ namespace: String) -> Bool {
+        options.completeNamespaces.contains { IstioStringMatch.matches($0, namespace) }
+    }
+
+    /// What it means that no object named `name` of a kind is in `namespace`, given the `known`
+    /// names of that kind the input holds there.
+    public func absence(of name: String, in namespace: String, among known: [String]) -> Absence {
+        Absence.of(name, in: namespace, among: known, completeNamespaces: options.completeNamespaces)
+    }
+}
+
+/// Likely typos: names within a small edit distance of a name written, to tell a misspelling from
+/// an object defined elsewhere and to suggest the name meant.
+public enum NameSimilarity {
+    /// Candidates within a small edit distance of `name` (1 for names up to 4 characters, else 2),
+    /// closest first, then by name.
+    public static func closest(to name: String, among candidates: [String]) -> [String] {
+        candidates.filter { $0 != name }
+            .map { ($0, editDistance(name, $0)) }
+            .filter { isClose($0.1, to: name) }
+            .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+            .map(\.0)
+    }
+
+    /// True when `other` looks like `name` misspelt (or with a suffix added or dropped: `ledger-v2`).
+    public static func isLikelyTypo(of name: String, _ other: String) -> Bool {
+        isClose(editDistance(name, other), to: name) || (!name.isEmpty && !other.isEmpty && (name.hasPrefix(other) || other.hasPrefix(name)))
+    }
+
+    private static func isClose(_ distance: Int, to name: String) -> Bool {
+        distance <= (name.count <= 4 ? 1 : 2)
+    }
+
+    /// The edit distance between two strings, by characters: insertions, deletions, substitutions
+    /// and swaps of two neighbours (`wbe` for `web`) count one each. Names longer than 253
+    /// characters (no Kubernetes name is) are compared by equality only, so hostile input costs
+    /// nothing quadratic.
+    public static func editDistance(_ lhs: String, _ rhs: String) -> Int {
+        let a = Array(lhs), b = Array(rhs)
+        guard a.count <= maxComparedLength, b.count <= maxComparedLength else { return a == b ? 0 : max(a.count, b.count) }
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var beforePrevious: [Int] = []
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], beforePrevious[j - 2] + 1)
+                }
+            }
+            beforePrevious = previous
+            previous = current
+        }
+        return previous[b.count]
+    }
+
+    static let maxComparedLength = 253
+}
