@@ -102,6 +102,9 @@ spec:
     conflicting-dataplane-labels:
       nist-sp-800-204b: [topic-proxy-policy-enforcement]
       pci-dss-4.0: ["2.2.6"]
+    duplicate-resource:
+      nist-sp-800-204b: []
+      pci-dss-4.0: ["12.5.1"]
     helm-template-not-rendered:
       nist-sp-800-204b: []
       pci-dss-4.0: []
@@ -135,6 +138,9 @@ spec:
     l7-policy-without-waypoint:
       nist-sp-800-204b: [topic-abac-authorization-policy, topic-proxy-policy-enforcement]
       pci-dss-4.0: ["2.2.6", "7.3.1"]
+    namespace-not-in-input:
+      nist-sp-800-204b: []
+      pci-dss-4.0: ["12.5.1"]
     overly-broad-allow:
       nist-sp-800-204b: [topic-abac-authorization-policy]
       pci-dss-4.0: ["1.3.1", "7.2.1", "7.2.5", "7.3.3"]

@@ -249,15 +249,19 @@ struct MeshIndexEnrollmentTests {
         #expect(index.namespaces.map(\.isPresent) == [true, true, true])
     }
 
-    @Test("the first Namespace object of a name is the one read")
+    @Test("copies of a Namespace that disagree on enrollment leave it unknown, in either order")
     func duplicateNamespaceObject() {
-        let yaml = documents(
-            Fixture.namespace("app", labels: [(dataplaneMode, "ambient")]),
-            Fixture.namespace("app"))
-        let index = meshIndex(yaml)
-        #expect(index.namespaceObjects.count == 2)
-        #expect(index.namespace("app").dataplaneMode == .ambient)
-        #expect(index.namespace("app").object?.resource.origin.document == 0)
+        let ambient = Fixture.namespace("app", labels: [(dataplaneMode, "ambient")])
+        for yaml in [documents(ambient, Fixture.namespace("app")), documents(Fixture.namespace("app"), ambient)] {
+            let index = meshIndex(yaml)
+            #expect(index.namespaceObjects.count == 2)
+            #expect(index.namespace("app").dataplaneMode == .unknown)
+            #expect(index.namespace("app").disputedLabels == [dataplaneMode])
+            #expect(index.duplicates.map(\.copies.count) == [2])
+        }
+        let agreeing = meshIndex(documents(ambient, ambient))
+        #expect(agreeing.namespace("app").dataplaneMode == .ambient)
+        #expect(agreeing.duplicates.first?.differences == [])
     }
 
     @Test("enrollment reads kind: List items and every workload kind", arguments: [

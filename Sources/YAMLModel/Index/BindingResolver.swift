@@ -15,6 +15,9 @@ struct BindingResolver {
             request = WaypointBinding.Request(
                 label: own, namespaceLabel: crossNamespace, source: .ownLabel,
                 waypointKey: ObjectKey(namespace: crossNamespace?.value ?? home, name: own.value))
+        } else if let namespace, namespace.isDisputed(WellKnown.useWaypointLabel) || namespace.isDisputed(WellKnown.useWaypointNamespaceLabel) {
+            // Copies of the Namespace disagree on the waypoint: no path order decides.
+            return WaypointBinding(request: nil, status: .unresolved)
         } else if let objectLabels = namespace?.labelSource, let inherited = objectLabels[WellKnown.useWaypointLabel] {
             let crossNamespace = objectLabels[WellKnown.useWaypointNamespaceLabel]
             request = WaypointBinding.Request(
@@ -80,6 +83,9 @@ struct TargetResolver {
     /// Names of the targetable objects of each namespace, and the complete namespaces, to tell a
     /// target that does not exist from one defined outside the input.
     let names: TargetNames
+    /// Services and ServiceEntries written several times with different labels: which copy's
+    /// waypoint label holds is unknown, so a policy targeting one is enforced nobody knows where.
+    let conflictingServices: Set<ObjectKey>
 
     func attachment(of policy: some WorkloadPolicyView) -> PolicyAttachment {
         let refs = policy.targetRefs
@@ -135,6 +141,7 @@ struct TargetResolver {
     }
 
     private func serviceOutcome(_ resource: Resource) -> ResolvedTarget.Outcome {
+        if conflictingServices.contains(ObjectKey(namespace: resource.namespace, name: resource.name)) { return .unresolved }
         let binding = bindings[ObjectIdentifier(resource)] ?? .notRequested
         switch binding.isBound {
         case true?: return binding.waypoint.map(ResolvedTarget.Outcome.waypoint) ?? .unresolved

@@ -130,3 +130,40 @@ extension MeshIndex {
         return context.contains { $0?.lowercased().contains("istio") ?? false } ? component : nil
     }
 }
+
+extension MeshIndex {
+    // MARK: The Istio version the input declares
+
+    /// The oldest control-plane version the input installs (istiod charts, IstioOperators), read
+    /// as the lowest release its version constraint admits at most; nil when it declares none
+    /// (rules then take the newest release MeshLint knows).
+    public var declaredIstioVersion: ReleaseVersion? {
+        istioInstallations.filter(\.component.isControlPlane).compactMap { installation -> ReleaseVersion? in
+            guard let constraint = installation.constraint else { return nil }
+            if let exact = constraint.exactVersion { return exact }
+            return constraint.highestLine.map { ReleaseVersion(major: $0.major, minor: $0.minor, patch: 0) }
+        }.min()
+    }
+
+    /// `when` keys of `policy` that the declared Istio version does not know yet: istiod's webhook
+    /// rejects them before the release that introduced them. Empty when no version is declared.
+    public func versionedAttributeIssues(of policy: AuthorizationPolicyView) -> [PolicyValidationIssue] {
+        // Most policies use no such key: the installations are read only when one does.
+        let versioned = policy.rules.flatMap { rule in
+            rule.conditions.compactMap { condition in
+                condition.key.flatMap { key in PolicyValidation.attributeIntroduced[key.value].map { (rule, key, $0) } }
+            }
+        }
+        guard !versioned.isEmpty, let version = declaredIstioVersion else { return [] }
+        var issues: [PolicyValidationIssue] = []
+        for (rule, key, introduced) in versioned where version < introduced.enforced {
+            let accepted = !(version < introduced.accepted)
+            let error = accepted
+                ? "\(key.value) is accepted by istiod \(version.line) but its proxies drop the rule until \(introduced.enforced.line)"
+                : "unknown attribute: \(key.value) (Istio \(version.line) is installed; the key is accepted from \(introduced.accepted.line) and enforced from \(introduced.enforced.line))"
+            issues.append(PolicyValidationIssue(
+                .conditionKey, .rejected(.istiod), at: key.span, error: error, value: key.value, ruleIndex: rule.index))
+        }
+        return issues
+    }
+}

@@ -5,7 +5,7 @@ extension MeshIndex {
     public func isRejected(_ policy: some WorkloadPolicyView) -> Bool {
         let issues: [PolicyValidationIssue]
         switch policy {
-        case let view as AuthorizationPolicyView: issues = view.validationIssues
+        case let view as AuthorizationPolicyView: issues = view.validationIssues + versionedAttributeIssues(of: view)
         case let view as RequestAuthenticationView: issues = view.validationIssues
         case let view as PeerAuthenticationView: issues = view.validationIssues
         default: issues = []

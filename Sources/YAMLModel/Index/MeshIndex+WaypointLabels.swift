@@ -54,7 +54,9 @@ extension MeshIndex {
     ///
     /// Resolved with the same lookups as the bindings of the objects that inherit the label.
     public func waypointLabel(of namespace: NamespaceFacts) -> NamespaceWaypointLabel? {
-        guard let object = namespace.object, let label = object.labels[WellKnown.useWaypointLabel] else { return nil }
+        guard let object = namespace.object, let label = object.labels[WellKnown.useWaypointLabel],
+              !namespace.isDisputed(WellKnown.useWaypointLabel), !namespace.isDisputed(WellKnown.useWaypointNamespaceLabel)
+        else { return nil }
         let crossNamespace = object.labels[WellKnown.useWaypointNamespaceLabel]
         let key = ObjectKey(namespace: crossNamespace?.value ?? namespace.name, name: label.value)
         let request = WaypointBinding.Request(

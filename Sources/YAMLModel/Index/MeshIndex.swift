@@ -86,6 +86,8 @@ public final class MeshIndex: Sendable {
     let routesByBackend: [ObjectKey: [RouteView]]
     /// The names of the objects policies can target, per namespace.
     let targetNames: TargetNames
+    /// Objects written more than once (same kind, namespace and name), in input order.
+    public let duplicates: [DuplicateResources]
     let configMapsByKey: [ObjectKey: ConfigMapView]
     let horizontalPodAutoscalersByNamespace: [String: [HorizontalPodAutoscalerView]]
     let podDisruptionBudgetsByNamespace: [String: [PodDisruptionBudgetView]]
@@ -155,13 +157,21 @@ public final class MeshIndex: Sendable {
         self.routes = routes
         otherResources = others
 
-        // Namespaces: declared ones, and every namespace a resource lives in.
+        let duplicates = DuplicateResources.find(in: resources)
+        self.duplicates = duplicates
+        // Namespaces: declared ones, and every namespace a resource lives in. Copies of a Namespace
+        // that disagree on labels leave them unknown.
         var objectsByName: [String: NamespaceView] = [:]
         for object in namespaceObjects where objectsByName[object.name] == nil { objectsByName[object.name] = object }
+        var conflicting: [String: [NamespaceView]] = [:]
+        for group in duplicates where group.groupKind == .namespace && group.labelsDiffer {
+            conflicting[group.key.name] = group.copies.map(NamespaceView.init(unchecked:))
+        }
         var facts: [String: NamespaceFacts] = [:]
         for name in Set(objectsByName.keys).union(namespacesWithResources) {
             facts[name] = NamespaceFacts(
-                name: name, object: objectsByName[name], isPresent: true, assumedLabels: options.assumedNamespaces[name])
+                name: name, object: objectsByName[name], isPresent: true, assumedLabels: options.assumedNamespaces[name],
+                conflictingCopies: conflicting[name] ?? [])
         }
         // Assumed namespaces with nothing of theirs in the input are still known, but not present.
         for (name, labels) in options.assumedNamespaces where facts[name] == nil {
@@ -261,7 +271,9 @@ public final class MeshIndex: Sendable {
         let targetResolver = TargetResolver(
             rootNamespace: options.rootNamespace, gateways: gatewaysByKey, waypoints: waypoints,
             gatewayClasses: classesByName, services: servicesByKey, serviceEntries: serviceEntriesByKey,
-            bindings: bindings, names: targetNames)
+            bindings: bindings, names: targetNames,
+            conflictingServices: Set(duplicates.filter { $0.labelsDiffer && ($0.groupKind == .service || $0.groupKind == .serviceEntry) }
+                .map(\.key)))
         for (policy, attachment) in zip(authorizationPolicies, authorizationPolicies.parallelMap(jobs: options.jobs) { targetResolver.attachment(of: $0) }) {
             attachments[ObjectIdentifier(policy.resource)] = attachment
         }

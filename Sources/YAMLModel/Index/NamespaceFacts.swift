@@ -22,18 +22,46 @@ public struct NamespaceFacts: Sendable {
     public let dataplaneLabel: Spanned<String>.Entry?
     /// The label that makes the namespace use sidecars (`istio-injection: enabled` or `istio.io/rev`).
     public let sidecarLabel: Spanned<String>.Entry?
-    /// The namespace's labels: its object's, or those the configuration assumes for a namespace
-    /// whose object is not in the input (`assume.namespaces`); nil when neither says.
+    /// The namespace's labels: its object's, with those the configuration assumes
+    /// (`assume.namespaces`) laid over them; nil when neither says.
     public let labelSource: Labels?
+    /// The labels the configuration assumes, when it does.
+    public let assumedLabels: Labels?
     /// True when the labels come from the configuration's `assume`, not from a manifest.
     public var isAssumed: Bool { object == nil && labelSource != nil }
+    /// The copies of the Namespace object, when the input holds several that disagree on their
+    /// labels (no path order decides which copy a cluster has).
+    public let conflictingCopies: [NamespaceView]
+    /// The label keys the copies disagree on: what they decide is unknown.
+    public let disputedLabels: Set<String>
 
-    init(name: String, object: NamespaceView?, isPresent: Bool, assumedLabels: Labels? = nil) {
+    /// True when copies of the Namespace disagree on label `key`.
+    public func isDisputed(_ key: String) -> Bool { disputedLabels.contains(key) }
+
+    init(
+        name: String, object: NamespaceView?, isPresent: Bool, assumedLabels: Labels? = nil,
+        conflictingCopies: [NamespaceView] = []
+    ) {
         self.name = name
         self.object = object
         self.isPresent = isPresent
-        labelSource = object?.labels ?? assumedLabels
-        guard let labels = labelSource else {
+        self.conflictingCopies = conflictingCopies
+        self.assumedLabels = assumedLabels
+        // A script may label a Namespace that is in the input (`kubectl label`): what the
+        // configuration assumes is laid over the object's labels.
+        var disputed = Set<String>()
+        if !conflictingCopies.isEmpty {
+            let all = conflictingCopies.map(\.labels.dictionary)
+            disputed = Set(all.flatMap(\.keys)).filter { key in all.contains { $0[key] != all[0][key] } }
+        }
+        // What the configuration assumes settles a dispute.
+        disputedLabels = disputed.subtracting(assumedLabels?.dictionary.keys.map { $0 } ?? [])
+        switch (object?.labels, assumedLabels) {
+        case (let own?, let assumed?): labelSource = Labels(own, overriddenBy: assumed)
+        case (let own, let assumed): labelSource = own ?? assumed
+        }
+        let enrollmentKeys: Set<String> = [WellKnown.dataplaneModeLabel, WellKnown.injectionLabel, WellKnown.revisionLabel]
+        guard let labels = labelSource, disputedLabels.isDisjoint(with: enrollmentKeys) else {
             dataplaneMode = .unknown
             dataplaneLabel = nil
             sidecarLabel = nil

@@ -287,6 +287,8 @@ public enum PolicyValidation {
         case "source.namespace", "source.principal", "request.auth.principal", "request.auth.audiences",
              "request.auth.presenter", "connection.sni":
             return .success(.any)
+        // Accepted by the newest Istio; older releases reject it (see `attributeIntroduced`).
+        case "source.trustDomain": return .success(.any)
         case _ where key.hasPrefix("request.auth.claims"): return mapKey()
         case "destination.port": return .success(.ports)
         case _ where key.hasPrefix("experimental.envoy.filters."): return mapKey()
@@ -298,6 +300,15 @@ public enum PolicyValidation {
         default: return .failure(AttributeError("unknown attribute: \(key)"))
         }
     }
+
+    /// `when` keys newer than Istio's first ambient GA release: the release whose webhook first
+    /// accepts each, and the release whose proxies first enforce it. `source.trustDomain`:
+    /// istio/istio `pkg/config/security/security.go` `ValidateAttribute` accepts it from 1.30.0;
+    /// the Envoy side (`pilot/pkg/security/authz/model/model.go`, istio/istio#59358) from 1.31.0;
+    /// ztunnel never (it is not among ambient's L4 `when` attributes).
+    public static let attributeIntroduced: [String: (accepted: ReleaseVersion, enforced: ReleaseVersion)] = [
+        "source.trustDomain": (ReleaseVersion(major: 1, minor: 30, patch: 0), ReleaseVersion(major: 1, minor: 31, patch: 0)),
+    ]
 
     /// istiod's error about one `when` value of an attribute that expects `kind`, or nil.
     public static func attributeValueError(_ value: String, of kind: AttributeValues, key: String) -> String? {

@@ -122,29 +122,51 @@ public final class Resource: Sendable {
 }
 
 /// A string map of an object (labels, annotations, matchLabels), with lookups that keep spans.
+///
+/// It may be layered: labels the configuration assumes for a Namespace that is in the input (a
+/// script runs `kubectl label` on it) lie over the object's own, and win for the keys they set.
 public struct Labels: Sendable {
     public let node: Node?
+    /// Entries that override `node`'s for the keys they set.
+    public let overrides: Node?
 
     public init(node: Node?) {
         self.node = node
+        overrides = nil
+    }
+
+    /// `overrides` laid over `base`.
+    public init(_ base: Labels, overriddenBy overrides: Labels) {
+        node = base.node
+        self.overrides = overrides.node
     }
 
     public subscript(key: String) -> Spanned<String>.Entry? {
-        guard let pair = node?.pair(key) else { return nil }
+        guard let pair = overrides?.pair(key) ?? node?.pair(key) else { return nil }
         return Spanned<String>.Entry(
             key: key, value: pair.value.string ?? "", keySpan: pair.key.span, valueSpan: pair.value.span)
     }
 
-    public var entries: [Spanned<String>.Entry] { node?.stringMap ?? [] }
+    public var entries: [Spanned<String>.Entry] {
+        guard let overrides else { return node?.stringMap ?? [] }
+        let overriding = overrides.stringMap
+        let keys = Set(overriding.map(\.key))
+        return overriding + (node?.stringMap ?? []).filter { !keys.contains($0.key) }
+    }
 
     /// The entries whose key begins with `prefix`. Keys are compared in place, so a map with no
     /// such key (almost every one) makes no strings.
     public func entries(withKeyPrefix prefix: String) -> [Spanned<String>.Entry] {
-        guard let node else { return [] }
         var matching: [Spanned<String>.Entry] = []
-        for pair in node.pairs where pair.key.scalarHasPrefix(prefix) {
-            matching.append(Spanned<String>.Entry(
-                key: pair.key.scalar ?? "", value: pair.value.string ?? "", keySpan: pair.key.span, valueSpan: pair.value.span))
+        var seen = Set<String>()
+        for layer in [overrides, node] {
+            guard let layer else { continue }
+            for pair in layer.pairs where pair.key.scalarHasPrefix(prefix) {
+                let key = pair.key.scalar ?? ""
+                guard seen.insert(key).inserted else { continue }
+                matching.append(Spanned<String>.Entry(
+                    key: key, value: pair.value.string ?? "", keySpan: pair.key.span, valueSpan: pair.value.span))
+            }
         }
         return matching
     }
@@ -155,5 +177,5 @@ public struct Labels: Sendable {
         return result
     }
 
-    public var isEmpty: Bool { (node?.count ?? 0) == 0 }
+    public var isEmpty: Bool { (node?.count ?? 0) == 0 && (overrides?.count ?? 0) == 0 }
 }

@@ -23,7 +23,13 @@ struct PeerAuthenticationNotStrictRule: BuiltInRule {
             namespace whose mode is not STRICT (at its `istio.io/dataplane-mode` label, or at the `mode` \
             of its non-STRICT namespace PeerAuthentication); a selector PeerAuthentication that sets \
             PERMISSIVE or DISABLE for ambient pods (at its `mode`); a port that accepts plaintext under \
-            STRICT (at its `portLevelMtls` entry).
+            STRICT (at its `portLevelMtls` entry). \
+            The check runs for every namespace whose pods are in ambient: a Namespace object labelled \
+            ambient, a namespace whose labels .meshlint.yaml assumes, or pods enrolled one by one by their own \
+            label. A namespace the input shows holding only waypoints (their pods are labelled \
+            `istio.io/dataplane-mode: none`) or ingress and egress gateways has no application pods of its \
+            own to protect and is left out (an ingress gateway must accept plaintext from outside the \
+            mesh).
             """,
         remediation: """
             Require mTLS in the namespace:
@@ -281,7 +287,9 @@ struct PeerAuthenticationNotStrictRule: BuiltInRule {
     func check(_ context: LintContext) -> [Finding] {
         let index = context.index
         var findings: [Finding] = []
-        for namespace in index.namespaces where namespace.dataplaneMode == .ambient {
+        // Waypoint or gateway pods only: nothing of the namespace's own to protect, and an ingress
+        // gateway must accept plaintext from outside the mesh.
+        for namespace in index.ambientNamespaces where !index.holdsOnlyGateways(namespace.name) {
             if let finding = namespaceFinding(namespace, index: index) { findings.append(finding) }
         }
         for policy in index.peerAuthentications where !policy.isNamespaceWide {
@@ -292,20 +300,18 @@ struct PeerAuthenticationNotStrictRule: BuiltInRule {
 
     // MARK: Namespace
 
-    private func namespaceFinding(_ namespace: NamespaceFacts, index: MeshIndex) -> Finding? {
+    private func namespaceFinding(_ namespace: AmbientNamespace, index: MeshIndex) -> Finding? {
         let mtls = index.mtls(in: namespace.name)
         guard !mtls.isStrict else { return nil }
-        // Where: the non-STRICT `mode` of the namespace's own policy, else the ambient label.
+        // Where: the non-STRICT `mode` of the namespace's own policy, else what puts it in ambient.
         let resource: Resource
         let span: Span
         if let policy = mtls.namespacePolicy, let mode = policy.mtlsMode {
             resource = policy.resource
             span = mode.entrySpan
-        } else if let object = namespace.object, let label = namespace.dataplaneLabel {
-            resource = object.resource
-            span = label.entrySpan
         } else {
-            return nil
+            resource = namespace.anchor
+            span = namespace.anchorSpan
         }
         let reason: String
         switch mtls.source {
@@ -322,11 +328,11 @@ struct PeerAuthenticationNotStrictRule: BuiltInRule {
                     + "so ambient's default, PERMISSIVE, applies"
         }
         let tail = mtls.source == .ambientDefault ? "" : " (ambient's default is PERMISSIVE too)"
-        let message = "Namespace \(namespace.name) is in ambient but its effective mTLS mode is not STRICT: \(reason). "
+        let message = "\(namespace.inAmbient) but its effective mTLS mode is not STRICT: \(reason). "
             + "ztunnel accepts plaintext connections to its pods from outside the mesh\(tail)."
         var related: [RelatedLocation] = []
-        if resource.groupKind != .namespace, let object = namespace.object, let label = namespace.dataplaneLabel {
-            related.append(RelatedLocation("Namespace \(namespace.name) is in ambient", in: object.resource, at: label.entrySpan))
+        if resource !== namespace.anchor {
+            related.append(RelatedLocation(namespace.inAmbient, in: namespace.anchor, at: namespace.anchorSpan))
         }
         if mtls.source == .meshPolicy, let mesh = mtls.meshPolicy {
             related.append(RelatedLocation(

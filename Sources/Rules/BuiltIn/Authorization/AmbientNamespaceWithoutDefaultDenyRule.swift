@@ -26,7 +26,12 @@ struct AmbientNamespaceWithoutDefaultDenyRule: BuiltInRule {
             without `selector` or `targetRefs`, in the namespace or in the root namespace, makes every \
             request that no other ALLOW admits be denied. `rules: [{}]` is the opposite: it allows \
             everything. A dry-run policy, a policy with `selector` (only its workloads) and one with \
-            `targetRefs` (only at a waypoint) do not make the namespace default-deny.
+            `targetRefs` (only at a waypoint) do not make the namespace default-deny. \
+            The check runs for every namespace whose pods are in ambient: a Namespace object labelled \
+            ambient, a namespace whose labels .meshlint.yaml assumes, or pods enrolled one by one by their own \
+            label. A namespace the input shows holding only waypoints (their pods are labelled \
+            `istio.io/dataplane-mode: none`) or ingress and egress gateways has no application pods of its \
+            own to protect and is left out.
             """,
         remediation: """
             Add an allow-nothing policy to the namespace, then allow each caller explicitly:
@@ -176,19 +181,18 @@ struct AmbientNamespaceWithoutDefaultDenyRule: BuiltInRule {
         ])
 
     func check(_ context: LintContext) -> [Finding] {
-        context.index.namespaces.compactMap { namespace -> Finding? in
-            guard namespace.dataplaneMode == .ambient, let label = namespace.dataplaneLabel,
-                  let object = namespace.object
-            else { return nil }
+        context.index.ambientNamespaces.compactMap { namespace -> Finding? in
+            // Waypoint or gateway pods only: nothing of the namespace's own to protect.
+            guard !context.index.holdsOnlyGateways(namespace.name) else { return nil }
             let defaultDeny = context.index.defaultDeny(in: namespace.name)
             guard !defaultDeny.holds else { return nil }
             let related = defaultDeny.nearMisses.map { miss in
                 RelatedLocation(Self.explanation(of: miss.reason, policy: miss.policy), in: miss.policy.resource)
             }
             return finding(
-                "Namespace \(namespace.name) is in ambient but has no default-deny AuthorizationPolicy: "
+                "\(namespace.inAmbient) but has no default-deny AuthorizationPolicy: "
                     + "every workload in the mesh may call its pods.",
-                on: object.resource, at: label.entrySpan, related: related,
+                on: namespace.anchor, at: namespace.anchorSpan, related: related,
                 remediation: Self.remediation(for: namespace.name))
         }
     }

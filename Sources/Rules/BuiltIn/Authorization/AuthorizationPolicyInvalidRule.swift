@@ -60,7 +60,10 @@ struct AuthorizationPolicyInvalidRule: BuiltInRule {
             http(s), empty audiences or token locations, or output header names other than letters, digits and `-`; \
             port-level mTLS without a selector and unknown mTLS modes. istiod also drops an empty list \
             before its "must not be empty" check, so `from: []` or `to: []` is read as no `from`/`to` at \
-            all and the rule matches every source or operation: reported here too.
+            all and the rule matches every source or operation: reported here too. \
+            Condition keys newer than the Istio the repository installs are checked against that release \
+            (`source.trustDomain`: istiod's webhook accepts it from 1.30, its proxies enforce it from 1.31, \
+            ztunnel never); with no version declared, against the newest release.
             """,
         remediation: """
             Fix the field the finding points at; a DENY needs rules (`rules: [{}]` denies every request):
@@ -86,6 +89,7 @@ struct AuthorizationPolicyInvalidRule: BuiltInRule {
         securitySeverity: 7.5,
         precision: .veryHigh,
         references: [
+            "https://github.com/istio/istio/blob/master/pkg/config/security/security.go",
             "https://istio.io/latest/docs/reference/config/security/authorization-policy/",
             "https://istio.io/latest/docs/reference/config/security/conditions/",
             "https://istio.io/latest/docs/reference/config/security/request_authentication/",
@@ -387,7 +391,8 @@ struct AuthorizationPolicyInvalidRule: BuiltInRule {
         var findings: [Finding] = []
         for policy in index.authorizationPolicies {
             let consequence = Self.consequence(of: policy.action)
-            findings += policy.validationIssues.map { issue in
+            // Keys the installed Istio does not know yet count like any other refused key.
+            findings += (policy.validationIssues + index.versionedAttributeIssues(of: policy)).map { issue in
                 finding(Self.message(for: issue, name: policy.resource.displayName, consequence: consequence, action: policy.action),
                         on: policy.resource, at: issue.span, remediation: Self.remediation(for: issue, kind: .authorizationPolicy))
             }
