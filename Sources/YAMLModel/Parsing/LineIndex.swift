@@ -40,13 +40,70 @@ struct LineIndex {
             if starts[middle] <= offset { low = middle } else { high = middle - 1 }
         }
         var column = 1
-        var index = starts[low]
+        var index = firstColumn(ofLine: low, in: buffer)
         let end = min(offset, buffer.count)
         while index < end {
             if buffer[index] & 0xC0 != 0x80 { column += 1 }
             index += 1
         }
         return Mark(line: low + 1, column: column)
+    }
+
+    /// The marks of ascending byte offsets, in one walk over the text (one `mark(atByteOffset:in:)`
+    /// each would walk a long line again for every offset on it).
+    func marks(atAscendingByteOffsets offsets: [Int], in buffer: UnsafeBufferPointer<UInt8>) -> [Mark] {
+        var marks: [Mark] = []
+        marks.reserveCapacity(offsets.count)
+        var line = 0
+        var position = 0
+        var column = 1
+        for offset in offsets {
+            if line + 1 < starts.count, starts[line + 1] <= offset {
+                while line + 1 < starts.count, starts[line + 1] <= offset { line += 1 }
+                position = starts[line]
+                column = 1
+            }
+            position = max(position, firstColumn(ofLine: line, in: buffer))
+            while position < min(offset, buffer.count) {
+                if buffer[position] & 0xC0 != 0x80 { column += 1 }
+                position += 1
+            }
+            marks.append(Mark(line: line + 1, column: column))
+        }
+        return marks
+    }
+
+    /// The byte offset of a 1-based line and code-point column: the inverse of `mark(atByteOffset:in:)`.
+    /// A mark past its line's end or the buffer's yields an offset no further than the buffer's end.
+    func byteOffset(of mark: Mark, in buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        Self.advance(firstColumn(ofLine: min(max(mark.line, 1), starts.count) - 1, in: buffer), byColumns: mark.column - 1, in: buffer)
+    }
+
+    /// Where column 1 of 0-based `line` is: the line's start, or just after the UTF-8 byte-order
+    /// mark that starts the stream, which libyaml reads without counting a column.
+    private func firstColumn(ofLine line: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        let start = starts[line]
+        guard start == 0, buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF else { return start }
+        return 3
+    }
+
+    /// `byteOffset(of:in:)`, walking from `known`, a byte offset and its mark, when `mark` is at or
+    /// after it on the same line (a long line is not walked again from its start).
+    func byteOffset(of mark: Mark, near known: (offset: Int, mark: Mark), in buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        guard mark.line == known.mark.line, mark.column >= known.mark.column else { return byteOffset(of: mark, in: buffer) }
+        return Self.advance(known.offset, byColumns: mark.column - known.mark.column, in: buffer)
+    }
+
+    /// The offset `columns` code points after `offset`, or the buffer's end.
+    private static func advance(_ offset: Int, byColumns columns: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        var offset = offset
+        var column = 0
+        while column < columns, offset < buffer.count {
+            offset += 1
+            while offset < buffer.count, buffer[offset] & 0xC0 == 0x80 { offset += 1 }
+            column += 1
+        }
+        return offset
     }
 
     /// The first document boundary at or after 1-based `line` and past byte `minimumOffset`: the

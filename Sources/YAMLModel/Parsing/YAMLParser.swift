@@ -18,20 +18,36 @@ public enum YAMLParser {
     ///
     /// `pruning` names subtrees that are skipped, never built (see `Pruning`); when an alias refers
     /// to an anchor inside one, the file is parsed again whole.
+    ///
+    /// A plain scalar such as `fd00::` in a flow collection, which libyaml refuses and Kubernetes
+    /// reads, is read as Kubernetes does (see `FlowColonRepair`).
     public static func parse(
         _ bytes: [UInt8], limits: ParseLimits = .default, pruning: Pruning = .none, scratch: ParseScratch? = nil
     ) -> ParseResult {
+        let first = parsePass(bytes, limits: limits, pruning: pruning, scratch: scratch)
+        // Offsets into UTF-16 text cannot be patched byte for byte.
+        guard !first.refusedColons.isEmpty, !startsLikeUTF16(bytes) else { return first.result }
+        return FlowColonRepair.reparse(bytes, after: first, limits: limits) { rewrites in
+            parsePass(rewrites.bytes, limits: limits, pruning: pruning, scratch: scratch, rewrites: rewrites)
+        }
+    }
+
+    /// One parse of the whole stream; with `rewrites`, of the stream with those colons replaced,
+    /// put back into the values they land in.
+    private static func parsePass(
+        _ bytes: [UInt8], limits: ParseLimits, pruning: Pruning, scratch: ParseScratch?, rewrites: ColonRewrites? = nil
+    ) -> ParsePass {
         if limits.isPastDeadline {
             var result = ParseResult()
             result.problems.append(.timeLimitReached())
-            return result
+            return ParsePass(result: result, rewrites: rewrites)
         }
-        var composer = Composer(limits: limits, pruning: pruning)
+        var composer = Composer(limits: limits, pruning: pruning, rewrites: rewrites)
         scratch?.lend(to: &composer)
         defer { scratch?.takeBack(from: &composer) }
         bytes.withUnsafeBufferPointer { buffer in
             // UTF-16 input cannot be cut at byte offsets found by scanning for ASCII markers.
-            let resumable = !(buffer.count >= 2 && (buffer[0] == 0xFF || buffer[0] == 0xFE))
+            let resumable = !startsLikeUTF16(bytes)
             // The file's lines, counted once and only when needed (an error, or no final break).
             var lines: LineIndex?
             if !Self.endsWithLineBreak(buffer) {
@@ -52,6 +68,7 @@ public enum YAMLParser {
                     return
                 }
                 composer.skipInterruptedDocument()
+                composer.rewrites?.skip(to: Mark(line: boundary.line, column: 1))
                 // A file of many broken documents is many stretches: the deadline is checked between them too.
                 if composer.limits.isPastDeadline {
                     composer.fail(.timeLimitReached(at: Mark(line: boundary.line, column: 1)))
@@ -61,8 +78,8 @@ public enum YAMLParser {
             }
         }
         // Rare: the whole-file parse makes its own buffers, so this composer's go back once, below.
-        if composer.needsWholeTree { return parse(bytes, limits: limits, pruning: .none) }
-        return composer.finish()
+        if composer.needsWholeTree { return parsePass(bytes, limits: limits, pruning: .none, scratch: nil, rewrites: rewrites) }
+        return ParsePass(result: composer.finish(), refusedColons: composer.refusedColons, rewrites: composer.rewrites)
     }
 
     /// Parses one stretch of the input. Returns nil at the end of the stream, or the 1-based line at
@@ -93,6 +110,9 @@ public enum YAMLParser {
             }
             guard yaml_parser_parse(parser, event) != 0 else {
                 if lines == nil, parser.pointee.error == YAML_READER_ERROR { lines = LineIndex(buffer) }
+                if let colon = FlowColonRepair.refusedColon(parser.pointee, lineOffset: composer.lineOffset, in: buffer, lines: &lines) {
+                    composer.refusedColons.append(colon)
+                }
                 let problem = parserError(parser.pointee, byteOffset: byteOffset, in: buffer, lines: lines, composer: composer)
                 composer.fail(problem)
                 return problem.span.start.line
@@ -102,6 +122,11 @@ public enum YAMLParser {
             composer.handle(event.pointee)
             if let line = composer.stopRequestedAtLine { return line }
         }
+    }
+
+    /// True when the input starts with a UTF-16 byte-order mark (or what could begin one).
+    private static func startsLikeUTF16(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 2 && (bytes[0] == 0xFF || bytes[0] == 0xFE)
     }
 
     /// True when the input ends in a line break (LF, CR, NEL, LS or PS), as files nearly always do.
@@ -219,6 +244,14 @@ private struct Composer {
     var endOfText = Mark.fileStart
     /// Events read in this file, over all its stretches: when to look at the clock.
     var events = 0
+    /// Colons this pass reads replaced, put back into plain scalars (nil: none, the usual case).
+    var rewrites: ColonRewrites?
+    /// `rewrites != nil`, kept as a flag: every event asks, and the usual answer must cost nothing.
+    let hasRewrites: Bool
+    /// The value of the scalar event being handled, with replaced colons put back (see `noteRewrites`).
+    var restoredValue: [UInt8]?
+    /// Where libyaml refused a colon that Kubernetes reads as content (see `FlowColonRepair`).
+    var refusedColons: [Int] = []
 
     /// `mark`, moved off the line after the last when the input has no final line break.
     func clamped(_ mark: Mark) -> Mark {
@@ -255,9 +288,11 @@ private struct Composer {
     /// An alias referred to an anchor inside a pruned subtree: the file must be parsed whole.
     var needsWholeTree = false
 
-    init(limits: ParseLimits, pruning: Pruning = .none) {
+    init(limits: ParseLimits, pruning: Pruning = .none, rewrites: ColonRewrites? = nil) {
         self.limits = limits
         self.pruning = pruning
+        self.rewrites = rewrites
+        hasRewrites = rewrites != nil
     }
 
     /// The store and the documents that point into it.
@@ -328,6 +363,8 @@ private struct Composer {
     mutating func handle(_ event: yaml_event_t) {
         let start = clamped(Mark(event.start_mark, lineOffset: lineOffset))
         let end = clamped(Mark(event.end_mark, lineOffset: lineOffset))
+        // Before pruning: a replaced colon in a pruned scalar must still be shown harmless.
+        if hasRewrites { noteRewrites(event, start: start, end: end) }
         if !abandoned, prune(event, start: start, end: end) { return }
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
@@ -355,11 +392,16 @@ private struct Composer {
             childStack.removeAll()
         case YAML_SCALAR_EVENT where !abandoned:
             let data = event.data.scalar
-            let first = data.value.map { pointer in
-                pointer.withMemoryRebound(to: UInt8.self, capacity: data.length) {
-                    storeBytes(UnsafeBufferPointer(start: $0, count: data.length))
-                }
-            } ?? table.bytes.count
+            let first: Int
+            if hasRewrites, let restored = restoredValue.take() {
+                first = restored.withUnsafeBufferPointer { storeBytes($0) }
+            } else {
+                first = data.value.map { pointer in
+                    pointer.withMemoryRebound(to: UInt8.self, capacity: data.length) {
+                        storeBytes(UnsafeBufferPointer(start: $0, count: data.length))
+                    }
+                } ?? table.bytes.count
+            }
             let index = table.appendScalar(
                 span: Span(start: start, end: end), style: Self.style(data.style), tag: tagPosition(data.tag),
                 first: first, count: data.length)
@@ -405,6 +447,19 @@ private struct Composer {
             complete(index, size: frame.size)
         default:
             break
+        }
+    }
+
+    /// Shows the replaced colons the event passes or holds to `rewrites`; for a plain scalar holding
+    /// some, keeps its value with them put back in `restoredValue`.
+    private mutating func noteRewrites(_ event: yaml_event_t, start: Mark, end: Mark) {
+        rewrites?.pass(to: start)
+        restoredValue = nil
+        guard event.type == YAML_SCALAR_EVENT else { return }
+        let data = event.data.scalar
+        guard data.style == YAML_PLAIN_SCALAR_STYLE, let pointer = data.value else { return }
+        restoredValue = pointer.withMemoryRebound(to: UInt8.self, capacity: data.length) { value in
+            rewrites?.restore(plainValue: UnsafeBufferPointer(start: value, count: data.length), start: start, end: end)
         }
     }
 
