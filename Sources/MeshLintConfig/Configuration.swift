@@ -92,8 +92,8 @@ public struct Configuration: Sendable {
     /// complete ones (the configuration's and `completeNamespaces` from the command line).
     public func indexOptions(rootNamespace override: String? = nil, completeNamespaces extra: [String] = []) -> MeshIndexOptions {
         MeshIndexOptions(
-            rootNamespace: override ?? rootNamespace ?? WellKnown.defaultRootNamespace,
-            assumedNamespaces: assumedNamespaces, trustDomain: trustDomain ?? WellKnown.defaultTrustDomain,
+            rootNamespace: override ?? rootNamespace,
+            assumedNamespaces: assumedNamespaces, trustDomain: trustDomain,
             completeNamespaces: completeNamespaces + extra)
     }
 

@@ -96,6 +96,9 @@ spec:
     ambient-namespace-without-default-deny:
       nist-sp-800-204b: [topic-abac-authorization-policy]
       pci-dss-4.0: ["1.3.1", "7.3.1", "7.3.3"]
+    authorization-header-not-validated:
+      nist-sp-800-204b: [topic-end-user-jwt-authentication, topic-abac-authorization-policy]
+      pci-dss-4.0: ["8.3.1"]
     authorization-policy-invalid:
       nist-sp-800-204b: [topic-abac-authorization-policy, topic-authentication-policy]
       pci-dss-4.0: ["2.2.6", "7.3.1"]
@@ -138,6 +141,9 @@ spec:
     l7-policy-without-waypoint:
       nist-sp-800-204b: [topic-abac-authorization-policy, topic-proxy-policy-enforcement]
       pci-dss-4.0: ["2.2.6", "7.3.1"]
+    mesh-settings-conflict:
+      nist-sp-800-204b: [topic-service-mutual-authentication]
+      pci-dss-4.0: ["2.2.6"]
     namespace-not-in-input:
       nist-sp-800-204b: []
       pci-dss-4.0: ["12.5.1"]

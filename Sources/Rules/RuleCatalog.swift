@@ -4,6 +4,7 @@ public enum RuleCatalog {
     public static let builtIn: [any BuiltInRule.Type] = [
         AccessExpectationFailedRule.self,
         AmbientNamespaceWithoutDefaultDenyRule.self,
+        AuthorizationHeaderNotValidatedRule.self,
         AuthorizationPolicyInvalidRule.self,
         ConflictingDataplaneLabelsRule.self,
         DuplicateResourceRule.self,
@@ -18,6 +19,7 @@ public enum RuleCatalog {
         JWTNotRequiredRule.self,
         JWTScopeClaimNotSplitRule.self,
         L7PolicyWithoutWaypointRule.self,
+        MeshSettingsConflictRule.self,
         NamespaceNotInInputRule.self,
         OverlyBroadAllowRule.self,
         PeerAuthenticationNotStrictRule.self,

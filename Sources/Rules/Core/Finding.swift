@@ -154,6 +154,14 @@ public struct Finding: Sendable, Hashable {
 
     /// Why an absence is only a note, and how to make it count.
     public static func notInInputSentence(namespace: String) -> String {
+        if namespace == "*" {
+            return "Only a note: the input may hold just part of the mesh (the object can be defined in another "
+                + "repository); if it holds all of it, declare that with `complete: [\"*\"]` in .meshlint.yaml or `--complete '*'`."
+        }
+        return notInNamespaceSentence(namespace)
+    }
+
+    private static func notInNamespaceSentence(_ namespace: String) -> String {
         "Only a note: the input may hold just part of namespace \(namespace) "
             + "(the object can be defined in another repository); if it holds all of it, declare that with "
             + "`complete: [\(namespace)]` in .meshlint.yaml or `--complete \(namespace)`."

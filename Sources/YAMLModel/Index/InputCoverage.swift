@@ -40,6 +40,10 @@ extension MeshIndex {
         options.completeNamespaces.contains { IstioStringMatch.matches($0, namespace) }
     }
 
+    /// True when the configuration declares the input holds every namespace (`complete: ["*"]`):
+    /// only then does a mesh-wide search that finds nothing prove there is nothing.
+    public var inputHoldsWholeMesh: Bool { options.completeNamespaces.contains("*") }
+
     /// What it means that no object named `name` of a kind is in `namespace`, given the `known`
     /// names of that kind the input holds there.
     public func absence(of name: String, in namespace: String, among known: [String]) -> Absence {

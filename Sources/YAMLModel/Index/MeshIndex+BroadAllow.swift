@@ -21,6 +21,20 @@ extension AuthorizationRule {
     }
 }
 
+extension AuthorizationRule {
+    /// For an ALLOW rule with no `when`, no `from` (or a source that admits any peer), and a `to`
+    /// whose every operation only excludes (`notPaths`, `notMethods`, `notHosts`, `notPorts`):
+    /// the excluding fields. Such a rule admits every caller to everything else. Empty otherwise.
+    public var exclusionsOfAnyCallerRule: [RuleEntry.Field] {
+        guard (node["when"]?.count ?? 0) == 0, (node["to"]?.count ?? 0) > 0 else { return [] }
+        let sources = self.sources
+        guard sources.isEmpty || sources.contains(where: \.admitsAnyPeer) else { return [] }
+        let fields = operations.flatMap(\.fields)
+        guard operations.allSatisfy({ !$0.fields.isEmpty && $0.fields.allSatisfy(\.isNegative) }) else { return [] }
+        return fields
+    }
+}
+
 extension AuthorizationPolicyView {
     /// For an enforced ALLOW policy (not dry-run), its first rule that admits every caller to
     /// everything the policy covers; nil otherwise. Rules are alternatives: that one rule alone

@@ -36,6 +36,14 @@ extension MeshIndex {
             || !(serviceAccountsByNamespace[namespace] ?? []).isEmpty
     }
 
+    /// True when `principal` is in the mesh's trust domain, or, when the input declares several
+    /// that disagree and nothing configured decides, in any of them.
+    public func isMeshTrustDomain(of principal: PrincipalName) -> Bool {
+        if principal.isInTrustDomain(trustDomain) { return true }
+        guard !options.trustDomainIsConfigured, declaredSettings.agreedTrustDomain == nil else { return false }
+        return declaredSettings.trustDomain.contains { $0.value == principal.trustDomain }
+    }
+
     /// What shows that the ServiceAccount `key` exists, or nil when nothing in the input does.
     public func serviceAccountEvidence(_ key: ObjectKey) -> ServiceAccountEvidence? {
         if let object = serviceAccount(key) { return .object(object) }

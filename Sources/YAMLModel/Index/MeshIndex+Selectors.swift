@@ -98,4 +98,19 @@ extension MeshIndex {
             selector: selector, namespace: scope, isDecidable: !candidates.isEmpty, workloads: matched,
             gateways: generated, nearMisses: nearMisses, nearMissGateways: otherGateways)
     }
+
+    /// The waypoint whose pods are all a selector policy selects (`gateway.networking.k8s.io/gateway-name`
+    /// naming a waypoint, and no workload of the input): such a policy is enforced by nobody, since
+    /// ztunnel does not capture waypoint pods and waypoints ignore selector policies
+    /// (istio/istio `ShouldAttachPolicy`: "waypoints never use selector"). nil otherwise.
+    public func waypointSelectedOnly(by policy: some WorkloadPolicyView) -> Waypoint? {
+        guard attachment(of: policy).scope == .workloadSelector, let selector = policy.selector,
+              let name = selector.matchLabels.first(where: { $0.key == WellKnown.gatewayNameLabel })?.value
+        else { return nil }
+        let namespace = policy.namespace ?? "default"
+        guard let waypoint = waypoint(ObjectKey(namespace: namespace, name: name)), waypoint.isDeployedByIstio,
+              reach(of: selector, policyNamespace: namespace).workloads.isEmpty
+        else { return nil }
+        return waypoint
+    }
 }

@@ -14,15 +14,22 @@ public struct MeshIndexOptions: Sendable {
     /// is an object absent from the input absent from the cluster. Istio-style patterns (`*`,
     /// `team-*`, `*-prod`).
     public var completeNamespaces: [String]
+    /// True when `rootNamespace` / `trustDomain` were given (configuration, command line) rather
+    /// than defaulted: then they win over what the input's mesh configuration declares.
+    public var rootNamespaceIsConfigured: Bool
+    public var trustDomainIsConfigured: Bool
 
+    /// nil for `rootNamespace` or `trustDomain`: Istio's default, unless the input declares one.
     public init(
-        rootNamespace: String = WellKnown.defaultRootNamespace, assumedNamespaces: [String: Labels] = [:],
-        trustDomain: String = WellKnown.defaultTrustDomain, completeNamespaces: [String] = []
+        rootNamespace: String? = nil, assumedNamespaces: [String: Labels] = [:],
+        trustDomain: String? = nil, completeNamespaces: [String] = []
     ) {
-        self.rootNamespace = rootNamespace
+        self.rootNamespace = rootNamespace ?? WellKnown.defaultRootNamespace
         self.assumedNamespaces = assumedNamespaces
-        self.trustDomain = trustDomain
+        self.trustDomain = trustDomain ?? WellKnown.defaultTrustDomain
         self.completeNamespaces = completeNamespaces
+        rootNamespaceIsConfigured = rootNamespace != nil
+        trustDomainIsConfigured = trustDomain != nil
     }
 }
 
@@ -88,6 +95,8 @@ public final class MeshIndex: Sendable {
     let targetNames: TargetNames
     /// Objects written more than once (same kind, namespace and name), in input order.
     public let duplicates: [DuplicateResources]
+    /// The trust domain and root namespace the input's mesh configuration declares.
+    public let declaredSettings: DeclaredMeshSettings
     let configMapsByKey: [ObjectKey: ConfigMapView]
     let horizontalPodAutoscalersByNamespace: [String: [HorizontalPodAutoscalerView]]
     let podDisruptionBudgetsByNamespace: [String: [PodDisruptionBudgetView]]
@@ -101,7 +110,16 @@ public final class MeshIndex: Sendable {
 
     public var rootNamespace: String { options.rootNamespace }
 
-    public init(resources: [Resource], options: MeshIndexOptions = MeshIndexOptions()) {
+    public init(resources: [Resource], options configured: MeshIndexOptions = MeshIndexOptions()) {
+        // What the input's own mesh configuration declares replaces Istio's defaults, never
+        // what the configuration or command line gives.
+        let declaredSettings = DeclaredMeshSettings(resources: resources)
+        var options = configured
+        // Declarations that disagree (environments scanned together) decide nothing: no path order
+        // picks one, Istio's default stays, and principals in any declared domain are accepted.
+        if !options.rootNamespaceIsConfigured, let root = declaredSettings.agreedRootNamespace { options.rootNamespace = root }
+        if !options.trustDomainIsConfigured, let domain = declaredSettings.agreedTrustDomain { options.trustDomain = domain }
+        self.declaredSettings = declaredSettings
         self.options = options
         self.resources = resources
         var positionsByKind: [String: [Int]] = [:]

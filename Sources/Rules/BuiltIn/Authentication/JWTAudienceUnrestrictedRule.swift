@@ -34,6 +34,7 @@ struct JWTAudienceUnrestrictedRule: BuiltInRule {
         securitySeverity: 6.5,
         precision: .high,
         references: [
+            "https://firebase.google.com/docs/auth/admin/verify-id-tokens#verify_id_tokens_using_a_third-party_jwt_library",
             "https://istio.io/latest/docs/reference/config/security/request_authentication/",
             "https://istio.io/latest/docs/reference/config/security/jwt/",
             "https://learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference",
@@ -68,6 +69,17 @@ struct JWTAudienceUnrestrictedRule: BuiltInRule {
                 """),
         ],
         nonTriggeringExamples: [
+            // Firebase ID tokens always carry the project ID as their audience.
+            Example("""
+                apiVersion: security.istio.io/v1
+                kind: RequestAuthentication
+                metadata: {name: firebase, namespace: shop}
+                spec:
+                  targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: waypoint}]
+                  jwtRules:
+                  - issuer: https://securetoken.google.com/shop-prod
+                    jwksUri: https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com
+                """),
             // Audiences restrict the accepted tokens.
             Example("""
                 apiVersion: security.istio.io/v1
@@ -94,10 +106,21 @@ struct JWTAudienceUnrestrictedRule: BuiltInRule {
         // A rejected RequestAuthentication accepts nothing at all; another rule reports it.
         context.index.requestAuthentications.filter { !context.index.isRejected($0) }.flatMap { authentication in
             authentication.jwtRules.compactMap { jwtRule in
-                jwtRule.node.kind == .mapping && Self.isUnrestricted(jwtRule)
+                jwtRule.node.kind == .mapping && Self.isUnrestricted(jwtRule) && !Self.hasFixedAudience(jwtRule)
                     ? finding(for: jwtRule, in: authentication, settings: context.settings) : nil
             }
         }
+    }
+
+    /// Issuers whose every token carries one audience the issuer itself fixes, so that no token of
+    /// it was minted for another API: Firebase Authentication / Identity Platform ID tokens
+    /// (`https://securetoken.google.com/<project-id>`, `aud` always the project ID, as the
+    /// Firebase Admin SDKs verify).
+    static let fixedAudienceIssuerPrefixes = ["https://securetoken.google.com/"]
+
+    private static func hasFixedAudience(_ jwtRule: RequestAuthenticationView.JWTRule) -> Bool {
+        guard let issuer = jwtRule.issuer?.value else { return false }
+        return fixedAudienceIssuerPrefixes.contains { issuer.hasPrefix($0) && issuer.count > $0.count }
     }
 
     /// `audiences` absent, null or an empty list: Istio then checks no audience.

@@ -258,9 +258,13 @@ struct JWTIssuerJWKSMismatchRule: BuiltInRule {
     private func plaintextFinding(
         _ authentication: RequestAuthenticationView, keys: Spanned<String>, issuer: Spanned<String>?, endpoint: EntraID.Endpoint?
     ) -> Finding {
+        let inCluster = Self.isInClusterURL(keys.value)
         let message = "\(authentication.resource.displayName) fetches the keys of "
             + (issuer.map { "issuer `\($0.value)`" } ?? "its jwtRule") + " from `\(keys.value)`, which is not https: "
-            + "anyone on the network path can substitute their own keys and have forged tokens accepted."
+            + (inCluster
+                ? "istiod fetches them in plaintext from a Service inside the cluster, so a workload that can intercept or "
+                    + "impersonate that Service can substitute its own keys and have forged tokens accepted."
+                : "anyone on the network path can substitute their own keys and have forged tokens accepted.")
         let fixed: String
         if let endpoint, endpoint.hasTenantID {
             fixed = EntraID.keySetURL(tenant: endpoint.tenant, version: endpoint.version)
@@ -273,6 +277,20 @@ struct JWTIssuerJWKSMismatchRule: BuiltInRule {
         lines.append("- issuer: \(AuthenticationRemediation.scalar(issuer?.value ?? "<issuer>"))")
         lines.append("  jwksUri: \(AuthenticationRemediation.scalar(fixed))")
         let related = issuer.map { [RelatedLocation("the issuer whose tokens the keys verify", in: authentication.resource, at: $0.span)] } ?? []
-        return finding(message, on: authentication.resource, at: keys.span, related: related, remediation: lines.joined(separator: "\n"))
+        let reported = finding(message, on: authentication.resource, at: keys.span, related: related, remediation: lines.joined(separator: "\n"))
+        // Plain http on the cluster's own network is a weakness, not the open door it is across the internet.
+        guard inCluster else { return reported }
+        var weakness = reported
+        weakness.severity = .warning
+        return weakness
+    }
+
+    /// True for a URL whose host is a cluster-local Service name (`svc`, `svc.ns`, `svc.ns.svc`,
+    /// `svc.ns.svc.cluster.local`).
+    static func isInClusterURL(_ url: String) -> Bool {
+        guard let schemeEnd = url.firstRange(of: "://") else { return false }
+        let rest = url[schemeEnd.upperBound...]
+        let host = rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" }.lowercased()
+        return !host.isEmpty && (host.hasSuffix(".svc") || host.hasSuffix(".svc.cluster.local") || !host.contains("."))
     }
 }

@@ -264,6 +264,10 @@ struct L7PolicyWithoutWaypointRule: BuiltInRule {
             let attachment = index.attachment(of: policy)
             switch attachment.scope {
             case .workloadSelector, .namespace, .mesh:
+                if let waypoint = index.waypointSelectedOnly(by: policy) {
+                    findings.append(waypointPodsFinding(policy, waypoint: waypoint))
+                    continue
+                }
                 guard Self.reachesAmbientWorkloads(policy, scope: attachment.scope, index: index, meshHasAmbient: meshHasAmbient)
                 else { continue }
                 findings += ztunnelFindings(policy, index: index)
@@ -337,6 +341,19 @@ struct L7PolicyWithoutWaypointRule: BuiltInRule {
         }
     }
 
+    /// A selector policy on a waypoint's own pods: ztunnel does not capture them and waypoints ignore
+    /// selector policies, so nothing enforces it.
+    private func waypointPodsFinding(_ policy: AuthorizationPolicyView, waypoint: Waypoint) -> Finding {
+        finding(
+            "\(policy.resource.displayName) selects the pods of waypoint \(waypoint.key), so it is enforced nowhere: "
+                + "waypoint pods are labelled istio.io/dataplane-mode: none, so ztunnel does not enforce policies for them, "
+                + "and a waypoint applies only the policies that target it with targetRefs.",
+            on: policy.resource, at: policy.selectorSpan ?? policy.resource.nameSpan,
+            related: [RelatedLocation("waypoint \(waypoint.key)", in: waypoint.gateway.resource)],
+            remediation: "Enforce the policy at the waypoint: replace the selector with\n"
+                + AuthenticationRemediation.targetRefs([.gateway(waypoint.name)]))
+    }
+
     /// A finding for a target that reaches a Service no waypoint serves.
     private func nowhereFinding(_ policy: AuthorizationPolicyView, target: ResolvedTarget) -> Finding? {
         guard case .serviceWithoutWaypoint(let service, let binding) = target.outcome else { return nil }
@@ -348,18 +365,30 @@ struct L7PolicyWithoutWaypointRule: BuiltInRule {
         default: "has no istio.io/use-waypoint label, nor does its namespace"
         }
         let namespace = service.namespace ?? "default"
+        // A policy without HTTP attributes does not need a waypoint: ztunnel enforces it by selector.
+        let isL4 = policy.rules.allSatisfy { $0.l7Attributes.isEmpty }
+        let l4Note = isL4
+            ? " It uses no HTTP attribute, so ztunnel could enforce it for the Service's pods with a selector instead of targetRefs."
+            : ""
+        var remediation = """
+            Bind the Service to a waypoint (or its whole namespace):
+            kubectl label service \(service.name) -n \(namespace) istio.io/use-waypoint=<waypoint>
+            or in the Service's manifest:
+            metadata:
+              labels:
+                istio.io/use-waypoint: <waypoint>
+            """
+        if isL4 {
+            remediation += "\nor let ztunnel enforce it: replace targetRefs with the selector of the Service's pods:\nspec:\n  selector:\n    matchLabels:\n"
+                + (ServiceView(service)?.selector?.matchLabels ?? []).map {
+                    "      \(AuthenticationRemediation.scalar($0.key)): \(AuthenticationRemediation.scalar($0.value))"
+                }.joined(separator: "\n")
+        }
         return finding(
-            "\(policy.resource.displayName) targets \(service.displayName), which \(why): no waypoint serves it, so the policy is enforced nowhere.",
+            "\(policy.resource.displayName) targets \(service.displayName), which \(why): no waypoint serves it, so the policy is enforced nowhere.\(l4Note)",
             on: policy.resource, at: target.ref.span,
             related: [RelatedLocation("\(service.displayName) has no waypoint", in: service, at: binding.request?.label.entrySpan)],
-            remediation: """
-                Bind the Service to a waypoint (or its whole namespace):
-                kubectl label service \(service.name) -n \(namespace) istio.io/use-waypoint=<waypoint>
-                or in the Service's manifest:
-                metadata:
-                  labels:
-                    istio.io/use-waypoint: <waypoint>
-                """)
+            remediation: remediation)
     }
 
     /// What a broadened DENY still matches: the L4 fields of its sources and operations, e.g.

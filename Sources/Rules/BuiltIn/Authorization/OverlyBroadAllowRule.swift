@@ -183,8 +183,15 @@ struct OverlyBroadAllowRule: BuiltInRule {
         let index = context.index
         var findings: [Finding] = []
         for policy in index.authorizationPolicies {
-            guard let rule = policy.ruleAdmittingEveryone else { continue }
             let attachment = index.attachment(of: policy)
+            // A rule that only excludes (`to: notPaths`) admits every caller to everything else,
+            // where the exclusions are enforced: HTTP ones only at a waypoint (ztunnel drops them).
+            let excluding = policy.action == .allow && !policy.isDryRun
+                ? policy.rules.lazy.map { ($0, $0.exclusionsOfAnyCallerRule) }.first { _, fields in
+                    !fields.isEmpty && (!attachment.isEnforcedByZtunnel || fields.allSatisfy { $0.layer == .l4 })
+                } : nil
+            guard let rule = policy.ruleAdmittingEveryone ?? excluding?.0 else { continue }
+            let exclusions = policy.ruleAdmittingEveryone == nil ? excluding?.1 ?? [] : []
             // Policies istiod rejects or that reach no proxy are other rules' findings.
             guard attachment.scope != .selectorAndTargetRefs, !attachment.isEnforcedNowhere else { continue }
             let namespace = policy.namespace ?? "default"
@@ -194,9 +201,14 @@ struct OverlyBroadAllowRule: BuiltInRule {
             let openByDesign = index.openByDesign(policy)
             if case .ingressGateway? = openByDesign { continue }
 
-            let why = rule.sources.isEmpty
-                ? "its rule has no from, to or when, so it matches every request (plaintext ones too where mTLS is PERMISSIVE)"
-                : "its rule admits \(Self.wildcardSource(of: rule)) with no port, request or condition restriction"
+            let excluded = exclusions.map { "\($0.name) [\($0.values.map(\.value).joined(separator: ", "))]" }.joined(separator: ", ")
+            let why = if !exclusions.isEmpty {
+                "its rule has no from or when, and its to only excludes (\(excluded)), so it admits every request to anything else"
+            } else if rule.sources.isEmpty {
+                "its rule has no from, to or when, so it matches every request (plaintext ones too where mTLS is PERMISSIVE)"
+            } else {
+                "its rule admits \(Self.wildcardSource(of: rule)) with no port, request or condition restriction"
+            }
             let who = rule.sources.isEmpty ? "every caller" : "every workload of the mesh"
             let denyScope = defaultDeny.scope == .mesh
                 ? "the mesh-wide default deny \(denying.resource.displayName)"

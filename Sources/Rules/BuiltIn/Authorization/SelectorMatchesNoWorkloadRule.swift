@@ -239,15 +239,20 @@ struct SelectorMatchesNoWorkloadRule: BuiltInRule {
                 in: gateway.resource))
         }
         let remediation: String
+        // A near miss proves a typo; otherwise the pods may belong to a workload defined outside the
+        // input, unless the input holds the whole namespace (or, from the root namespace, the mesh).
+        var conclusive = reach.namespace.map(index.inputHoldsWhole) ?? index.inputHoldsWholeMesh
         // The closest workload is suggested only when it looks meant: some labels right, or values misspelt.
         if let closest = reach.nearMisses.first,
            closest.matchingLabels > 0 || closest.differences.allSatisfy({ NameSimilarity.isLikelyTypo(of: $0.wanted, $0.actual) }) {
             let differences = closest.differences.map { "\($0.key)=\($0.actual)" }.joined(separator: ", ")
             message += " Closest: \(closest.workload.resource.displayName), whose pods have \(differences)."
+            conclusive = true
             remediation = Self.remediation(
                 for: policy, labels: closest.suggestedLabels(for: selector), of: closest.workload.resource.displayName)
         } else if let gateway = reach.nearMissGateways.first {
             message += " Closest: \(gateway.resource.displayName)."
+            conclusive = true
             remediation = Self.remediation(for: policy, labels: [(WellKnown.gatewayNameLabel, gateway.name)], of: gateway.resource.displayName)
         } else {
             let candidates = (reach.namespace.map { index.workloads(in: $0) } ?? index.workloads).filter { !$0.podLabels.isEmpty }
@@ -263,9 +268,10 @@ struct SelectorMatchesNoWorkloadRule: BuiltInRule {
             }
             remediation = text
         }
-        return finding(
+        let reported = finding(
             message, on: policy.resource, at: matchLabels.key.span.union(matchLabels.value.span), related: related,
             remediation: remediation)
+        return conclusive ? reported : reported.inconclusive(namespace: reach.namespace ?? "*")
     }
 
     /// The selector to paste, naming the workload it selects.

@@ -310,7 +310,7 @@ struct UnknownPrincipalRule: BuiltInRule {
 
     private static func principalProblem(_ value: String, in index: MeshIndex) -> Problem? {
         guard let principal = PrincipalName(value) else { return nil }
-        guard principal.isInTrustDomain(index.trustDomain) else { return .foreignTrustDomain(principal) }
+        guard index.isMeshTrustDomain(of: principal) else { return .foreignTrustDomain(principal) }
         let identity = MeshIdentity(namespace: principal.namespace, serviceAccount: principal.serviceAccount)
         guard let problem = serviceAccountProblem(identity, in: index) else { return nil }
         guard case .missingServiceAccount(let identity, _, let absence) = problem else { return problem }
