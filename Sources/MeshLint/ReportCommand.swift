@@ -41,10 +41,14 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("repo-root"), help: "Repository root (default: the git work tree of the first path, else the working directory).")
     var repoRoot: String?
 
+    @Option(name: .customLong("complete"), help: "A namespace the input holds whole (patterns: '*', 'team-*'). Repeatable; adds to the configuration's complete:.")
+    var complete: [String] = []
+
     func run() throws {
         // The scan the report rests on, configured as `meshlint scan` would be with these options.
         var arguments = config.map { ["--config", $0] } ?? []
         for directory in rulesDir { arguments += ["--rules-dir", directory] }
+        for namespace in complete { arguments += ["--complete", namespace] }
         let scan = try ScanCommand.parse(arguments + ["--"] + paths)
         var timings = Timings(reported: false)
         let prepared = try scan.prepare(&timings)

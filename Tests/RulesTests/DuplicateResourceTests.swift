@@ -90,4 +90,33 @@ struct DuplicateResourceTests {
             return
         }
     }
+
+    @Test func gatewaysThatDifferLeaveTheWaypointUnknown() throws {
+        func gateway(_ className: String) -> String {
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: waypoint, namespace: payments}
+            spec:
+              gatewayClassName: \(className)
+              listeners: [{name: mesh, port: 15008, protocol: HBONE}]
+            """
+        }
+        let service = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: ledger, namespace: payments, labels: {istio.io/use-waypoint: waypoint}}
+            spec: {selector: {app: ledger}, ports: [{port: 80}]}
+            """
+        for classes in [("istio-waypoint", "istio"), ("istio", "istio-waypoint")] {
+            let yaml = [gateway(classes.0), gateway(classes.1), service].joined(separator: "\n---\n")
+            let index = MeshIndex(resources: ManifestLoader.load(path: "x.yaml", bytes: Array(yaml.utf8)).resources)
+            let bound = try #require(index.services.first)
+            #expect(index.binding(of: bound.resource).isBound == nil)
+            #expect(index.waypoints.isEmpty)
+        }
+        let same = [gateway("istio-waypoint"), gateway("istio-waypoint"), service].joined(separator: "\n---\n")
+        let index = MeshIndex(resources: ManifestLoader.load(path: "x.yaml", bytes: Array(same.utf8)).resources)
+        #expect(index.binding(of: try #require(index.services.first).resource).isBound == true)
+    }
 }

@@ -3,6 +3,8 @@ struct BindingResolver {
     let namespaces: [String: NamespaceFacts]
     let waypoints: [ObjectKey: Waypoint]
     let names: TargetNames
+    /// Gateways written several times with differences: whether and how they serve is unknown.
+    let conflictingGateways: Set<ObjectKey>
 
     /// The object's own label wins over its namespace's; when the own label names a waypoint that
     /// is missing, istiod does not fall back to the namespace's, and neither do we.
@@ -35,6 +37,7 @@ struct BindingResolver {
     private func status(of request: WaypointBinding.Request, home: String, traffic: BoundTraffic) -> WaypointBinding.Status {
         if request.label.value == WellKnown.dataplaneModeNone { return .optedOut }
         let key = request.waypointKey
+        if conflictingGateways.contains(key) { return .unresolved }
         // Every Gateway a label names is a waypoint, whatever its class (see `Waypoint`).
         guard let waypoint = waypoints[key] else {
             return missingWaypointStatus(key, namespacePresent: namespaces[key.namespace ?? ""]?.isPresent == true)
@@ -86,6 +89,7 @@ struct TargetResolver {
     /// Services and ServiceEntries written several times with different labels: which copy's
     /// waypoint label holds is unknown, so a policy targeting one is enforced nobody knows where.
     let conflictingServices: Set<ObjectKey>
+    let conflictingGateways: Set<ObjectKey>
 
     func attachment(of policy: some WorkloadPolicyView) -> PolicyAttachment {
         let refs = policy.targetRefs
@@ -116,6 +120,7 @@ struct TargetResolver {
         switch ref.groupKind {
         case .gateway:
             guard let gateway = gateways[key] else { return notFound(ref, .gateway, policyNamespace) }
+            if conflictingGateways.contains(key) { return .unresolved }
             if let waypoint = waypoints[key] { return .waypoint(waypoint) }
             return .gateway(gateway)
         case .gatewayClass:

@@ -73,7 +73,8 @@ extension MeshIndex {
     /// The ServiceAccounts istiod creates for the Gateways it deploys in `namespace`.
     func generatedServiceAccounts(in namespace: String) -> [(name: String, gateway: GatewayView)] {
         (gatewaysByNamespace[namespace] ?? []).compactMap { gateway in
-            if gateway.isWaypoint, let waypoint = waypoint(gateway.key) { return (waypoint.serviceAccountName, gateway) }
+            // Each copy of a Gateway written twice is checked: its account exists whichever copy the cluster has.
+            if gateway.isWaypoint { return (Waypoint.serviceAccountName(of: gateway), gateway) }
             guard gateway.gatewayClassName?.value == GatewayDeployment.istioGatewayClass else { return nil }
             let name = gateway.annotations[WellKnown.gatewayServiceAccountAnnotation]?.value
                 ?? "\(gateway.name)-\(GatewayDeployment.istioGatewayClass)"

@@ -206,7 +206,10 @@ public final class MeshIndex: Sendable {
             namespaces: objectsByName, assumed: options.assumedNamespaces, labelled: services.map(\.resource)
                 + serviceEntries.map(\.resource), workloads: workloads)
         var waypoints: [ObjectKey: Waypoint] = [:]
-        for gateway in gateways where waypoints[gateway.key] == nil {
+        // Copies of a Gateway that differ (class, listeners, labels) leave its waypoint unknown:
+        // no path order decides which one the cluster runs.
+        let conflictingGateways = Set(duplicates.filter { $0.groupKind == .gateway && !$0.differences.isEmpty }.map(\.key))
+        for gateway in gateways where waypoints[gateway.key] == nil && !conflictingGateways.contains(gateway.key) {
             let gatewayClass = gateway.gatewayClassName.flatMap { classesByName[$0.value] }
             guard named.contains(gateway.key) || Waypoint.isDeclared(gateway, gatewayClass: gatewayClass) else { continue }
             waypoints[gateway.key] = Waypoint(gateway: gateway, gatewayClass: gatewayClass)
@@ -254,7 +257,7 @@ public final class MeshIndex: Sendable {
             completeNamespaces: options.completeNamespaces)
         self.targetNames = targetNames
         let resolver = BindingResolver(
-            namespaces: facts, waypoints: waypoints, names: targetNames)
+            namespaces: facts, waypoints: waypoints, names: targetNames, conflictingGateways: conflictingGateways)
         var bindings: [ObjectIdentifier: WaypointBinding] = [:]
         var enrollments: [ObjectIdentifier: Enrollment] = [:]
         // Only bindings that say something are kept: a lookup that finds none answers `notRequested`.
@@ -291,7 +294,8 @@ public final class MeshIndex: Sendable {
             gatewayClasses: classesByName, services: servicesByKey, serviceEntries: serviceEntriesByKey,
             bindings: bindings, names: targetNames,
             conflictingServices: Set(duplicates.filter { $0.labelsDiffer && ($0.groupKind == .service || $0.groupKind == .serviceEntry) }
-                .map(\.key)))
+                .map(\.key)),
+            conflictingGateways: conflictingGateways)
         for (policy, attachment) in zip(authorizationPolicies, authorizationPolicies.parallelMap(jobs: options.jobs) { targetResolver.attachment(of: $0) }) {
             attachments[ObjectIdentifier(policy.resource)] = attachment
         }

@@ -62,7 +62,10 @@ public struct Waypoint: Sendable {
     }
 
     /// The ServiceAccount istiod runs the waypoint as: the Gateway's name unless overridden.
-    public var serviceAccountName: String {
+    public var serviceAccountName: String { Self.serviceAccountName(of: gateway) }
+
+    /// The ServiceAccount istiod runs a waypoint Gateway's pods as.
+    static func serviceAccountName(of gateway: GatewayView) -> String {
         gateway.annotations[WellKnown.gatewayServiceAccountAnnotation]?.value ?? gateway.name
     }
 

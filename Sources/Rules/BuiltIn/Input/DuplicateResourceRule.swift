@@ -13,7 +13,8 @@ struct DuplicateResourceRule: BuiltInRule {
             that is. MeshLint reports every copy, and where they disagree on what rules read it does \
             not pick one by path order: labels that copies of a Namespace disagree on (ambient \
             enrollment, the waypoint) are unknown, and copies of a Service or ServiceEntry with \
-            different labels leave unknown where a policy targeting it is enforced. Scan each \
+            different labels leave unknown where a policy targeting it is enforced, and copies of a \
+            Gateway that differ leave its waypoint unknown. Scan each \
             environment on its own (one directory per scan) when the folders are separate environments.
             """,
         remediation: """
@@ -74,6 +75,7 @@ struct DuplicateResourceRule: BuiltInRule {
                     ", so MeshLint takes what the copies disagree on (labels "
                         + "\(context.index.namespace(group.key.name).disputedLabels.sorted().joined(separator: ", "))) as unknown."
                 case (.service, true), (.serviceEntry, true): ", so where a policy targeting it is enforced is unknown."
+                case (.gateway, _): ", so whether and how it serves as a waypoint, and where policies targeting it apply, is unknown."
                 default: "; rules read each copy as written."
                 }
                 message += " They differ in \(group.differences.joined(separator: ", "))" + consequence

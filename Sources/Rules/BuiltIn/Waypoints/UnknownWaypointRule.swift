@@ -50,7 +50,7 @@ struct UnknownWaypointRule: BuiltInRule {
         ],
         inputs: [.namespace, .service, .serviceEntry, .pod, .deployment, .gateway],
         triggeringExamples: [
-            // A Service names a waypoint its namespace does not have.
+            // A Service names a waypoint its namespace, which the input holds whole, does not have.
             Example(ExampleFixtures.paymentsWithWaypoint + """
                 apiVersion: v1
                 kind: Service
@@ -59,6 +59,17 @@ struct UnknownWaypointRule: BuiltInRule {
                   namespace: payments
                   labels:
                     ↓istio.io/use-waypoint: ledger-waypoint
+                spec: {selector: {app: ledger}, ports: [{port: 8080}]}
+                """, configuration: "complete: [payments]\n"),
+            // A misspelt waypoint name is an error without declaring anything.
+            Example(ExampleFixtures.paymentsWithWaypoint + """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: ledger
+                  namespace: payments
+                  labels:
+                    ↓istio.io/use-waypoint: payments-waypiont
                 spec: {selector: {app: ledger}, ports: [{port: 8080}]}
                 """),
             // A bad namespace label is reported once, at the Namespace, not at the Service inheriting it.
