@@ -256,7 +256,8 @@ struct Evaluation {
             uncertainties.append("the waypoint \(subject) names is not in the input")
         case .unresolved:
             path.append(step(
-                "\(subject) names a waypoint in a namespace not in the input (\(label?.0 ?? "")): assumed not to pass a waypoint",
+                "\(subject) names a waypoint the input cannot settle (\(label?.0 ?? "")): its namespace is not in the input, or "
+                    + "copies of it disagree: assumed not to pass a waypoint",
                 at: label?.1 ?? resource.nameSpan, in: label?.2 ?? resource, outcome: .assumption))
             uncertainties.append("the waypoint \(subject) names is not in the input")
         case .trafficTypeNotAccepted(let waypoint):

@@ -188,3 +188,130 @@ struct IssueEighteenRulesTests {
         #expect(configured.rootNamespace == "istio-system")
     }
 }
+
+/// What a review of the first version found (issue 18).
+@Suite("issue 18: review")
+struct IssueEighteenReviewTests {
+    @Test func siblingsAndShortNamesAreNotTypos() {
+        #expect(NameSimilarity.closest(to: "app", among: ["api"]).isEmpty)
+        #expect(NameSimilarity.closest(to: "worker-2", among: ["worker-1"]).isEmpty)
+        #expect(NameSimilarity.closest(to: "egde", among: ["edge"]) == ["edge"])
+        #expect(NameSimilarity.closest(to: "ledgr-api", among: ["ledger-api"]) == ["ledger-api"])
+        #expect(NameSimilarity.editDistance("kitten", "sitting", limit: 1) > 1)
+    }
+
+    @Test func aNamespaceBoundToItsWaypointStillGetsItsChecks() {
+        let yaml = """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: payments, labels: {istio.io/dataplane-mode: ambient, istio.io/use-waypoint: waypoint}}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: waypoint, namespace: payments}
+            spec:
+              gatewayClassName: istio-waypoint
+              listeners: [{name: mesh, port: 15008, protocol: HBONE}]
+            """
+        #expect(findings(of: "ambient-namespace-without-default-deny", in: Example(yaml)).findings.count == 1)
+        #expect(findings(of: "peer-authentication-not-strict", in: Example(yaml)).findings.count == 1)
+    }
+
+    @Test func assumedLabelsAreReportedInTheManifestsFile() throws {
+        let yaml = """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: payments
+              labels: {istio.io/dataplane-mode: ambient}
+            """
+        let example = Example(yaml, configuration: "assume:\n  namespaces:\n    payments:\n      labels: {istio-injection: enabled}\n")
+        let found = findings(of: "conflicting-dataplane-labels", in: example).findings
+        #expect(found.count == 1)
+        for finding in found {
+            // Every position is one of the manifest's five lines.
+            #expect(finding.span.start.line <= 5)
+            #expect(finding.related.allSatisfy { $0.span.start.line <= 5 })
+        }
+    }
+
+    @Test func peerAuthenticationCopiesThatDisagreeDecideNothing() {
+        func peer(_ mode: String) -> String {
+            "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: istio-system}\nspec: {mtls: {mode: \(mode)}}\n"
+        }
+        let namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: payments, labels: {istio.io/dataplane-mode: ambient}}\n"
+        for (first, second) in [("STRICT", "PERMISSIVE"), ("PERMISSIVE", "STRICT")] {
+            let yaml = [namespace, peer(first), peer(second)].joined(separator: "---\n")
+            #expect(findings(of: "peer-authentication-not-strict", in: Example(yaml)).findings.isEmpty)
+        }
+    }
+
+    @Test func gatewayCopiesDifferingOnlyInAnnotationsKeepTheirWaypoint() throws {
+        func gateway(_ wave: String) -> String {
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: waypoint, namespace: shop, annotations: {argocd.argoproj.io/sync-wave: "\(wave)"}}
+            spec:
+              gatewayClassName: istio-waypoint
+              listeners: [{name: mesh, port: 15008, protocol: HBONE}]
+            """
+        }
+        let service = "apiVersion: v1\nkind: Service\nmetadata: {name: cart, namespace: shop, labels: {istio.io/use-waypoint: waypoint}}\nspec: {ports: [{port: 80}]}\n"
+        let yaml = [gateway("1"), gateway("2"), service].joined(separator: "\n---\n")
+        #expect(findings(of: "unknown-waypoint", in: Example(yaml)).findings.isEmpty)
+        #expect(findings(of: "singleton-waypoint", in: Example(yaml)).findings.count == 1)
+    }
+
+    @Test func theDuplicateNoteNamesAFewCopies() throws {
+        let copies = (0..<20).map { _ in "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: a}\n" }.joined(separator: "---\n")
+        let found = findings(of: "duplicate-resource", in: Example(copies)).findings
+        #expect(found.count == 20)
+        #expect(found.allSatisfy { $0.related.count == 5 && $0.message.contains("and 15 more") })
+    }
+
+    @Test func aQuotedControlActionIsData() {
+        let yaml = """
+            apiVersion: monitoring.coreos.com/v1
+            kind: PrometheusRule
+            metadata: {name: alerts, namespace: monitoring}
+            spec:
+              groups:
+              - rules:
+                - alert: Down
+                  annotations: {summary: "{{ if $labels.job }}{{ $labels.job }}{{ end }} is down"}
+            ---
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: allow-nothing, namespace: istio-system}
+            spec: {}
+            """
+        let file = ManifestLoader.load(path: "x.yaml", bytes: Array(yaml.utf8))
+        #expect(file.problems.isEmpty)
+        #expect(file.resources.count == 2)
+    }
+
+    @Test func aHeaderRuleThatNamesItsCallersIsNotReported() {
+        let yaml = ExampleFixtures.paymentsWithWaypoint + """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: ledger, namespace: payments}
+            spec: {selector: {app: ledger}, ports: [{name: http, port: 8080}]}
+            ---
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: frontend, namespace: payments}
+            spec:
+              targetRefs: [{kind: Service, group: "", name: ledger}]
+              rules:
+              - from: [{source: {principals: [cluster.local/ns/web/sa/frontend]}}]
+                when: [{key: "request.headers[authorization]", values: ["*"]}]
+            """
+        #expect(findings(of: "authorization-header-not-validated", in: Example(yaml)).findings.isEmpty)
+    }
+
+    @Test func aTCPWaypointNeedsNoTokensWhateverTheIntent() {
+        let yaml = WaypointPrecisionTests.waypointServing(portName: "tcp-postgres") + WaypointPrecisionTests.requestAuthentication
+        #expect(findings(of: "waypoint-without-request-authentication", in: Example(yaml)).findings.isEmpty)
+    }
+}

@@ -58,7 +58,7 @@ struct UnknownWaypointRuleTests {
             """))
     }
 
-    @Test func aGatewayOfAnotherClassIsTheWaypointWithANote() throws {
+    @Test func anIstioIngressGatewayAsTheWaypointIsAWarning() throws {
         let yaml = """
             apiVersion: gateway.networking.k8s.io/v1
             kind: Gateway
@@ -75,7 +75,8 @@ struct UnknownWaypointRuleTests {
                 metadata: {labels: {app: ledger, istio.io/use-waypoint: waypoint}}
             """
         let finding = try #require(findings(of: Self.id, in: Example(yaml)).findings.first)
-        #expect(finding.severity == .note)
+        #expect(finding.severity == .warning)
+        #expect(finding.message.contains("class istio is Istio's ingress and egress gateway"))
         #expect(finding.related.first?.message == "Gateway payments/waypoint, of class istio")
         #expect(finding.remediation.contains("ambient.istio.io/waypoint-inbound-binding: PROXY/15088"))
     }

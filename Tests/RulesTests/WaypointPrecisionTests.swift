@@ -52,7 +52,7 @@ struct WaypointPrecisionTests {
             kind: Gateway
             metadata: {name: edge, namespace: payments}
             spec:
-              gatewayClassName: istio
+              gatewayClassName: acme-mesh-proxy
               listeners: [{name: http, port: 80, protocol: HTTP}]
             ---
             apiVersion: v1

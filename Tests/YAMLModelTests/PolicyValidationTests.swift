@@ -380,7 +380,7 @@ struct TargetProblemTests {
                                       namespace: "istio-system"))
         #expect(problems(custom).map(\.kind) == [.notWaypointClass("my-waypoints")])
         #expect(problems(documents(app, policy("  targetRefs: [{kind: Service, name: svcx}]")))
-            .map(\.kind) == [.notFound(.service, ObjectKey(namespace: "app", name: "svcx"), .likelyTypo(of: ["svc"]))])
+            .map(\.kind) == [.notFound(.service, ObjectKey(namespace: "app", name: "svcx"), .notInInput)])
         #expect(problems(documents(app, policy("  targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: wpx}]")))
             .map(\.effect) == [.refIgnored])
         // Without the namespace's application manifests, a missing Service is just elsewhere.

@@ -164,6 +164,14 @@ struct TargetNames: Sendable {
     let gateways: [String: [String]]
     let completeNamespaces: [String]
 
+    /// Sorted once, when built: every absent target asks.
+    init(services: [String: [String]], serviceEntries: [String: [String]], gateways: [String: [String]], completeNamespaces: [String]) {
+        self.services = services.mapValues { $0.sorted() }
+        self.serviceEntries = serviceEntries.mapValues { $0.sorted() }
+        self.gateways = gateways.mapValues { $0.sorted() }
+        self.completeNamespaces = completeNamespaces
+    }
+
     func names(of groupKind: GroupKind, in namespace: String) -> [String] {
         let names: [String]? = switch groupKind {
         case .service: services[namespace]
@@ -171,7 +179,7 @@ struct TargetNames: Sendable {
         case .gateway: gateways[namespace]
         default: nil
         }
-        return (names ?? []).sorted()
+        return names ?? []
     }
 
     func absence(of name: String, groupKind: GroupKind, in namespace: String) -> Absence {

@@ -34,13 +34,14 @@ public struct DeclaredMeshSettings: Sendable {
         var trustDomains: [Setting] = []
         var roots: [Setting] = []
         for resource in resources {
-            for source in Self.meshConfigs(of: resource) {
-                if let value = source.read("trustDomain") {
-                    trustDomains.append(Setting(value: value.text, resource: resource, span: value.span, field: source.field + ".trustDomain"))
-                }
-                if let value = source.read("rootNamespace") {
-                    roots.append(Setting(value: value.text, resource: resource, span: value.span, field: source.field + ".rootNamespace"))
-                }
+            // Within one resource the first source that sets a key wins (an IstioOperator's
+            // `spec.meshConfig` over its `spec.values.meshConfig`): one declaration per resource.
+            let sources = Self.meshConfigs(of: resource)
+            if let (source, value) = sources.lazy.compactMap({ source in source.read("trustDomain").map { (source, $0) } }).first {
+                trustDomains.append(Setting(value: value.text, resource: resource, span: value.span, field: source.field + ".trustDomain"))
+            }
+            if let (source, value) = sources.lazy.compactMap({ source in source.read("rootNamespace").map { (source, $0) } }).first {
+                roots.append(Setting(value: value.text, resource: resource, span: value.span, field: source.field + ".rootNamespace"))
             }
         }
         trustDomain = trustDomains

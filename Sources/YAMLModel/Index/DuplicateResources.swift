@@ -12,6 +12,10 @@ public struct DuplicateResources: Sendable {
     /// True when the copies disagree on their labels: enrollment and waypoint bindings read them.
     public var labelsDiffer: Bool { differences.contains("metadata.labels") }
 
+    /// True when the copies disagree on their labels or `spec`: what a Gateway serves, or a
+    /// policy enforces. Annotations (a sync wave, an owner) change neither.
+    public var specOrLabelsDiffer: Bool { labelsDiffer || differences.contains("spec") }
+
     /// Groups the resources that share kind, namespace and name, in input order of their first copy.
     static func find(in resources: [Resource]) -> [DuplicateResources] {
         struct Identity: Hashable {
@@ -20,7 +24,10 @@ public struct DuplicateResources: Sendable {
         }
         var groups: [Identity: [Resource]] = [:]
         var order: [Identity] = []
-        for resource in resources where !resource.name.isEmpty {
+        // Objects named by `generateName` get names of their own, and objects without
+        // metadata.namespace land wherever they are applied: neither is a copy of another.
+        for resource in resources where !resource.name.isEmpty && resource.metadata?["name"] != nil
+            && (resource.namespaceIsExplicit || resource.namespace == nil) {
             let identity = Identity(groupKind: resource.groupKind, key: ObjectKey(namespace: resource.namespace, name: resource.name))
             if groups[identity] == nil { order.append(identity) }
             groups[identity, default: []].append(resource)
@@ -62,9 +69,14 @@ public struct DuplicateResources: Sendable {
         case .mapping:
             let left = lhs.pairs, right = rhs.pairs
             guard left.count == right.count else { return false }
+            // One pass to index the right side: a lookup per key would be quadratic on a large map.
+            var values: [String: Node] = [:]
+            for pair in right {
+                guard let key = pair.key.scalar, values.updateValue(pair.value, forKey: key) == nil else { return false }
+            }
             return left.allSatisfy { pair in
                 guard let key = pair.key.scalar else { return false }
-                return same(pair.value, rhs[key])
+                return same(pair.value, values[key])
             }
         }
     }

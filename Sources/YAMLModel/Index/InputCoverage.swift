@@ -19,6 +19,8 @@ public enum Absence: Sendable, Equatable {
 
     /// What it means that no object `name` is in `namespace`, among the `known` names of its kind there.
     static func of(_ name: String, in namespace: String, among known: [String], completeNamespaces: [String]) -> Absence {
+        // The name is there after all (a copy MeshLint could not settle on): nothing is proven.
+        if known.contains(name) { return .notInInput }
         if completeNamespaces.contains(where: { IstioStringMatch.matches($0, namespace) }) { return .missing }
         let near = NameSimilarity.closest(to: name, among: known)
         return near.isEmpty ? .notInInput : .likelyTypo(of: near)
@@ -56,44 +58,72 @@ extension MeshIndex {
 public enum NameSimilarity {
     /// Candidates within a small edit distance of `name` (1 for names up to 4 characters, else 2),
     /// closest first, then by name.
+    ///
+    /// Names that differ only in their digits (`worker-1`, `worker-2`; `v1`, `v2`) are siblings, not
+    /// typos, and names of up to four characters count only a swap of two neighbours (`api` is not
+    /// `app` misspelt).
     public static func closest(to name: String, among candidates: [String]) -> [String] {
-        candidates.filter { $0 != name }
-            .map { ($0, editDistance(name, $0)) }
-            .filter { isClose($0.1, to: name) }
-            .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
-            .map(\.0)
+        let limit = maximumDistance(for: name)
+        let length = name.count
+        return candidates.compactMap { candidate -> (String, Int)? in
+            // Most candidates are ruled out by their length alone, before any edit distance.
+            guard candidate != name, abs(candidate.count - length) <= limit, !differOnlyInDigits(name, candidate) else { return nil }
+            let distance = editDistance(name, candidate, limit: limit)
+            guard distance <= limit, length > 4 || isSwap(name, candidate) else { return nil }
+            return (candidate, distance)
+        }
+        .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+        .map(\.0)
     }
 
     /// True when `other` looks like `name` misspelt (or with a suffix added or dropped: `ledger-v2`).
     public static func isLikelyTypo(of name: String, _ other: String) -> Bool {
-        isClose(editDistance(name, other), to: name) || (!name.isEmpty && !other.isEmpty && (name.hasPrefix(other) || other.hasPrefix(name)))
+        !closest(to: name, among: [other]).isEmpty
+            || (!name.isEmpty && !other.isEmpty && (name.hasPrefix(other) || other.hasPrefix(name)))
     }
 
-    private static func isClose(_ distance: Int, to name: String) -> Bool {
-        distance <= (name.count <= 4 ? 1 : 2)
+    private static func maximumDistance(for name: String) -> Int { name.count <= 4 ? 1 : 2 }
+
+    private static func differOnlyInDigits(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.filter { !$0.isNumber } == rhs.filter { !$0.isNumber }
+    }
+
+    /// Two neighbouring characters swapped, nothing else.
+    private static func isSwap(_ lhs: String, _ rhs: String) -> Bool {
+        let a = Array(lhs), b = Array(rhs)
+        guard a.count == b.count, a != b else { return false }
+        let differing = a.indices.filter { a[$0] != b[$0] }
+        return differing.count == 2 && differing[1] == differing[0] + 1
+            && a[differing[0]] == b[differing[1]] && a[differing[1]] == b[differing[0]]
     }
 
     /// The edit distance between two strings, by characters: insertions, deletions, substitutions
     /// and swaps of two neighbours (`wbe` for `web`) count one each. Names longer than 253
     /// characters (no Kubernetes name is) are compared by equality only, so hostile input costs
     /// nothing quadratic.
-    public static func editDistance(_ lhs: String, _ rhs: String) -> Int {
+    ///
+    /// With a `limit`, the computation stops once every path costs more: the result is then some
+    /// value above the limit.
+    public static func editDistance(_ lhs: String, _ rhs: String, limit: Int = .max) -> Int {
         let a = Array(lhs), b = Array(rhs)
         guard a.count <= maxComparedLength, b.count <= maxComparedLength else { return a == b ? 0 : max(a.count, b.count) }
         guard !a.isEmpty else { return b.count }
         guard !b.isEmpty else { return a.count }
-        var beforePrevious: [Int] = []
+        var beforePrevious = Array(repeating: 0, count: b.count + 1)
         var previous = Array(0...b.count)
+        var current = Array(repeating: 0, count: b.count + 1)
         for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
+            current[0] = i
+            var rowMinimum = i
             for j in 1...b.count {
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
                 if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
                     current[j] = min(current[j], beforePrevious[j - 2] + 1)
                 }
+                rowMinimum = min(rowMinimum, current[j])
             }
-            beforePrevious = previous
-            previous = current
+            if rowMinimum > limit { return limit &+ 1 }
+            (beforePrevious, previous, current) = (previous, current, beforePrevious)
         }
         return previous[b.count]
     }

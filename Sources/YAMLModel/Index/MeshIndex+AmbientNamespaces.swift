@@ -102,10 +102,21 @@ extension MeshIndex {
     /// egress gateways (which must accept clients from outside the mesh). Such a namespace has no
     /// application pods for a default deny or STRICT mTLS to protect, and STRICT would break an
     /// ingress gateway's external clients.
+    ///
+    /// A namespace that binds itself to a waypoint (`istio.io/use-waypoint` on its object) or
+    /// holds policies for Services of its own has application pods, even when the input holds only
+    /// its waypoint (the applications live in another repository).
     public func holdsOnlyGateways(_ namespace: String) -> Bool {
         let gateways = gatewaysByNamespace[namespace] ?? []
         let workloads = workloads(in: namespace)
         guard !gateways.isEmpty || !workloads.isEmpty else { return false }
+        if self.namespace(namespace).labelSource?[WellKnown.useWaypointLabel].map({ $0.value != WellKnown.dataplaneModeNone }) == true {
+            return false
+        }
+        let targetsServices = authorizationPolicies(in: namespace).contains { policy in
+            policy.targetRefs.contains { $0.groupKind == .service || $0.groupKind == .serviceEntry }
+        }
+        guard !targetsServices else { return false }
         guard workloads.allSatisfy(Self.isGatewayWorkload) else { return false }
         let services = servicesByNamespace[namespace] ?? []
         return services.allSatisfy { service in

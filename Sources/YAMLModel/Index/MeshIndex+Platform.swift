@@ -156,11 +156,11 @@ extension MeshIndex {
         }
         guard !versioned.isEmpty, let version = declaredIstioVersion else { return [] }
         var issues: [PolicyValidationIssue] = []
-        for (rule, key, introduced) in versioned where version < introduced.enforced {
-            let accepted = !(version < introduced.accepted)
-            let error = accepted
-                ? "\(key.value) is accepted by istiod \(version.line) but its proxies drop the rule until \(introduced.enforced.line)"
-                : "unknown attribute: \(key.value) (Istio \(version.line) is installed; the key is accepted from \(introduced.accepted.line) and enforced from \(introduced.enforced.line))"
+        // Only a release whose webhook does not know the key rejects it. In the release that
+        // introduced it, enforcement depends on the patch (backports), which MeshLint cannot tell.
+        for (rule, key, introduced) in versioned where version < introduced.accepted {
+            let error = "unknown attribute: \(key.value) (Istio \(version.line) is installed; the key is accepted from "
+                + "\(introduced.accepted.line) and enforced by waypoints and sidecars from \(introduced.enforced.line))"
             issues.append(PolicyValidationIssue(
                 .conditionKey, .rejected(.istiod), at: key.span, error: error, value: key.value, ruleIndex: rule.index))
         }

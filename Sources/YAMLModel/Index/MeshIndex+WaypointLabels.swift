@@ -66,6 +66,8 @@ extension MeshIndex {
             target = .optedOut
         } else if let waypoint = waypoint(key) {
             target = .waypoint(waypoint)
+        } else if conflictingGateways.contains(key) {
+            target = .unresolved
         } else {
             let absence = targetNames.absence(of: key.name, groupKind: .gateway, in: key.namespace ?? "default")
             target = absence.isConclusive ? .waypointNotFound

@@ -97,6 +97,8 @@ public final class MeshIndex: Sendable {
     public let duplicates: [DuplicateResources]
     /// The trust domain and root namespace the input's mesh configuration declares.
     public let declaredSettings: DeclaredMeshSettings
+    /// Gateways written several times with different specs or labels: their waypoint is unknown.
+    let conflictingGateways: Set<ObjectKey>
     let configMapsByKey: [ObjectKey: ConfigMapView]
     let horizontalPodAutoscalersByNamespace: [String: [HorizontalPodAutoscalerView]]
     let podDisruptionBudgetsByNamespace: [String: [PodDisruptionBudgetView]]
@@ -208,7 +210,8 @@ public final class MeshIndex: Sendable {
         var waypoints: [ObjectKey: Waypoint] = [:]
         // Copies of a Gateway that differ (class, listeners, labels) leave its waypoint unknown:
         // no path order decides which one the cluster runs.
-        let conflictingGateways = Set(duplicates.filter { $0.groupKind == .gateway && !$0.differences.isEmpty }.map(\.key))
+        let conflictingGateways = Set(duplicates.filter { $0.groupKind == .gateway && $0.specOrLabelsDiffer }.map(\.key))
+        self.conflictingGateways = conflictingGateways
         for gateway in gateways where waypoints[gateway.key] == nil && !conflictingGateways.contains(gateway.key) {
             let gatewayClass = gateway.gatewayClassName.flatMap { classesByName[$0.value] }
             guard named.contains(gateway.key) || Waypoint.isDeclared(gateway, gatewayClass: gatewayClass) else { continue }

@@ -57,7 +57,10 @@ public struct NamespaceFacts: Sendable {
         // What the configuration assumes settles a dispute.
         disputedLabels = disputed.subtracting(assumedLabels?.dictionary.keys.map { $0 } ?? [])
         switch (object?.labels, assumedLabels) {
-        case (let own?, let assumed?): labelSource = Labels(own, overriddenBy: assumed)
+        case (let own?, let assumed?):
+            // Reported at the object's labels (or name): the assumed ones are written in .meshlint.yaml.
+            let anchor = object?.resource.metadata?.pair("labels")?.key.span ?? object?.resource.nameSpan ?? .fileStart
+            labelSource = Labels(own, overriddenBy: assumed, anchor: anchor)
         case (let own, let assumed): labelSource = own ?? assumed
         }
         let enrollmentKeys: Set<String> = [WellKnown.dataplaneModeLabel, WellKnown.injectionLabel, WellKnown.revisionLabel]

@@ -129,27 +129,38 @@ public struct Labels: Sendable {
     public let node: Node?
     /// Entries that override `node`'s for the keys they set.
     public let overrides: Node?
+    /// Where an overriding entry is reported: it is written in another file (the configuration),
+    /// so its own spans would point into the wrong one. A span of the object it is laid over.
+    let overrideAnchor: Span?
 
     public init(node: Node?) {
         self.node = node
         overrides = nil
+        overrideAnchor = nil
     }
 
-    /// `overrides` laid over `base`.
-    public init(_ base: Labels, overriddenBy overrides: Labels) {
+    /// `overrides` laid over `base`; their entries are reported at `anchor`, a span of the object.
+    public init(_ base: Labels, overriddenBy overrides: Labels, anchor: Span) {
         node = base.node
         self.overrides = overrides.node
+        overrideAnchor = anchor
     }
 
     public subscript(key: String) -> Spanned<String>.Entry? {
-        guard let pair = overrides?.pair(key) ?? node?.pair(key) else { return nil }
+        if let pair = overrides?.pair(key) { return overriding(pair, key: key) }
+        guard let pair = node?.pair(key) else { return nil }
         return Spanned<String>.Entry(
             key: key, value: pair.value.string ?? "", keySpan: pair.key.span, valueSpan: pair.value.span)
     }
 
+    private func overriding(_ pair: Node.Pair, key: String) -> Spanned<String>.Entry {
+        let span = overrideAnchor ?? pair.key.span
+        return Spanned<String>.Entry(key: key, value: pair.value.string ?? "", keySpan: span, valueSpan: span)
+    }
+
     public var entries: [Spanned<String>.Entry] {
         guard let overrides else { return node?.stringMap ?? [] }
-        let overriding = overrides.stringMap
+        let overriding = overrides.pairs.compactMap { pair in pair.key.scalar.map { self.overriding(pair, key: $0) } }
         let keys = Set(overriding.map(\.key))
         return overriding + (node?.stringMap ?? []).filter { !keys.contains($0.key) }
     }
@@ -159,12 +170,12 @@ public struct Labels: Sendable {
     public func entries(withKeyPrefix prefix: String) -> [Spanned<String>.Entry] {
         var matching: [Spanned<String>.Entry] = []
         var seen = Set<String>()
-        for layer in [overrides, node] {
+        for (layer, isOverride) in [(overrides, true), (node, false)] {
             guard let layer else { continue }
             for pair in layer.pairs where pair.key.scalarHasPrefix(prefix) {
                 let key = pair.key.scalar ?? ""
                 guard seen.insert(key).inserted else { continue }
-                matching.append(Spanned<String>.Entry(
+                matching.append(isOverride ? overriding(pair, key: key) : Spanned<String>.Entry(
                     key: key, value: pair.value.string ?? "", keySpan: pair.key.span, valueSpan: pair.value.span))
             }
         }

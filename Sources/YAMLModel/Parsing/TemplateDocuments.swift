@@ -145,15 +145,18 @@ public enum TemplateDocuments {
         }
 
         private mutating func action(at open: Int, lineStart: Int, quoted: Bool) {
-            let words = TextScreening.actionWords(buffer, open: open)
-            switch words.first {
-            case "if", "range", "with", "define", "block": controlDepth += 1
-            case "end": controlDepth = max(controlDepth - 1, 0)
-            default: break
-            }
             let isTemplate = quoted
                 ? TextScreening.referencesChart(buffer, open: open)
                 : TextScreening.isTemplateAction(buffer, open: open, lineStart: lineStart)
+            // A quoted `{{ if $labels.job }}…{{ end }}` (a Prometheus message) is data: only actions
+            // that are template structure open and close blocks that span documents.
+            if !quoted || isTemplate {
+                switch TextScreening.actionWords(buffer, open: open).first {
+                case "if", "range", "with", "define", "block": controlDepth += 1
+                case "end": controlDepth = max(controlDepth - 1, 0)
+                default: break
+                }
+            }
             guard isTemplate || controlDepth > 0 else { return }
             documentIsTemplate = true
             if firstAction == nil { firstAction = open }

@@ -76,14 +76,19 @@ public enum TextScreening {
         return length
     }
 
+    static let maxActionLength = 512
+
     private static let chartObjects = [".Values", ".Release", ".Chart", ".Capabilities", ".Files", ".Template"]
     private static let templateFunctions = ["include", "toYaml", "tpl", "required", "template", "define", "nindent", "indent", "quote", "default"]
     private static let controlWords = ["if", "else", "end", "range", "with", "define", "block", "template", "/*"]
 
     /// The text of the action opening at `open`, up to `}}` (or the end of the line).
     private static func actionText(_ buffer: UnsafeBufferPointer<UInt8>, open: Int) -> String {
+        // At most `maxActionLength` bytes: what decides is at an action's start, and a long line
+        // of unclosed `{{` must not be scanned again for each one.
+        let end = min(buffer.count, open + 2 + maxActionLength)
         var close = open + 2
-        while close + 1 < buffer.count, buffer[close] != 0x0A, !(buffer[close] == 0x7D && buffer[close + 1] == 0x7D) {
+        while close + 1 < end, buffer[close] != 0x0A, !(buffer[close] == 0x7D && buffer[close + 1] == 0x7D) {
             close += 1
         }
         return String(decoding: UnsafeBufferPointer(rebasing: buffer[(open + 2)..<min(close, buffer.count)]), as: UTF8.self)
@@ -118,10 +123,12 @@ public enum TextScreening {
         if templateFunctions.contains(String(firstWord)) || inner.contains("| nindent") || inner.contains("| toYaml") {
             return true
         }
-        // A control action or a bare `{{ .x }}` where YAML expects a value (not inside quotes).
-        let before = String(decoding: UnsafeBufferPointer(rebasing: buffer[lineStart..<open]), as: UTF8.self)
-        let trimmed = before.trimmingCharacters(in: " \t-")
-        let standsAlone = trimmed.isEmpty || trimmed.hasSuffix(":")
+        // A control action or a bare `{{ .x }}` where YAML expects a value (not inside quotes):
+        // before it on its line, only blanks and dashes, or a key's colon. Read backwards from the
+        // action, so a long line costs no more than a short one.
+        var before = open - 1
+        while before >= lineStart, [0x20, 0x09, 0x2D].contains(buffer[before]) { before -= 1 }
+        let standsAlone = before < lineStart || buffer[before] == 0x3A
         guard standsAlone else { return false }
         return controlWords.contains(String(firstWord)) || action.hasPrefix(".")
     }

@@ -3,19 +3,12 @@ import YAMLModel
 /// An ALLOW rule at a waypoint that admits any request carrying an `Authorization` header, where no
 /// RequestAuthentication validates it: any caller can write any header.
 struct AuthorizationHeaderNotValidatedRule: BuiltInRule {
-    /// A waypoint in `shop` with `cart` bound to it.
-    private static let shop = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: waypoint, namespace: shop}
-        spec:
-          gatewayClassName: istio-waypoint
-          listeners: [{name: mesh, port: 15008, protocol: HBONE}]
-        ---
+    /// The payments waypoint, with Service `ledger` bound to it by the namespace's label.
+    private static let payments = ExampleFixtures.paymentsWithWaypoint + """
         apiVersion: v1
         kind: Service
-        metadata: {name: cart, namespace: shop, labels: {istio.io/use-waypoint: waypoint}}
-        spec: {selector: {app: cart}, ports: [{name: http, port: 8080}]}
+        metadata: {name: ledger, namespace: payments}
+        spec: {selector: {app: ledger}, ports: [{name: http, port: 8080}]}
         ---
 
         """
@@ -23,9 +16,9 @@ struct AuthorizationHeaderNotValidatedRule: BuiltInRule {
     private static let headerPolicy = """
         apiVersion: security.istio.io/v1
         kind: AuthorizationPolicy
-        metadata: {name: signed-in, namespace: shop}
+        metadata: {name: signed-in, namespace: payments}
         spec:
-          targetRefs: [{kind: Service, group: "", name: cart}]
+          targetRefs: [{kind: Service, group: "", name: ledger}]
           rules:
           - when:
             - key: ↓request.headers[Authorization]
@@ -76,14 +69,14 @@ struct AuthorizationHeaderNotValidatedRule: BuiltInRule {
         ],
         inputs: [.authorizationPolicy, .requestAuthentication, .gateway, .service],
         triggeringExamples: [
-            Example(shop + headerPolicy),
+            Example(payments + headerPolicy),
             // `notValues: [""]` asks for the same: a non-empty header.
-            Example(shop + """
+            Example(payments + """
                 apiVersion: security.istio.io/v1
                 kind: AuthorizationPolicy
-                metadata: {name: signed-in, namespace: shop}
+                metadata: {name: signed-in, namespace: payments}
                 spec:
-                  targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: waypoint}]
+                  targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: payments-waypoint}]
                   rules:
                   - to: [{operation: {methods: [GET]}}]
                     when: [{key: ↓"request.headers[authorization]", notValues: [""]}]
@@ -91,23 +84,23 @@ struct AuthorizationHeaderNotValidatedRule: BuiltInRule {
         ],
         nonTriggeringExamples: [
             // A RequestAuthentication at the waypoint validates the header's token.
-            Example(shop + headerPolicy.filter { $0 != Example.marker } + """
+            Example(payments + headerPolicy.filter { $0 != Example.marker } + """
 
                 ---
                 apiVersion: security.istio.io/v1
                 kind: RequestAuthentication
-                metadata: {name: cart-jwt, namespace: shop}
+                metadata: {name: ledger-jwt, namespace: payments}
                 spec:
-                  targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: waypoint}]
-                  jwtRules: [{issuer: "https://issuer.example.com", audiences: [cart]}]
+                  targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: payments-waypoint}]
+                  jwtRules: [{issuer: "https://issuer.example.com", audiences: [ledger]}]
                 """),
             // A specific header value, or a DENY on the header, is not authentication.
-            Example(shop + """
+            Example(payments + """
                 apiVersion: security.istio.io/v1
                 kind: AuthorizationPolicy
-                metadata: {name: no-basic, namespace: shop}
+                metadata: {name: no-basic, namespace: payments}
                 spec:
-                  targetRefs: [{kind: Service, group: "", name: cart}]
+                  targetRefs: [{kind: Service, group: "", name: ledger}]
                   action: DENY
                   rules: [{when: [{key: "request.headers[authorization]", values: ["Basic *"]}]}]
                 """),
@@ -121,7 +114,8 @@ struct AuthorizationHeaderNotValidatedRule: BuiltInRule {
             for placed in index.authorizationPolicies(at: waypoint) {
                 let policy = placed.policy
                 guard policy.action == .allow, !policy.isDryRun, seen.insert(ObjectIdentifier(policy.resource)).inserted else { continue }
-                for rule in policy.rules {
+                // A rule that names its callers admits only them, header or not.
+                for rule in policy.rules where rule.sources.isEmpty || rule.sources.contains(where: \.admitsAnyPeer) {
                     guard let condition = rule.conditions.first(where: Self.onlyRequiresAuthorizationHeader), let key = condition.key
                     else { continue }
                     findings.append(finding(

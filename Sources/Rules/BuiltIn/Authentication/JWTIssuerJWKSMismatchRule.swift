@@ -149,11 +149,13 @@ struct JWTIssuerJWKSMismatchRule: BuiltInRule {
     func check(_ context: LintContext) -> [Finding] {
         // A rejected RequestAuthentication fetches no keys; another rule reports it.
         context.index.requestAuthentications.filter { !context.index.isRejected($0) }.flatMap { authentication in
-            authentication.jwtRules.flatMap { findings(for: $0, in: authentication) }
+            authentication.jwtRules.flatMap { findings(for: $0, in: authentication, index: context.index) }
         }
     }
 
-    private func findings(for jwtRule: RequestAuthenticationView.JWTRule, in authentication: RequestAuthenticationView) -> [Finding] {
+    private func findings(
+        for jwtRule: RequestAuthenticationView.JWTRule, in authentication: RequestAuthenticationView, index: MeshIndex
+    ) -> [Finding] {
         let issuer = jwtRule.issuer
         let keys = jwtRule.jwksUri
         let issuerEndpoint = issuer.flatMap { EntraID.issuer($0.value) }
@@ -164,7 +166,9 @@ struct JWTIssuerJWKSMismatchRule: BuiltInRule {
         }
         // Plain http only: anything that is not a URL at all is refused by validation instead.
         if let keys, keys.value.lowercased().hasPrefix("http://") {
-            findings.append(plaintextFinding(authentication, keys: keys, issuer: issuer, endpoint: issuerEndpoint))
+            findings.append(plaintextFinding(
+                authentication, keys: keys, issuer: issuer, endpoint: issuerEndpoint,
+                inCluster: Self.isInClusterURL(keys.value, namespaces: Set(index.namespaces.map(\.name)))))
         } else if let keys, let issuer, let issuerEndpoint, let keySet {
             let otherTenant = keySet.namesOtherTenant(than: issuerEndpoint)
             let otherVersion = keySet.version != issuerEndpoint.version
@@ -256,9 +260,9 @@ struct JWTIssuerJWKSMismatchRule: BuiltInRule {
     }
 
     private func plaintextFinding(
-        _ authentication: RequestAuthenticationView, keys: Spanned<String>, issuer: Spanned<String>?, endpoint: EntraID.Endpoint?
+        _ authentication: RequestAuthenticationView, keys: Spanned<String>, issuer: Spanned<String>?, endpoint: EntraID.Endpoint?,
+        inCluster: Bool
     ) -> Finding {
-        let inCluster = Self.isInClusterURL(keys.value)
         let message = "\(authentication.resource.displayName) fetches the keys of "
             + (issuer.map { "issuer `\($0.value)`" } ?? "its jwtRule") + " from `\(keys.value)`, which is not https: "
             + (inCluster
@@ -285,12 +289,16 @@ struct JWTIssuerJWKSMismatchRule: BuiltInRule {
         return weakness
     }
 
-    /// True for a URL whose host is a cluster-local Service name (`svc`, `svc.ns`, `svc.ns.svc`,
-    /// `svc.ns.svc.cluster.local`).
-    static func isInClusterURL(_ url: String) -> Bool {
+    /// True for a URL whose host is a cluster-local Service name: `svc` (not `localhost`),
+    /// `svc.<namespace the input holds>`, `svc.ns.svc`, or `svc.ns.svc.<cluster domain>`.
+    static func isInClusterURL(_ url: String, namespaces: Set<String>) -> Bool {
         guard let schemeEnd = url.firstRange(of: "://") else { return false }
         let rest = url[schemeEnd.upperBound...]
         let host = rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" }.lowercased()
-        return !host.isEmpty && (host.hasSuffix(".svc") || host.hasSuffix(".svc.cluster.local") || !host.contains("."))
+        let labels = host.split(separator: ".").map(String.init)
+        guard let first = labels.first, !first.isEmpty, host != "localhost" else { return false }
+        if labels.count == 1 { return true }
+        if labels.count == 2 { return namespaces.contains(labels[1]) }
+        return labels[2] == "svc"
     }
 }

@@ -289,7 +289,12 @@ struct PeerAuthenticationNotStrictRule: BuiltInRule {
         var findings: [Finding] = []
         // Waypoint or gateway pods only: nothing of the namespace's own to protect, and an ingress
         // gateway must accept plaintext from outside the mesh.
+        // Copies of a PeerAuthentication that set different modes leave the mode unknown: no path
+        // order picks the one the cluster has (duplicate-resource says so).
+        let disputed = Set(index.duplicates.filter { $0.groupKind == .peerAuthentication && $0.differences.contains("spec") }
+            .compactMap(\.key.namespace))
         for namespace in index.ambientNamespaces where !index.holdsOnlyGateways(namespace.name) {
+            guard !disputed.contains(namespace.name), !disputed.contains(index.rootNamespace) else { continue }
             if let finding = namespaceFinding(namespace, index: index) { findings.append(finding) }
         }
         for policy in index.peerAuthentications where !policy.isNamespaceWide {

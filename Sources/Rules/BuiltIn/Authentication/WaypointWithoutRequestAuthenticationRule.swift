@@ -261,7 +261,8 @@ struct WaypointWithoutRequestAuthenticationRule: BuiltInRule {
             let traffic = Self.traffic(of: bound, in: index)
             let configured = !context.settings.expectedAudiences.isEmpty
                 || (context.settings.requireJWT && traffic != .notHTTP)
-            guard intent != nil || configured || traffic == .http else { return nil }
+            // A waypoint that carries only TCP sees no request, so no token, whatever the intent.
+            guard traffic != .notHTTP, intent != nil || configured || traffic == .http else { return nil }
             let ignored = index.requestAuthentications(in: waypoint.namespace).filter {
                 index.attachment(of: $0).isEnforcedByZtunnel
             }

@@ -203,7 +203,8 @@ struct OverlyBroadAllowRule: BuiltInRule {
 
             let excluded = exclusions.map { "\($0.name) [\($0.values.map(\.value).joined(separator: ", "))]" }.joined(separator: ", ")
             let why = if !exclusions.isEmpty {
-                "its rule has no from or when, and its to only excludes (\(excluded)), so it admits every request to anything else"
+                "its rule " + (rule.sources.isEmpty ? "has no from or when" : "admits \(Self.wildcardSource(of: rule)) with no when")
+                    + ", and its to only excludes (\(excluded)), so it admits every request to anything else"
             } else if rule.sources.isEmpty {
                 "its rule has no from, to or when, so it matches every request (plaintext ones too where mTLS is PERMISSIVE)"
             } else {

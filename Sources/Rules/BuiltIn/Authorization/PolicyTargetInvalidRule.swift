@@ -301,9 +301,16 @@ struct PolicyTargetInvalidRule: BuiltInRule {
             return "\(name) targets GatewayClass \(className): only GatewayClass \(WellKnown.waypointGatewayClass) attaches a "
                 + "policy (to every waypoint); \(rejected)"
         case .notFound(let groupKind, let key, let absence):
-            let typo = absence.suggestions.first.map { " (did you mean \($0)?)" } ?? ""
-            return "\(name) targets \(groupKind.kind) \(key)\(typo), which is not in the input although manifests of "
-                + "namespace \(namespace) are: if it does not exist, \(rejected)"
+            switch absence {
+            case .missing:
+                return "\(name) targets \(groupKind.kind) \(key), which does not exist (namespace \(namespace) is declared "
+                    + "complete and the input holds no such \(groupKind.kind)): \(rejected)"
+            case .likelyTypo(let names):
+                return "\(name) targets \(groupKind.kind) \(key) (did you mean \(names[0])?), which is not in the input: \(rejected)"
+            case .notInInput:
+                return "\(name) targets \(groupKind.kind) \(key), which is not in the input although manifests of "
+                    + "namespace \(namespace) are: if it does not exist, \(rejected)"
+            }
         case .fieldNotInSchema:
             return "\(name) sets targetRefs, which PeerAuthentication does not have: \(rejected)"
         }

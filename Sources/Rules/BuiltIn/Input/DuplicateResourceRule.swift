@@ -61,9 +61,16 @@ struct DuplicateResourceRule: BuiltInRule {
                 """),
         ])
 
+    /// The copies a finding names.
+    static let placesShown = 5
+
     func check(_ context: LintContext) -> [Finding] {
         context.index.duplicates.flatMap { group -> [Finding] in
-            let places = group.copies.map { "\($0.file):\($0.reportSpan($0.nameSpan).start.line)" }
+            // A few places are enough to find the copies; thousands of copies must not make each
+            // finding thousands of places long.
+            let shown = group.copies.prefix(Self.placesShown)
+            var places = shown.map { "\($0.file):\($0.reportSpan($0.nameSpan).start.line)" }
+            if group.copies.count > shown.count { places.append("and \(group.copies.count - shown.count) more") }
             let subject = "\(group.groupKind.kind) \(group.key)"
             var message = "\(subject) is written \(group.copies.count) times in the input (\(places.joined(separator: ", "))); "
                 + "applied to one cluster, the copy applied last replaces the others."
@@ -71,18 +78,21 @@ struct DuplicateResourceRule: BuiltInRule {
                 message += " The copies are the same."
             } else {
                 let consequence = switch (group.groupKind, group.labelsDiffer) {
-                case (.namespace, true):
+                case (.namespace, true) where !context.index.namespace(group.key.name).disputedLabels.isEmpty:
                     ", so MeshLint takes what the copies disagree on (labels "
                         + "\(context.index.namespace(group.key.name).disputedLabels.sorted().joined(separator: ", "))) as unknown."
+                case (.peerAuthentication, _) where group.differences.contains("spec"):
+                    ", so the mTLS mode it sets is unknown."
                 case (.service, true), (.serviceEntry, true): ", so where a policy targeting it is enforced is unknown."
-                case (.gateway, _): ", so whether and how it serves as a waypoint, and where policies targeting it apply, is unknown."
+                case (.gateway, _) where group.specOrLabelsDiffer: ", so whether and how it serves as a waypoint, and where policies targeting it apply, is unknown."
                 default: "; rules read each copy as written."
                 }
                 message += " They differ in \(group.differences.joined(separator: ", "))" + consequence
             }
             return group.copies.map { copy in
-                let others = group.copies.filter { $0 !== copy }.map { RelatedLocation("another copy of \(subject)", in: $0) }
-                return finding(message, on: copy, at: copy.nameSpan, related: others)
+                let others = group.copies.lazy.filter { $0 !== copy }.prefix(Self.placesShown)
+                    .map { RelatedLocation("another copy of \(subject)", in: $0) }
+                return finding(message, on: copy, at: copy.nameSpan, related: Array(others))
             }
         }
     }

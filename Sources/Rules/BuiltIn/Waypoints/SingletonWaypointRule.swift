@@ -241,13 +241,20 @@ struct SingletonWaypointRule: BuiltInRule {
 
     func check(_ context: LintContext) -> [Finding] {
         let index = context.index
+        // The namespaces whose label names each waypoint, found once for all of them.
+        var labelledNamespaces: [ObjectKey: [String]] = [:]
+        for namespace in index.namespaces {
+            if case .waypoint(let named)? = index.waypointLabel(of: namespace)?.target {
+                labelledNamespaces[named.key, default: []].append(namespace.name)
+            }
+        }
         return index.waypoints.compactMap { waypoint -> Finding? in
             // `istio.io/waypoint-for: none` takes no traffic: nothing is dropped when its pod goes.
             // Another implementation's controller deploys and scales its waypoints, not istiod.
             guard waypoint.trafficType != WaypointTrafficType.none, waypoint.isDeployedByIstio else { return nil }
             let scaling = index.scaling(of: waypoint)
             guard !scaling.hasSeveralReplicas || scaling.disruptionBudget == nil else { return nil }
-            let path = RequestPath(of: waypoint, in: index)
+            let path = RequestPath(of: waypoint, in: index, labelledNamespaces: labelledNamespaces[waypoint.key] ?? [])
             var reported = finding(
                 Self.message(for: waypoint, scaling: scaling, path: path),
                 on: waypoint.gateway.resource, at: waypoint.gateway.resource.nameSpan,
@@ -265,14 +272,10 @@ struct SingletonWaypointRule: BuiltInRule {
         let services: [String]
         let namespaces: [String]
 
-        init(of waypoint: Waypoint, in index: MeshIndex) {
+        init(of waypoint: Waypoint, in index: MeshIndex, labelledNamespaces: [String]) {
             let bound = index.resourcesBound(to: waypoint)
             services = bound.filter { $0.groupKind == .service || $0.groupKind == .serviceEntry }.map(\.displayName)
-            namespaces = index.namespaces.compactMap { namespace in
-                guard case .waypoint(let named)? = index.waypointLabel(of: namespace)?.target, named.key == waypoint.key
-                else { return nil }
-                return namespace.name
-            }
+            namespaces = labelledNamespaces
             workloadCount = bound.count - services.count
         }
 

@@ -282,9 +282,12 @@ struct UnknownWaypointRule: BuiltInRule {
                 at: 0)
         }
         let typo = absence.suggestions.first.map { " Did you mean \($0)?" } ?? ""
+        let place = index.namespace(namespace).isPresent
+            ? "namespace \(namespace) is, \(known)"
+            : "namespace \(namespace), declared complete, holds nothing in the input"
         let reported = finding(
-            "\(resource.displayName) uses waypoint \(key), which is not in the input: namespace \(namespace) is, "
-                + "\(known).\(typo) " + Self.consequence(for: resource, proven: absence.isConclusive),
+            "\(resource.displayName) uses waypoint \(key), which is not in the input: \(place).\(typo) "
+                + Self.consequence(for: resource, proven: absence.isConclusive),
             on: resource, at: request.label.entrySpan, related: related,
             remediation: Self.remediation(for: resource, request: request, traffic: traffic, index: index))
         return absence.isConclusive ? reported : reported.inconclusive(namespace: namespace)
@@ -297,7 +300,10 @@ struct UnknownWaypointRule: BuiltInRule {
         let gateway = waypoint.gateway
         var note = finding(
             "\(resource.displayName) uses Gateway \(gateway.key) of class \(className.isEmpty ? "(none)" : className) as its "
-                + "waypoint. istiod takes any Gateway as a waypoint, but nothing in the input declares this class one (no "
+                + "waypoint. istiod takes any Gateway as a waypoint, but "
+                + (className == GatewayDeployment.istioGatewayClass
+                    ? "class istio is Istio's ingress and egress gateway, which is not deployed to receive waypoint traffic (no "
+                    : "nothing in the input declares this class one (no ")
                 + "\(WellKnown.waypointInboundBindingAnnotation) annotation on the Gateway or its GatewayClass, and it is not "
                 + "\(WellKnown.waypointGatewayClass)): if the class cannot receive mesh traffic as a waypoint, the traffic "
                 + "bound to it fails or gets no L7 processing.",
@@ -314,7 +320,8 @@ struct UnknownWaypointRule: BuiltInRule {
                   annotations:
                     \(WellKnown.waypointInboundBindingAnnotation): PROXY/15088
                 """)
-        note.severity = .note
+        // Istio's own ingress and egress class is known not to be one: that is likely a mistake.
+        note.severity = className == GatewayDeployment.istioGatewayClass ? .warning : .note
         return note
     }
 
