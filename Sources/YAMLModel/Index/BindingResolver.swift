@@ -142,7 +142,7 @@ struct TargetResolver {
     }
 
     private func notFound(_ ref: PolicyTargetRef, _ groupKind: GroupKind, _ namespace: String) -> ResolvedTarget.Outcome {
-        .notFound(conclusive: names.absence(of: ref.nameValue, groupKind: groupKind, in: namespace).isConclusive)
+        .notFound(names.absence(of: ref.nameValue, groupKind: groupKind, in: namespace))
     }
 
     private func serviceOutcome(_ resource: Resource) -> ResolvedTarget.Outcome {

@@ -63,17 +63,21 @@ public enum NameSimilarity {
     /// typos, and names of up to four characters count only a swap of two neighbours (`api` is not
     /// `app` misspelt).
     public static func closest(to name: String, among candidates: [String]) -> [String] {
-        let limit = maximumDistance(for: name)
-        let length = name.count
-        return candidates.compactMap { candidate -> (String, Int)? in
-            // Most candidates are ruled out by their length alone, before any edit distance.
-            guard candidate != name, abs(candidate.count - length) <= limit, !differOnlyInDigits(name, candidate) else { return nil }
-            let distance = editDistance(name, candidate, limit: limit)
-            guard distance <= limit, length > 4 || isSwap(name, candidate) else { return nil }
-            return (candidate, distance)
+        let target = Array(name.utf8)
+        let limit = maximumDistance(forLength: target.count)
+        let targetDigitless = target.filter { !isDigit($0) }
+        var buffers = DistanceBuffers()
+        var matches: [(String, Int)] = []
+        for candidate in candidates {
+            // Most candidates are ruled out by their length alone, before any work on their bytes.
+            guard abs(candidate.utf8.count - target.count) <= limit else { continue }
+            let bytes = Array(candidate.utf8)
+            guard bytes != target, bytes.filter({ !isDigit($0) }) != targetDigitless else { continue }
+            let distance = buffers.distance(target, bytes, limit: limit)
+            guard distance <= limit, target.count > 4 || isSwap(target, bytes) else { continue }
+            matches.append((candidate, distance))
         }
-        .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
-        .map(\.0)
+        return matches.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.map(\.0)
     }
 
     /// True when `other` looks like `name` misspelt (or with a suffix added or dropped: `ledger-v2`).
@@ -82,15 +86,12 @@ public enum NameSimilarity {
             || (!name.isEmpty && !other.isEmpty && (name.hasPrefix(other) || other.hasPrefix(name)))
     }
 
-    private static func maximumDistance(for name: String) -> Int { name.count <= 4 ? 1 : 2 }
+    private static func maximumDistance(forLength length: Int) -> Int { length <= 4 ? 1 : 2 }
 
-    private static func differOnlyInDigits(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.filter { !$0.isNumber } == rhs.filter { !$0.isNumber }
-    }
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
-    /// Two neighbouring characters swapped, nothing else.
-    private static func isSwap(_ lhs: String, _ rhs: String) -> Bool {
-        let a = Array(lhs), b = Array(rhs)
+    /// Two neighbouring bytes swapped, nothing else.
+    private static func isSwap(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count, a != b else { return false }
         let differing = a.indices.filter { a[$0] != b[$0] }
         return differing.count == 2 && differing[1] == differing[0] + 1
@@ -100,32 +101,45 @@ public enum NameSimilarity {
     /// The edit distance between two strings, by characters: insertions, deletions, substitutions
     /// and swaps of two neighbours (`wbe` for `web`) count one each. Names longer than 253
     /// characters (no Kubernetes name is) are compared by equality only, so hostile input costs
-    /// nothing quadratic.
-    ///
-    /// With a `limit`, the computation stops once every path costs more: the result is then some
-    /// value above the limit.
+    /// nothing quadratic. With a `limit`, the computation stops once every path costs more: the
+    /// result is then some value above the limit.
     public static func editDistance(_ lhs: String, _ rhs: String, limit: Int = .max) -> Int {
-        let a = Array(lhs), b = Array(rhs)
-        guard a.count <= maxComparedLength, b.count <= maxComparedLength else { return a == b ? 0 : max(a.count, b.count) }
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var beforePrevious = Array(repeating: 0, count: b.count + 1)
-        var previous = Array(0...b.count)
-        var current = Array(repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            var rowMinimum = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    current[j] = min(current[j], beforePrevious[j - 2] + 1)
-                }
-                rowMinimum = min(rowMinimum, current[j])
+        var buffers = DistanceBuffers()
+        return buffers.distance(Array(lhs.utf8), Array(rhs.utf8), limit: limit)
+    }
+
+    /// The three rows of the distance table, reused from one comparison to the next.
+    struct DistanceBuffers {
+        private var beforePrevious: [Int] = []
+        private var previous: [Int] = []
+        private var current: [Int] = []
+
+        mutating func distance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int {
+            guard a.count <= maxComparedLength, b.count <= maxComparedLength else { return a == b ? 0 : max(a.count, b.count) }
+            guard !a.isEmpty else { return b.count }
+            guard !b.isEmpty else { return a.count }
+            let width = b.count + 1
+            if previous.count < width {
+                beforePrevious = Array(repeating: 0, count: width)
+                previous = Array(repeating: 0, count: width)
+                current = Array(repeating: 0, count: width)
             }
-            if rowMinimum > limit { return limit &+ 1 }
-            (beforePrevious, previous, current) = (previous, current, beforePrevious)
+            for j in 0..<width { previous[j] = j }
+            for i in 1...a.count {
+                current[0] = i
+                var rowMinimum = i
+                for j in 1...b.count {
+                    var cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { cost = min(cost, beforePrevious[j - 2] + 1) }
+                    current[j] = cost
+                    rowMinimum = min(rowMinimum, cost)
+                }
+                if rowMinimum > limit { return limit &+ 1 }
+                swap(&beforePrevious, &previous)
+                swap(&previous, &current)
+            }
+            return previous[b.count]
         }
-        return previous[b.count]
     }
 
     static let maxComparedLength = 253

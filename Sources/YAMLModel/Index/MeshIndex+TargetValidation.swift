@@ -124,8 +124,8 @@ extension MeshIndex {
             guard ref.nameValue != WellKnown.waypointGatewayClass else { return nil }
             return problem(.notWaypointClass(ref.nameValue), .refIgnored, at: ref.name?.entrySpan ?? ref.span,
                            "only GatewayClass \(WellKnown.waypointGatewayClass) attaches policies (to every waypoint)")
-        case .notFound:
-            let absence = targetNames.absence(of: ref.nameValue, groupKind: groupKind, in: policyNamespace)
+        case .notFound(let absence):
+            // Decided once, when the index was built: every rule that asks gets the same answer.
             guard absence.isConclusive || holdsApplicationManifests(policyNamespace) else { return nil }
             let key = ObjectKey(namespace: policyNamespace, name: ref.nameValue)
             return problem(.notFound(groupKind, key, absence), .refIgnored, at: ref.name?.entrySpan ?? ref.span,

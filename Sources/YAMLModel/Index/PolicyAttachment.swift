@@ -55,10 +55,10 @@ public struct ResolvedTarget: Sendable {
         case gateway(GatewayView)
         /// A Service or ServiceEntry that no waypoint serves: nothing enforces the policy for it.
         case serviceWithoutWaypoint(Resource, WaypointBinding)
-        /// The named object is not in the input. `conclusive` when that proves it does not exist
+        /// The named object is not in the input. When the absence is conclusive it does not exist
         /// (its namespace is declared complete, or the name is a near miss of one the input holds);
         /// otherwise it may be defined elsewhere and what enforces the policy is unknown.
-        case notFound(conclusive: Bool)
+        case notFound(Absence)
         /// The input cannot tell (e.g. the Service's waypoint lives in a namespace not in the input).
         case unresolved
         /// istiod rejects this reference; the reason says why.
@@ -68,7 +68,7 @@ public struct ResolvedTarget: Sendable {
         public var reachesNothing: Bool {
             switch self {
             case .serviceWithoutWaypoint, .invalid: true
-            case .notFound(let conclusive): conclusive
+            case .notFound(let absence): absence.isConclusive
             case .waypoint, .allWaypoints, .gateway, .unresolved: false
             }
         }
