@@ -206,8 +206,21 @@ def check_document(raw, root):
         check.fail(f'<meta charset="{charsets[0]}">, expected utf-8')
     elif len(charsets) > 1:
         check.fail(f"{len(charsets)} <meta charset> elements")
+    # The report shows names from the input: a Content-Security-Policy must forbid every script
+    # and load even if an escape is ever missed.
+    policies = [el.get("content", "") for el in elements(root)
+                if el.tag == "meta" and (el.get("http-equiv") or "").strip().lower() == "content-security-policy"]
+    if not policies:
+        check.fail("no <meta http-equiv=\"Content-Security-Policy\">")
+    else:
+        directives = {part.strip().split(" ")[0].lower(): part.strip() for part in policies[0].split(";") if part.strip()}
+        if directives.get("default-src", "").lower() != "default-src 'none'":
+            check.fail(f"Content-Security-Policy does not set default-src 'none': {policies[0][:120]}")
+        for name in ("script-src", "script-src-elem", "script-src-attr", "connect-src", "frame-src"):
+            if name in directives:
+                check.fail(f"Content-Security-Policy allows {directives[name][:80]}")
     if check.ok:
-        check.summary = f'<!DOCTYPE html>, lang="{lang}", title "{text_of(titles[0]).strip()[:60]}", utf-8'
+        check.summary = f'<!DOCTYPE html>, lang="{lang}", title "{text_of(titles[0]).strip()[:60]}", utf-8, CSP default-src \'none\''
     return check
 
 
@@ -637,6 +650,7 @@ GOOD = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>MeshLint posture report: self-test</title>
 <style>
   body { font-family: sans-serif; margin: 2rem; color: #1b1f24; }
@@ -690,9 +704,14 @@ BAD_CASES = {
     "missing-lang": ('<html lang="en">', "<html>", {"document"}, "no lang attribute"),
     "missing-title": ("<title>MeshLint posture report: self-test</title>", "", {"document"}, "no <title>"),
     "wrong-charset": ('<meta charset="utf-8">', '<meta charset="iso-8859-1">', {"document"}, "expected utf-8"),
+    "missing-csp": ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; img-src data:">', "",
+                    {"document"}, "no <meta http-equiv"),
+    "csp-allows-scripts": ("default-src 'none'; style-src", "default-src 'none'; script-src 'unsafe-inline'; style-src",
+                           {"document"}, "Content-Security-Policy allows script-src"),
 }
 
-BLANK = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>blank</title></head><body></body></html>\n'
+BLANK = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" '
+         'content="default-src \'none\'"><title>blank</title></head><body></body></html>\n')
 
 
 def self_test(png=None, pdf=None, chromium=None):

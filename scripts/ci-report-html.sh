@@ -61,3 +61,30 @@ python3 scripts/check-report-html.py "$report" \
   --png "$outdir/payments-guide.png" --pdf "$outdir/payments-guide.pdf" ||
   fail "$report did not pass check-report-html.py"
 log "ok: $report, payments-guide.png and payments-guide.pdf in $outdir"
+
+# A repository written by an attacker: names, labels, annotations and a file name built to break
+# out of attributes and text. The report must still parse, run no script and load nothing.
+hostile="$(mktemp -d)"
+name='pay"><img src=x onerror=alert(1)><a x="'
+cat > "$hostile/ns\"><script>alert(2).yaml" <<YAML
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: '$name'
+  labels: {istio.io/dataplane-mode: ambient, "x\"><svg onload=alert(3)>": "<script>alert(4)</script>"}
+  annotations: {note: "javascript:alert(5)"}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: "<img src=x onerror=alert(6)>", namespace: '$name'}
+spec:
+  rules: [{from: [{source: {principals: ["<b onmouseover=alert(7)>"]}}]}]
+YAML
+log "meshlint report on a hostile repository"
+"$meshlint" report "$hostile" --format html --output "$outdir/hostile.html" ||
+  fail "meshlint report on the hostile repository exited $?"
+python3 scripts/check-report-html.py "$outdir/hostile.html" ||
+  fail "the hostile repository's report did not pass check-report-html.py"
+rm -rf "$hostile"
+log "ok: the hostile repository's report runs no script and loads nothing"
+

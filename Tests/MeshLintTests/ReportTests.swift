@@ -172,3 +172,27 @@ struct OutputTargetTests {
         #expect(text.hasPrefix("{") && text.contains("\"findings\""))
     }
 }
+
+/// The HTML posture report on names written by an attacker (issue 19, item 1).
+@Suite("Posture report: hostile names")
+struct HostileReportTests {
+    @Test func hostileNamesStayTextAndNoScriptMayRun() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: 'pay"><img src=x onerror=alert(1)><a x="'
+              labels: {istio.io/dataplane-mode: ambient}
+            """.write(to: root.appendingPathComponent("ns.yaml"), atomically: true, encoding: .utf8)
+        let run = try await meshlint(["report", root.path, "--format", "html"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let html = run.stdout
+        #expect(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"))
+        #expect(!html.contains("<img"))
+        #expect(html.contains("pay&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"))
+        // Anchors are a safe encoding of the name: no quote or bracket can close the attribute.
+        #expect(html.contains("id=\"ns-pay_22_3e_3cimg_20src_3dx_20onerror_3dalert_281_29_3e_3ca_20x_3d_22\""))
+    }
+}

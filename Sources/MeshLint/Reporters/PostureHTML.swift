@@ -14,6 +14,9 @@ struct PostureHTML: PostureRendering {
         let title = "MeshLint posture report: \(report.header.repository)"
         out += [
             "<!DOCTYPE html>", "<html lang=\"en\">", "<head>", "<meta charset=\"utf-8\">",
+            // The report shows names from the input: whatever escapes, no script may run, and
+            // nothing is loaded from anywhere.
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"\(Self.contentSecurityPolicy)\">",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
             "<title>\(escape(title))</title>", "<style>", Self.style, "</style>", "</head>", "<body>",
             "<header><h1>\(escape(title))</h1>",
@@ -29,6 +32,9 @@ struct PostureHTML: PostureRendering {
         out += ["</main>", "</body>", "</html>"]
         return out.joined(separator: "\n") + "\n"
     }
+
+    /// No script, no external load; the inline style sheet and data: images only.
+    static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
     private func escape(_ text: String) -> String {
         var result = ""

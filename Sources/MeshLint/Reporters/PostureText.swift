@@ -6,9 +6,28 @@ import YAMLModel
 /// order of sections, so that the two say the same things.
 extension PostureReport {
     /// The fragment id of one control's evidence: `ev-<namespace>-<control>`.
-    static func evidenceAnchor(_ namespace: String, _ control: ControlID) -> String { "ev-\(namespace)-\(control.rawValue)" }
-    static func namespaceAnchor(_ namespace: String) -> String { "ns-\(namespace)" }
-    static func findingsAnchor(_ namespace: String) -> String { "findings-\(namespace.isEmpty ? "cluster" : namespace)" }
+    static func evidenceAnchor(_ namespace: String, _ control: ControlID) -> String { "ev-\(anchorSafe(namespace))-\(control.rawValue)" }
+    static func namespaceAnchor(_ namespace: String) -> String { "ns-\(anchorSafe(namespace))" }
+    static func findingsAnchor(_ namespace: String) -> String { "findings-\(namespace.isEmpty ? "cluster" : anchorSafe(namespace))" }
+
+    /// A name as it may stand in an id and a `#fragment`: a Kubernetes name (lower-case letters,
+    /// digits, `-`, `.`) unchanged, any other byte as `_` and two hex digits. A hostile name (quotes,
+    /// angle brackets, spaces) thus cannot leave the attribute or the Markdown link it is put in,
+    /// and two different names never share an anchor.
+    static func anchorSafe(_ name: String) -> String {
+        var result = ""
+        result.reserveCapacity(name.utf8.count)
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16)
+                result += "_" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return result
+    }
 
     /// A matrix cell: symbol and word, never the colour alone.
     static func cell(_ control: Control) -> String { "\(control.state.symbol) \(control.value)" }
