@@ -93,3 +93,28 @@ struct OutputSafetyTests {
         #expect(throws: Never.self) { try JSONSyntax.check(Array(try Data(contentsOf: report))) }
     }
 }
+
+/// Terminal escapes from the input never reach the terminal through the text format (issue 19,
+/// item 10).
+@Suite("Text output: terminal escapes")
+struct TerminalEscapeTests {
+    @Test func controlCharactersFromNamesAndValuesAreReplaced() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        // A file name that sets the terminal's title, and a namespace name that clears the screen.
+        let name = "ns\u{1B}]0;pwned\u{07}.yaml"
+        try """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: "pay\\e[2Jments\\u009b31m"
+              labels: {istio.io/dataplane-mode: ambient}
+            """.write(to: root.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        let run = try await meshlint(["scan", root.path, "--format", "text"])
+        #expect(run.status == 1)
+        #expect(!run.stdout.isEmpty)
+        let controls = run.stdout.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) }
+        #expect(controls.isEmpty, "control characters in the text output: \(controls.map { String($0.value, radix: 16) })")
+        #expect(run.stdout.contains("ns\u{FFFD}]0;pwned\u{FFFD}.yaml"))
+    }
+}

@@ -11,23 +11,23 @@ struct TextReporter {
     func render(_ result: Scanner.Result) -> String {
         var output = ""
         for finding in result.findings {
-            let location = "\(finding.file):\(finding.span.start.line):\(finding.span.start.column)"
+            let location = "\(visible(finding.file)):\(finding.span.start.line):\(finding.span.start.column)"
             output += "\(paint(location, .bold)): \(paint(finding.severity.rawValue, Self.color(finding.severity))): "
-            output += "\(finding.message) \(paint("[\(finding.ruleID)]", .dim))"
+            output += "\(visible(finding.message)) \(paint("[\(visible(finding.ruleID))]", .dim))"
             output += finding.viaChange ? " (caused by the change)\n" : "\n"
             if let line = sources.line(finding.span.start.line, of: finding.file), !line.isEmpty {
                 let redacted = SecretRedaction.redact(line, allValues: finding.resource?.kind == "Secret")
-                let (excerpt, span) = Self.excerpt(of: redacted, around: finding.span)
+                let (excerpt, span) = Self.excerpt(of: visible(redacted), around: finding.span)
                 output += "    \(excerpt)\n"
                 output += "    \(caret(under: span, in: excerpt))\n"
             }
             let fix = finding.remediation.split(separator: "\n", omittingEmptySubsequences: false)
             if let first = fix.first {
-                output += "  \(paint("fix:", .bold)) \(first)\n"
-                for line in fix.dropFirst() { output += "       \(line)\n" }
+                output += "  \(paint("fix:", .bold)) \(visible(String(first)))\n"
+                for line in fix.dropFirst() { output += "       \(visible(String(line)))\n" }
             }
             for related in finding.related {
-                output += "  related: \(related.file):\(related.span.start.line):\(related.span.start.column): \(related.message)\n"
+                output += "  related: \(visible(related.file)):\(related.span.start.line):\(related.span.start.column): \(visible(related.message))\n"
             }
             output += "\n"
         }
@@ -35,18 +35,37 @@ struct TextReporter {
             output += "Suppressed:\n"
             for item in result.suppressed {
                 let finding = item.finding
-                output += "  \(finding.file):\(finding.span.start.line):\(finding.span.start.column): \(finding.ruleID): "
-                output += "\(finding.message)\n    reason (\(item.kind.rawValue), \(item.file):\(item.span.start.line)): \(item.reason)\n"
+                output += "  \(visible(finding.file)):\(finding.span.start.line):\(finding.span.start.column): \(visible(finding.ruleID)): "
+                output += "\(visible(finding.message))\n    reason (\(item.kind.rawValue), \(visible(item.file)):\(item.span.start.line)): "
+                    + "\(visible(item.reason))\n"
             }
             output += "\n"
         }
         if let baseline = result.baseline, !baseline.stale.isEmpty {
-            output += "Baseline entries no longer found in \(baseline.file) (run with --write-baseline to shrink it):\n"
-            for entry in baseline.stale { output += "  \(entry.rule) \(entry.resource) (\(entry.file))\n" }
+            output += "Baseline entries no longer found in \(visible(baseline.file)) (run with --write-baseline to shrink it):\n"
+            for entry in baseline.stale { output += "  \(visible(entry.rule)) \(visible(entry.resource)) (\(visible(entry.file)))\n" }
             output += "\n"
         }
         output += summaryLine(result.summary) + "\n"
         return output
+    }
+
+    /// `text` with every C0 and C1 control character (ESC, BEL, CSI, NEL, ...) and DEL replaced by
+    /// U+FFFD: names and messages come from the input, and an escape sequence in a pull request's
+    /// file name must not drive the terminal that shows it (rewrite the screen, set its title, open
+    /// a link). One character for one, so the caret under a quoted line stays aligned.
+    func visible(_ text: String) -> String { Self.visible(text) }
+
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { scalars.append(isControl(scalar) ? "\u{FFFD}" : scalar) }
+        return String(scalars)
+    }
+
+    /// A tab is left alone: it moves the cursor, nothing more.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar.value != 0x09) || (0x7F...0x9F).contains(scalar.value)
     }
 
     private func summaryLine(_ summary: Scanner.Summary) -> String {
