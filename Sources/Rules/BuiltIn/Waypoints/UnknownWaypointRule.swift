@@ -2,6 +2,20 @@ import YAMLModel
 
 /// An `istio.io/use-waypoint` label naming a Gateway that is missing, or that is not a waypoint.
 struct UnknownWaypointRule: BuiltInRule {
+    /// Service `ledger` of `payments` whose own label (marked) names `waypoint`.
+    private static func ledger(usingWaypoint waypoint: String) -> String {
+        """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: ledger
+          namespace: payments
+          labels:
+            ↓istio.io/use-waypoint: \(waypoint)
+        spec: {selector: {app: ledger}, ports: [{port: 8080}]}
+        """
+    }
+
     static let description = RuleDescription(
         id: "unknown-waypoint",
         name: "Unknown waypoint",
@@ -51,27 +65,9 @@ struct UnknownWaypointRule: BuiltInRule {
         inputs: [.namespace, .service, .serviceEntry, .pod, .deployment, .gateway],
         triggeringExamples: [
             // A Service names a waypoint its namespace, which the input holds whole, does not have.
-            Example(ExampleFixtures.paymentsWithWaypoint + """
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: ledger
-                  namespace: payments
-                  labels:
-                    ↓istio.io/use-waypoint: ledger-waypoint
-                spec: {selector: {app: ledger}, ports: [{port: 8080}]}
-                """, configuration: "complete: [payments]\n"),
+            Example(ExampleFixtures.paymentsWithWaypoint + ledger(usingWaypoint: "ledger-waypoint"), configuration: "complete: [payments]\n"),
             // A misspelt waypoint name is an error without declaring anything.
-            Example(ExampleFixtures.paymentsWithWaypoint + """
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: ledger
-                  namespace: payments
-                  labels:
-                    ↓istio.io/use-waypoint: payments-waypiont
-                spec: {selector: {app: ledger}, ports: [{port: 8080}]}
-                """),
+            Example(ExampleFixtures.paymentsWithWaypoint + ledger(usingWaypoint: "payments-waypiont")),
             // A bad namespace label is reported once, at the Namespace, not at the Service inheriting it.
             Example("""
                 apiVersion: v1
