@@ -129,7 +129,8 @@ enum MatrixRendering {
             return JSONValue.object([("schemaVersion", .int(1)), ("rows", .array(rows.map(json)))]).serialized()
         case .markdown:
             return "| service | caller | reaches with |\n| --- | --- | --- |\n" + rows.map {
-                "| `\($0.service.name).\($0.service.namespace ?? "default"):\($0.port)` | \($0.caller) | \(MarkdownReporter.cell(cell($0))) |\n"
+                "| \(Markdown.code("\($0.service.name).\($0.service.namespace ?? "default"):\($0.port)", inTable: true)) | "
+                    + "\(Markdown.code($0.caller, inTable: true)) | \(Markdown.text(cell($0))) |\n"
             }.joined()
         case .text:
             return rows.map { "\($0.service.name).\($0.service.namespace ?? "default"):\($0.port) <- \($0.caller): \(cell($0))\n" }.joined()
@@ -150,7 +151,8 @@ enum MatrixRendering {
         case .markdown:
             guard !changes.isEmpty else { return "No change to who can reach what.\n" }
             return "| | service <- caller | before | after |\n| --- | --- | --- | --- |\n" + changes.map {
-                "| \($0.widens ? "newly allows" : "newly denies") | `\($0.key)` | \(MarkdownReporter.cell(cell($0.before))) | \(MarkdownReporter.cell(cell($0.after))) |\n"
+                "| \($0.widens ? "newly allows" : "newly denies") | \(Markdown.code($0.key, inTable: true)) | "
+                    + "\(Markdown.text(cell($0.before))) | \(Markdown.text(cell($0.after))) |\n"
             }.joined()
         case .text:
             guard !changes.isEmpty else { return "No change to who can reach what.\n" }

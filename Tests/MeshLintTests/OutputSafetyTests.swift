@@ -118,3 +118,45 @@ struct TerminalEscapeTests {
         #expect(run.stdout.contains("ns\u{FFFD}]0;pwned\u{FFFD}.yaml"))
     }
 }
+
+/// The job summary and PR comment (`--format markdown`) on a file name and names built to forge a
+/// clean result, hide later findings in an HTML comment, link elsewhere, show an image or notify a
+/// team. scripts/ci-markdown.sh parses the same attack with a CommonMark parser.
+@Suite("Markdown injection")
+struct MarkdownInjectionTests {
+    @Test func namesCannotForgeHideOrLink() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let forged = "0.yaml)\n\n# ✅ MeshLint: no findings\n\n<!--.yaml"
+        try """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: 'pay[x](https://evil.example)'
+              labels: {istio.io/dataplane-mode: ambient}
+            """.write(to: root.appendingPathComponent(forged), atomically: true, encoding: .utf8)
+        try """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: '<img src=x> @org/team `x'
+              labels: {istio.io/dataplane-mode: ambient}
+            """.write(to: root.appendingPathComponent("z.yaml"), atomically: true, encoding: .utf8)
+        let run = try await meshlint(["scan", ".", "--format", "markdown"], directory: root)
+        #expect(run.status == 1, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        // Our headings only; every finding on a line of its own.
+        #expect(lines.filter { $0.hasPrefix("#") } == ["## MeshLint", "### Findings"])
+        #expect(!lines.contains { $0.hasPrefix("<") })
+        #expect(lines.filter { $0.hasPrefix("- **") }.count == 4)
+        let items = lines.filter { $0.hasPrefix("- **error**") }
+        #expect(items.count == 2)
+        let link: String = "[`0.yaml)  # ✅ MeshLint: no findings  <!--.yaml:5`]"
+            + "(0.yaml%29%0A%0A%23%20%E2%9C%85%20MeshLint%3A%20no%20findings%0A%0A%3C%21--.yaml#L5)"
+        let message: String = "Namespace pay\\[x\\](https://evil.example) is in ambient but has no "
+            + "default-deny AuthorizationPolicy: every workload in the mesh may call its pods."
+        let expected: String = "- **error** " + link + " `ambient-namespace-without-default-deny`: " + message
+        #expect(items.first == expected)
+        #expect(items.last?.contains("Namespace \\<img src=x\\> @\u{2060}org/team \\`x is in ambient") == true)
+    }
+}

@@ -64,7 +64,7 @@ struct ReportTests {
         // And in Markdown, as a section of its own.
         let markdown = try await meshlint(["report", "examples/payments-hardened", "--compare", earlier], directory: repo, environment: Self.epoch)
         #expect(markdown.stdout.contains("## Change since 2026-11-18T"))
-        #expect(markdown.stdout.contains("| payments | mTLS | missing (PERMISSIVE (default)) | met (STRICT) | gained |"))
+        #expect(markdown.stdout.contains("| `payments` | mTLS | missing (PERMISSIVE (default)) | met (STRICT) | gained |"))
         // Something that is not a report is refused.
         let wrong = try await meshlint(["report", "examples/payments-hardened", "--compare", "examples/payments-guide/ledger.yaml"], directory: repo)
         #expect(wrong.status == 2 && wrong.stderr.contains("is not a MeshLint posture report"))

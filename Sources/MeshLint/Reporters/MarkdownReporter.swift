@@ -1,7 +1,9 @@
 import Rules
 
 /// A Markdown summary for `$GITHUB_STEP_SUMMARY` or a pull-request comment: counts by severity and
-/// by rule, then each finding with a `path:line` link.
+/// by rule, then each finding with a `path:line` link. Every value from the input goes through
+/// `Markdown`, so a file or resource name cannot add a heading, a link, an image, a mention or a
+/// comment that hides what follows.
 struct MarkdownReporter {
     let context: ReportContext
 
@@ -22,24 +24,21 @@ struct MarkdownReporter {
         let summaries = Dictionary(context.rules.map { ($0.id, $0.summary) }, uniquingKeysWith: { first, _ in first })
         output += "| rule | severity | findings | what it finds |\n| --- | --- | ---: | --- |\n"
         for (rule, entry) in counts.sorted(by: { ($0.value.severity, $1.key) > ($1.value.severity, $0.key) }) {
-            output += "| `\(rule)` | \(entry.severity.rawValue) | \(entry.count) | \(Self.cell(summaries[rule] ?? "")) |\n"
+            output += "| \(Markdown.code(rule, inTable: true)) | \(entry.severity.rawValue) | \(entry.count) | "
+                + "\(Markdown.prose(summaries[rule] ?? "", inTable: true)) |\n"
         }
         output += "\n### Findings\n\n"
         for finding in result.findings {
             let path = context.repositoryPath(finding.file) ?? finding.file
-            let location = "\(path):\(finding.span.start.line)"
-            let link = finding.file == Scanner.standardInputName ? "`\(location)`" : "[\(location)](\(path)#L\(finding.span.start.line))"
-            output += "- **\(finding.severity.rawValue)** \(link) `\(finding.ruleID)`: \(Self.inline(finding.message))\n"
+            let line = finding.span.start.line
+            let location = Markdown.code("\(path):\(line)")
+            let link = finding.file == Scanner.standardInputName ? location : "[\(location)](\(Markdown.destination(path))#L\(line))"
+            // The first line is the finding; the lines after it (an access trace) keep their
+            // layout in a block under it.
+            let lines = finding.message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+            output += "- **\(finding.severity.rawValue)** \(link) \(Markdown.code(finding.ruleID)): \(Markdown.prose(String(lines[0])))\n"
+            if lines.count > 1 { output += "\n" + Markdown.fenced(String(lines[1]), indent: "  ") + "\n\n" }
         }
         return output
-    }
-
-    /// Text for a table cell: no pipes or line breaks.
-    static func cell(_ text: String) -> String {
-        inline(text).split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
-    }
-
-    static func inline(_ text: String) -> String {
-        text.split(separator: "\n").joined(separator: " ")
     }
 }

@@ -14,22 +14,24 @@ struct PostureMarkdown: PostureRendering {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// Text for a table cell: pipes escaped, lines joined.
-    private func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-    }
+    /// Every value from the input is literal text (`Markdown.text`, which also keeps table cells
+    /// whole), a code span, or prose whose code spans stay code: a name cannot add a heading, a
+    /// link, an image, a mention or an HTML comment that hides the rest of the report.
+    private func escaped(_ text: String) -> String { Markdown.text(text) }
+    private func code(_ text: String) -> String { Markdown.code(text, inTable: true) }
+    private func prose(_ text: String) -> String { Markdown.prose(text, inTable: true) }
 
     private func header(_ out: inout [String]) {
         let header = report.header
         out += [
-            "# MeshLint posture report: \(header.repository)", "",
+            "# MeshLint posture report: \(escaped(header.repository))", "",
             "| | |", "|---|---|",
             "| Repository | \(escaped(header.repository)) |",
-            "| Commit | \(header.commit.map { "`\($0)`" } ?? "not a git work tree") |",
+            "| Commit | \(header.commit.map(code) ?? "not a git work tree") |",
             "| Generated | \(header.generatedAt) |",
             "| MeshLint | \(header.version), \(header.ruleCount) rules |",
-            "| Inputs | \(header.inputs.map { "`\($0)`" }.joined(separator: ", ")) |",
-            "| Configuration | \(header.configuration.map { "`\($0)`" } ?? "none") |",
+            "| Inputs | \(header.inputs.map(code).joined(separator: ", ")) |",
+            "| Configuration | \(header.configuration.map(code) ?? "none") |",
             "| Compliance mapping | \(escaped(report.compliance.name)) (\(escaped(report.compliance.source))) |", "",
             "States: ✔ met, ◐ partly, ✘ missing, – not applicable. Each cell links to its evidence.", "",
         ]
@@ -52,9 +54,9 @@ struct PostureMarkdown: PostureRendering {
     }
 
     func change(_ comparison: PostureComparison, _ out: inout [String]) {
-        out += ["## Change since \(comparison.earlier)", ""]
-        if !comparison.namespacesAdded.isEmpty { out.append("- Namespaces added: \(comparison.namespacesAdded.joined(separator: ", ")).") }
-        if !comparison.namespacesRemoved.isEmpty { out.append("- Namespaces removed: \(comparison.namespacesRemoved.joined(separator: ", ")).") }
+        out += ["## Change since \(escaped(comparison.earlier))", ""]
+        if !comparison.namespacesAdded.isEmpty { out.append("- Namespaces added: \(comparison.namespacesAdded.map(code).joined(separator: ", ")).") }
+        if !comparison.namespacesRemoved.isEmpty { out.append("- Namespaces removed: \(comparison.namespacesRemoved.map(code).joined(separator: ", ")).") }
         out.append("- Controls: \(comparison.controlChanges.filter { $0.direction == "gained" }.count) gained, "
                    + "\(comparison.controlChanges.filter { $0.direction == "lost" }.count) lost; findings: "
                    + "\(comparison.newFindings.count) new, \(comparison.fixedFindings.count) fixed.")
@@ -62,13 +64,13 @@ struct PostureMarkdown: PostureRendering {
         if !comparison.controlChanges.isEmpty {
             out += ["| Namespace | Control | Before | After | Change |", "|---|---|---|---|---|"]
             for change in comparison.controlChanges {
-                out.append("| \(change.namespace) | \(change.control) | \(escaped(change.before)) | \(escaped(change.after)) | \(change.direction) |")
+                out.append("| \(code(change.namespace)) | \(escaped(change.control)) | \(escaped(change.before)) | \(escaped(change.after)) | \(change.direction) |")
             }
             out.append("")
         }
         for (title, list) in [("New findings", comparison.newFindings), ("Fixed findings", comparison.fixedFindings)] where !list.isEmpty {
             out += ["**\(title)**", ""]
-            out += list.map { "- `\($0.rule)` \(escaped($0.message)) (`\($0.location)`)" }
+            out += list.map { "- \(code($0.rule)) \(prose($0.message)) (\(code($0.location)))" }
             out.append("")
         }
     }
@@ -85,7 +87,7 @@ struct PostureMarkdown: PostureRendering {
                 }
                 let findings = posture.errors + posture.warnings + posture.notes == 0 ? "none"
                     : "[\(posture.errors) E, \(posture.warnings) W, \(posture.notes) N](#\(PostureReport.findingsAnchor(posture.name)))"
-                out.append("| [\(posture.name)](#\(PostureReport.namespaceAnchor(posture.name))) | " + cells.joined(separator: " | ") + " | \(findings) |")
+                out.append("| [\(escaped(posture.name))](#\(PostureReport.namespaceAnchor(posture.name))) | " + cells.joined(separator: " | ") + " | \(findings) |")
             }
             out.append("")
         }
@@ -95,16 +97,16 @@ struct PostureMarkdown: PostureRendering {
         out += ["## Evidence", ""]
         let findings = report.findingsByFingerprint
         for posture in report.namespaces {
-            out += ["<a id=\"\(PostureReport.namespaceAnchor(posture.name))\"></a>", "", "### \(posture.name)", ""]
+            out += ["<a id=\"\(PostureReport.namespaceAnchor(posture.name))\"></a>", "", "### \(escaped(posture.name))", ""]
             for control in posture.controls {
                 out.append("- <a id=\"\(PostureReport.evidenceAnchor(posture.name, control.id))\"></a>**\(control.id.title): "
-                           + "\(control.state.symbol) \(control.state.rawValue)**, \(escaped(control.value)): \(control.explanation).")
+                           + "\(control.state.symbol) \(control.state.rawValue)**, \(escaped(control.value)): \(prose(control.explanation)).")
                 for item in control.evidence {
-                    out.append("  - \(item.resource) at `\(item.location)`: \(item.detail)")
+                    out.append("  - \(escaped(item.resource)) at \(code(item.location)): \(prose(item.detail))")
                 }
                 for fingerprint in control.findings {
                     guard let finding = findings[fingerprint] else { continue }
-                    out.append("  - finding `\(finding.rule)` at `\(finding.location)`: \(finding.firstLine)")
+                    out.append("  - finding \(code(finding.rule)) at \(code(finding.location)): \(prose(finding.firstLine))")
                 }
             }
             out.append("")
@@ -119,10 +121,10 @@ struct PostureMarkdown: PostureRendering {
         }
         out += ["Who gets a request through to each Service port, and which requests; every entry is a request the evaluator allowed.", ""]
         for namespace in report.access {
-            out += ["### \(namespace.namespace)", "", "| Service port | Reached by | Not reached by |", "|---|---|---|"]
+            out += ["### \(escaped(namespace.namespace))", "", "| Service port | Reached by | Not reached by |", "|---|---|---|"]
             for entry in namespace.entries {
                 let groups = entry.groups.map(PostureReport.describe)
-                out.append("| \(entry.service):\(entry.port) | \(escaped(groups.isEmpty ? "nobody" : groups.joined(separator: " / "))) | \(PostureReport.callers(entry.deniedCount)) |")
+                out.append("| \(code("\(entry.service):\(entry.port)")) | \(escaped(groups.isEmpty ? "nobody" : groups.joined(separator: " / "))) | \(PostureReport.callers(entry.deniedCount)) |")
             }
             out.append("")
         }
@@ -138,7 +140,7 @@ struct PostureMarkdown: PostureRendering {
         for result in report.expectations {
             out.append("| \(result.passed ? "✔ pass" : "✘ fail") | \(escaped(result.suite)): \(escaped(result.name)) | \(escaped(result.from)) | "
                        + "\(escaped(result.to)) | \(escaped(result.request)) | \(escaped(result.expected)) | "
-                       + "\(escaped(result.actual ?? "not evaluated: \(result.problem ?? "")")) | `\(result.file):\(result.line)` |")
+                       + "\(escaped(result.actual ?? "not evaluated: \(result.problem ?? "")")) | \(code("\(result.file):\(result.line)")) |")
         }
         out.append("")
     }
@@ -147,13 +149,13 @@ struct PostureMarkdown: PostureRendering {
         out += [
             "## Appendix: compliance mapping", "",
             "Each rule *supports* the requirements listed; no rule satisfies a requirement on its own. The mapping is data "
-                + "(`\(report.compliance.source)`), for auditors to adjust.", "",
+                + "(\(code(report.compliance.source))), for auditors to adjust.", "",
         ]
         for framework in report.compliance.frameworks {
-            out += ["### \(framework.title)", "", "| Requirement | Subject | Supported by |", "|---|---|---|"]
+            out += ["### \(escaped(framework.title))", "", "| Requirement | Subject | Supported by |", "|---|---|---|"]
             for requirement in framework.requirements {
-                let rules = report.rules.filter { report.compliance.rules[$0.id]?[framework.id]?.contains(requirement.id) ?? false }.map { "`\($0.id)`" }
-                out.append("| \(requirement.id) | \(escaped(requirement.title)) | \(rules.isEmpty ? "no rule" : rules.joined(separator: ", ")) |")
+                let rules = report.rules.filter { report.compliance.rules[$0.id]?[framework.id]?.contains(requirement.id) ?? false }.map { code($0.id) }
+                out.append("| \(escaped(requirement.id)) | \(escaped(requirement.title)) | \(rules.isEmpty ? "no rule" : rules.joined(separator: ", ")) |")
             }
             out.append("")
         }
@@ -164,11 +166,11 @@ struct PostureMarkdown: PostureRendering {
         if report.findings.isEmpty { out += ["None.", ""] }
         for (namespace, findings) in report.findingsByNamespace {
             out += ["<a id=\"\(PostureReport.findingsAnchor(namespace))\"></a>", "",
-                    "### \(namespace.isEmpty ? "Not in a namespace" : namespace) (\(findings.count))", ""]
+                    "### \(namespace.isEmpty ? "Not in a namespace" : escaped(namespace)) (\(findings.count))", ""]
             for finding in findings {
-                out.append("- **\(finding.severity.rawValue)** `\(finding.rule)` at `\(finding.location)`: \(finding.firstLine)")
+                out.append("- **\(finding.severity.rawValue)** \(code(finding.rule)) at \(code(finding.location)): \(prose(finding.firstLine))")
                 if let rest = finding.rest {
-                    out += ["", "  ```"] + rest.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 } + ["  ```", ""]
+                    out += ["", Markdown.fenced(rest, indent: "  "), ""]
                 }
             }
             out.append("")
@@ -180,8 +182,8 @@ struct PostureMarkdown: PostureRendering {
         }
         out += ["| Rule | Resource | Finding | Reason | Suppressed at | Expires |", "|---|---|---|---|---|---|"]
         for suppression in report.suppressions {
-            out.append("| `\(suppression.finding.rule)` | \(escaped(suppression.finding.resource ?? "")) | \(escaped(suppression.finding.firstLine)) | "
-                       + "\(escaped(suppression.reason)) | `\(suppression.location)` (\(suppression.kind)) | \(suppression.expires ?? "never") |")
+            out.append("| \(code(suppression.finding.rule)) | \(escaped(suppression.finding.resource ?? "")) | \(prose(suppression.finding.firstLine)) | "
+                       + "\(escaped(suppression.reason)) | \(code(suppression.location)) (\(suppression.kind)) | \(suppression.expires.map(escaped) ?? "never") |")
         }
         out.append("")
     }

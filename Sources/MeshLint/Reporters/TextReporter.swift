@@ -50,23 +50,8 @@ struct TextReporter {
         return output
     }
 
-    /// `text` with every C0 and C1 control character (ESC, BEL, CSI, NEL, ...) and DEL replaced by
-    /// U+FFFD: names and messages come from the input, and an escape sequence in a pull request's
-    /// file name must not drive the terminal that shows it (rewrite the screen, set its title, open
-    /// a link). One character for one, so the caret under a quoted line stays aligned.
-    func visible(_ text: String) -> String { Self.visible(text) }
-
-    static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars { scalars.append(isControl(scalar) ? "\u{FFFD}" : scalar) }
-        return String(scalars)
-    }
-
-    /// A tab is left alone: it moves the cursor, nothing more.
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.value < 0x20 && scalar.value != 0x09) || (0x7F...0x9F).contains(scalar.value)
-    }
+    /// Input text with its control characters made visible (`UntrustedText.visible`).
+    func visible(_ text: String) -> String { UntrustedText.visible(text) }
 
     private func summaryLine(_ summary: Scanner.Summary) -> String {
         func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }

@@ -27,29 +27,31 @@ public enum RuleDocumentation {
         return output
     }
 
-    /// Markdown: the same content, with the YAML in fenced blocks.
+    /// Markdown: the same content, with the YAML in fenced blocks. A custom rule's texts come from
+    /// a repository's `rules.d`, so every text is written through `Markdown`: its `code spans` stay
+    /// code, nothing else can become a link, an image, HTML or a heading.
     public static func markdown(_ description: RuleDescription) -> String {
-        var output = "## \(description.name) (`\(description.id)`)\n\n"
+        var output = "## \(Markdown.text(description.name)) (\(Markdown.code(description.id)))\n\n"
         output += "**Severity:** \(description.severity.rawValue)"
         if let score = description.securitySeverity { output += " · **security-severity:** \(score)" }
-        output += " · **tags:** " + description.tags.joined(separator: ", ") + "\n\n"
-        output += description.summary + "\n\n"
-        output += "### Why\n\n" + description.rationale + "\n\n"
+        output += " · **tags:** " + description.tags.map(Markdown.text).joined(separator: ", ") + "\n\n"
+        output += Markdown.prose(description.summary) + "\n\n"
+        output += "### Why\n\n" + Markdown.paragraphs(description.rationale) + "\n\n"
         output += "### Fix\n\n" + fencedWhereYAML(description.remediation)
         for (title, number, example) in numberedExamples(description) {
             let (yaml, marks) = example.unmarked
             output += "\n### \(title) example \(number)\n\n"
             if !marks.isEmpty { output += "Finding at " + positions(marks) + ".\n\n" }
-            output += "```yaml\n" + trimmed(yaml) + "\n```\n"
+            output += Markdown.fenced(trimmed(yaml), info: "yaml") + "\n"
             if let configuration = example.configuration {
                 let (text, configurationMarks) = Example.unmark(configuration)
                 output += "\nWith this `.meshlint.yaml`, on \(example.today)"
                 if !configurationMarks.isEmpty { output += " (finding at " + positions(configurationMarks) + ")" }
-                output += ":\n\n```yaml\n" + trimmed(text) + "\n```\n"
+                output += ":\n\n" + Markdown.fenced(trimmed(text), info: "yaml") + "\n"
             }
         }
         if !description.references.isEmpty {
-            output += "\n### References\n\n" + description.references.map { "- <\($0)>" }.joined(separator: "\n") + "\n"
+            output += "\n### References\n\n" + description.references.map { "- " + Markdown.link($0) }.joined(separator: "\n") + "\n"
         }
         return output
     }
@@ -83,10 +85,10 @@ public enum RuleDocumentation {
     /// YAML part goes into a fenced block.
     private static func fencedWhereYAML(_ text: String) -> String {
         let lines = lines(text)
-        guard let start = lines.firstIndex(where: looksLikeYAML) else { return text + "\n" }
-        let prose = lines[..<start].joined(separator: "\n")
+        guard let start = lines.firstIndex(where: looksLikeYAML) else { return Markdown.paragraphs(text) + "\n" }
+        let prose = Markdown.paragraphs(lines[..<start].joined(separator: "\n"))
         let yaml = lines[start...].joined(separator: "\n")
-        return (prose.isEmpty ? "" : prose + "\n\n") + "```yaml\n" + yaml + "\n```\n"
+        return (prose.isEmpty ? "" : prose + "\n\n") + Markdown.fenced(yaml, info: "yaml") + "\n"
     }
 
     private static func looksLikeYAML(_ line: String) -> Bool {
