@@ -118,8 +118,9 @@ enum JSONValue: Sendable, Equatable {
         var string = string
         string.withUTF8 { bytes in
             // Runs that need no escaping (nearly everything) are copied whole. Escaped besides what
-            // JSON requires: DEL, the C1 controls (U+0080–U+009F, CSI among them) and the line and
-            // paragraph separators, which terminals and JavaScript treat as control or line breaks.
+            // JSON requires: DEL, the C1 controls (U+0080–U+009F, CSI among them), the line and
+            // paragraph separators, which terminals and JavaScript treat as control or line breaks,
+            // and the `[` of `##[`.
             var runStart = 0
             var index = 0
             let count = bytes.count
@@ -135,6 +136,10 @@ enum JSONValue: Sendable, Equatable {
                 case UInt8(ascii: "\r"): short = "\\r"
                 case UInt8(ascii: "\t"): short = "\\t"
                 case 0x00..<0x20, 0x7F: code = UInt32(byte)
+                // `##[` anywhere in a line is a GitHub runner command: JSON printed to a CI log
+                // must not hold one, so its `[` is written as an escape.
+                case UInt8(ascii: "[") where index >= 2 && bytes[index - 1] == UInt8(ascii: "#") && bytes[index - 2] == UInt8(ascii: "#"):
+                    code = 0x5B
                 case 0xC2 where index + 1 < count && (0x80...0x9F).contains(bytes[index + 1]):
                     code = UInt32(bytes[index + 1])
                     width = 2

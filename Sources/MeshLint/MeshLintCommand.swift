@@ -1,4 +1,5 @@
 import ArgumentParser
+import Rules
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,14 +44,23 @@ extension ExitCode {
     static let usageOrIOError = ExitCode(2)
 }
 
-/// Standard error without Foundation.
+/// Standard output and standard error without Foundation. Both end up in CI logs, where the
+/// runner executes workflow commands from any line: what MeshLint prints for people goes through
+/// `UntrustedText.inertInLog` here, in one place, so no message (a config key, a rule file's name,
+/// a symlink's target, an argument) can smuggle one in.
 enum FileHandle {
     static func writeToStandardError(_ text: String) {
-        var text = text
+        var text = UntrustedText.inertInLog(text)
         text.withUTF8 { buffer in _ = write(STDERR_FILENO, buffer.baseAddress, buffer.count) }
     }
 
     static func writeToStandardOutput(_ text: String) {
+        writeToStandardOutput(verbatim: UntrustedText.inertInLog(text))
+    }
+
+    /// Text whose lines MeshLint built to be exactly what they are: the GitHub annotations it means
+    /// the runner to read, and colored text for a terminal (whose values the reporter made visible).
+    static func writeToStandardOutput(verbatim text: String) {
         var text = text
         text.withUTF8 { _ = writeToStandardOutput($0) }
     }

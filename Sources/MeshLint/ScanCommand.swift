@@ -252,6 +252,8 @@ struct ScanCommand: ParsableCommand {
                 let rendered = Self.render(destination.format, result, context: reportContext, colored: colored)
                 if let path = destination.path {
                     try AtomicFile.write(rendered, to: path)
+                } else if destination.format == .github || colored {
+                    FileHandle.writeToStandardOutput(verbatim: rendered)
                 } else {
                     FileHandle.writeToStandardOutput(rendered)
                 }

@@ -160,3 +160,62 @@ struct MarkdownInjectionTests {
         #expect(items.last?.contains("Namespace \\<img src=x\\> @\u{2060}org/team \\`x is in ambient") == true)
     }
 }
+
+/// A GitHub runner executes workflow commands from any line a step prints: a line that starts with
+/// `::` after white space, or `##[name]` anywhere (actions/runner `ActionCommand`). Config keys,
+/// rule-file names, arguments and names from the input must not produce one, on either stream.
+@Suite("Workflow-command injection")
+struct WorkflowCommandInjectionTests {
+    /// The lines of `output` the runner would read as commands (it splits on CR and LF, and
+    /// trims leading white space before looking for `::`).
+    static func commandLines(_ output: String) -> [String] {
+        output.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).map(String.init).filter { line in
+            line.drop(while: \.isWhitespace).hasPrefix("::") || line.contains("##[")
+        }
+    }
+
+    @Test func nothingOnStandardErrorOrOutputIsACommand() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        try """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: "x##[error]forged", labels: {istio.io/dataplane-mode: ambient}}
+            """.write(to: root.appendingPathComponent("ns.yaml"), atomically: true, encoding: .utf8)
+
+        // A configuration key: reported on standard error.
+        try "\"\\n::stop-commands::tok\\n##[warning]forged\": 1\n".write(to: root.appendingPathComponent(".meshlint.yaml"), atomically: true, encoding: .utf8)
+        let config = try await meshlint(["scan", "."], directory: root)
+        #expect(config.status == 2 && config.stderr.contains("unknown key"))
+        #expect(Self.commandLines(config.stderr).isEmpty, "\(config.stderr)")
+        try FileManager.default.removeItem(at: root.appendingPathComponent(".meshlint.yaml"))
+
+        // A rule file's name.
+        let rules = root.appendingPathComponent(".meshlint/rules.d")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        try "apiVersion: meshlint.io/v1alpha1\nkind: Rule\nmetadata: {name: x}\n".write(
+            to: rules.appendingPathComponent("a\n::error::forged.yaml"), atomically: true, encoding: .utf8)
+        let rule = try await meshlint(["scan", "."], directory: root)
+        #expect(rule.status == 2 && rule.stderr.contains("needs \"spec\""))
+        #expect(Self.commandLines(rule.stderr).isEmpty, "\(rule.stderr)")
+        try FileManager.default.removeItem(at: root.appendingPathComponent(".meshlint"))
+
+        // An argument (a staged file's name, as pre-commit passes it).
+        let argument = try await meshlint(["scan", "--x\n::error::forged"], directory: root)
+        #expect(argument.status == 2)
+        #expect(Self.commandLines(argument.stderr).isEmpty, "\(argument.stderr)")
+
+        // A name, in the text, JSON and SARIF formats on standard output, and the annotations.
+        for format in ["text", "json", "sarif", "markdown"] {
+            let run = try await meshlint(["scan", ".", "--format", format], directory: root)
+            #expect(run.status == 1)
+            #expect(run.stdout.contains("forged"))
+            #expect(Self.commandLines(run.stdout).isEmpty, "\(format): \(Self.commandLines(run.stdout))")
+        }
+        let github = try await meshlint(["scan", ".", "--format", "github"], directory: root)
+        let lines = github.stdout.split(separator: "\n")
+        #expect(lines.count == 2 && lines.allSatisfy { $0.hasPrefix("::error ") || $0.hasPrefix("::warning ") })
+        #expect(!github.stdout.contains("##["))
+    }
+}

@@ -65,3 +65,19 @@ struct MarkdownTests {
         #expect(Markdown.link("https://x/<script>") == "`https://x/<script>`")
     }
 }
+
+/// What a GitHub runner would take for a workflow command in a line MeshLint prints.
+@Suite("Text in CI logs")
+struct InertInLogTests {
+    @Test("No line starts with :: after white space, no ##[ anywhere; line feeds stay, other controls are visible")
+    func workflowCommandsAreBroken() {
+        #expect(UntrustedText.inertInLog("key \"x\n::stop-commands::tok\"") == "key \"x\n:\u{200B}:stop-commands::tok\"")
+        #expect(UntrustedText.inertInLog("  \t::warning::x") == "  \t:\u{200B}:warning::x")
+        #expect(UntrustedText.inertInLog("\u{2003}::error::x") == "\u{2003}:\u{200B}:error::x")
+        #expect(UntrustedText.inertInLog("a::b and x##[error]y") == "a::b and x#\u{200B}#[error]y")
+        // A carriage return would start a line for the runner: it is shown, not obeyed.
+        #expect(UntrustedText.inertInLog("a\r::warning::x") == "a\u{FFFD}::warning::x")
+        #expect(UntrustedText.inertInLog("\u{1B}[2Jplain") == "\u{FFFD}[2Jplain")
+        #expect(UntrustedText.inertInLog("meshlint: fine: 1\n") == "meshlint: fine: 1\n")
+    }
+}

@@ -29,14 +29,18 @@ struct GitHubReporter {
         return "::\(command) \(rendered)::\(Self.escapeData(message))\n"
     }
 
-    /// The escaping GitHub's runner applies to a command's message.
+    /// The escaping GitHub's runner applies to a command's message, and a U+200B inside `##[`,
+    /// which the runner would otherwise read as a legacy command anywhere in the line.
     static func escapeData(_ text: String) -> String {
         var output = ""
-        for character in text.unicodeScalars {
+        let scalars = Array(text.unicodeScalars)
+        for (index, character) in scalars.enumerated() {
             switch character {
             case "%": output += "%25"
             case "\r": output += "%0D"
             case "\n": output += "%0A"
+            case "#" where index + 2 < scalars.count && scalars[index + 1] == "#" && scalars[index + 2] == "[":
+                output += "#\u{200B}"
             default: output.unicodeScalars.append(character)
             }
         }

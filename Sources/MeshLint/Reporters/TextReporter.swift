@@ -13,8 +13,12 @@ struct TextReporter {
         for finding in result.findings {
             let location = "\(visible(finding.file)):\(finding.span.start.line):\(finding.span.start.column)"
             output += "\(paint(location, .bold)): \(paint(finding.severity.rawValue, Self.color(finding.severity))): "
-            output += "\(visible(finding.message)) \(paint("[\(visible(finding.ruleID))]", .dim))"
+            // A message's first line is the finding; the lines after it (an access trace) follow
+            // on lines of their own, each made visible alone.
+            let lines = finding.message.split(separator: "\n", omittingEmptySubsequences: false)
+            output += "\(visible(String(lines[0]))) \(paint("[\(visible(finding.ruleID))]", .dim))"
             output += finding.viaChange ? " (caused by the change)\n" : "\n"
+            for line in lines.dropFirst() { output += visible(String(line)) + "\n" }
             if let line = sources.line(finding.span.start.line, of: finding.file), !line.isEmpty {
                 let redacted = SecretRedaction.redact(line, allValues: finding.resource?.kind == "Secret")
                 let (excerpt, span) = Self.excerpt(of: visible(redacted), around: finding.span)
