@@ -2,7 +2,9 @@
 # Checks this repository's pre-commit hooks (.pre-commit-hooks.yaml) end to end, the way a user
 # runs them: a scratch git repository whose .pre-commit-config.yaml points at this repository,
 # `pre-commit run` on a manifest with a violation (must fail, naming the rule), `pre-commit install`
-# and a `git commit` of it (must be refused), then a default deny added and committed (must pass).
+# and a `git commit` of it (must be refused), then a default deny added and committed (must pass);
+# a staged file named `--write-baseline=x.json` must be scanned, not obeyed as an option, and custom
+# `args` that end with `--` must take effect.
 #
 # usage: scripts/ci-pre-commit.sh [MESHLINT_REPO]      (default: this script's repository)
 #
@@ -217,6 +219,35 @@ EOF
   grep -q 'ambient-namespace-without-default-deny' "$out" || fail "[$hook] the refused commit's output does not name the rule"
   git reset -q --hard HEAD
   log "[$hook] ok: commit refused (exit $status)"
+
+  log "[$hook] (f) a staged file named --write-baseline=x.json holding a violation: scanned, not obeyed as an option"
+  printf '%s\n' '{"apiVersion": "v1", "kind": "Namespace",' \
+    ' "metadata": {"name": "evil", "labels": {"istio.io/dataplane-mode": "ambient"}}}' >"--write-baseline=x.json"
+  git add -- "--write-baseline=x.json"
+  before="$(git rev-parse HEAD)"
+  run_capture "$out" git commit -m "a file name that looks like an option"
+  after="$(git rev-parse HEAD)"
+  [ "$status" -ne 0 ] || fail "[$hook] the file named --write-baseline=x.json was taken as an option: the commit passed"
+  [ "$before" = "$after" ] || fail "[$hook] git commit failed but HEAD moved"
+  [ ! -e x.json ] || fail "[$hook] a baseline x.json was written: the file name was read as an option"
+  grep -q -e '--write-baseline=x.json:2:' "$out" || fail "[$hook] the finding is not reported at --write-baseline=x.json"
+  git rm -q --cached -- "--write-baseline=x.json"
+  rm -f -- "--write-baseline=x.json"
+  log "[$hook] ok: commit refused (exit $status), the finding is on the oddly named file, no baseline written"
+
+  log "[$hook] (g) custom args ending with --: args: [--fail-on, warning, --] refuses a commit with only a warning"
+  printf '%s\n' 'repos:' "  - repo: $(yaml_quote "$hook_repo")" "    rev: $rev" '    hooks:' "      - id: $hook" \
+    '        args: [--fail-on, warning, --]' >.pre-commit-config.yaml
+  printf '    stage: prod\n' >>k8s/namespace.yaml
+  git add .pre-commit-config.yaml k8s/namespace.yaml
+  before="$(git rev-parse HEAD)"
+  run_capture "$out" git commit -m "a warning only"
+  after="$(git rev-parse HEAD)"
+  [ "$status" -ne 0 ] || fail "[$hook] args: [--fail-on, warning, --] did not fail on peer-authentication-not-strict"
+  [ "$before" = "$after" ] || fail "[$hook] git commit failed but HEAD moved"
+  grep -q 'peer-authentication-not-strict' "$out" || fail "[$hook] the refused commit's output does not name peer-authentication-not-strict"
+  git reset -q --hard HEAD
+  log "[$hook] ok: commit refused on a warning (exit $status)"
 
   cd "$work"
   log "[$hook] passed in $((SECONDS - started))s"
