@@ -21,13 +21,22 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "YAMLModel", dependencies: ["CLibYAML"]),
+        // Debian's libre2-dev: patterns from a repository's rules.d are matched by RE2, in time
+        // linear in the subject (no backtracking), under a memory budget. RE2's API is C++, so a
+        // small C++ target gives Swift a C face; CRE2 carries the library's flags from pkg-config.
+        .systemLibrary(
+            name: "CRE2",
+            pkgConfig: "re2",
+            providers: [.apt(["libre2-dev"]), .brew(["re2"])]
+        ),
+        .target(name: "RE2Matcher", dependencies: ["CRE2"]),
         .target(name: "Rules", dependencies: ["YAMLModel", "Access"]),
         .target(name: "Access", dependencies: ["YAMLModel"]),
         // `.meshlint.yaml`: read by the command, and by the rule-example tests for examples that
         // come with a configuration.
         .target(name: "MeshLintConfig", dependencies: ["YAMLModel", "Rules"]),
         // rules.d: an organisation's own rules, loaded from YAML.
-        .target(name: "CustomRules", dependencies: ["YAMLModel", "Rules", "Access", "MeshLintConfig"]),
+        .target(name: "CustomRules", dependencies: ["YAMLModel", "Rules", "Access", "MeshLintConfig", "RE2Matcher"]),
         // The auditors' posture report: controls per namespace with evidence, the compliance mapping.
         .target(name: "Posture", dependencies: ["YAMLModel", "Rules", "Access"]),
         .executableTarget(
@@ -49,5 +58,6 @@ let package = Package(
         .testTarget(name: "MeshLintTests", dependencies: ["MeshLint", "MeshLintConfig", "Rules", "YAMLModel"], exclude: ["Fixtures"]),
         .testTarget(name: "PostureTests", dependencies: ["Posture", "Rules", "YAMLModel"]),
     ],
-    swiftLanguageModes: [.v6]
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
 )

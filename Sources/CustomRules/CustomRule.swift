@@ -21,12 +21,19 @@ public struct CustomRule: Rule {
     public func check(_ context: LintContext) -> [Finding] {
         let index = context.index
         let candidates = match.kinds.isEmpty ? Array(index.resources.indices) : index.resourcePositions(ofKinds: match.kinds)
-        let matched = candidates.filter { match.matches(index.resources[$0], index: index) }
+        // The work grows with resources × assertions: past the time limit the rule stops where it
+        // is, and the linter reports it as stopped (the scan is incomplete).
+        var matched: [Int] = []
+        for position in candidates {
+            if context.deadline.hasPassed { return [] }
+            if match.matches(index.resources[position], index: index) { matched.append(position) }
+        }
         guard !matched.isEmpty else { return [] }
         // An access invariant does not depend on the matched resource: evaluate it once.
         var accessOutcomes: [Int: [AccessViolation]] = [:]
         for (number, assertion) in assertions.enumerated() {
             if case .access(let invariant) = assertion {
+                if context.deadline.hasPassed { return [] }
                 accessOutcomes[number] = invariant.violations(in: context)
             }
         }
@@ -37,6 +44,7 @@ public struct CustomRule: Rule {
         }
         var findings: [Finding] = []
         for position in matched {
+            if context.deadline.hasPassed { break }
             let resource = index.resources[position]
             for (number, assertion) in assertions.enumerated() {
                 switch assertion {

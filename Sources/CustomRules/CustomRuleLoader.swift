@@ -88,7 +88,7 @@ struct Reader {
         do {
             return .matches(try patterns.pattern(pattern), pattern: pattern)
         } catch {
-            throw self.error(at: node, "\(what) is not a valid regular expression: \(error)")
+            throw self.error(at: node, "\(what) is not a pattern MeshLint can match: \(error)")
         }
     }
 

@@ -123,8 +123,8 @@ struct Scanner {
         let linted = timings.measure("rules (\(request.rules.count))") { linter.timedLint(context) }
         timings.rules = zip(request.rules, linted.durations).map { ($0.description.id, $1) }
         var lintedFindings = linted.findings
-        if !linted.notRun.isEmpty, let first = manifests.first {
-            lintedFindings.append(Linter.findingForRulesNotRun(linted.notRun, file: first.path))
+        if let first = manifests.first, let incomplete = Linter.findingForIncompleteRules(linted, file: first.path) {
+            lintedFindings.append(incomplete)
         }
         var findings = overridden(lintedFindings, request.severityOverrides)
 
@@ -150,7 +150,7 @@ struct Scanner {
                 let base = linter.timedLint(baseContext)
                 baseFingerprints = Set(overridden(base.findings, request.severityOverrides).map(\.fingerprint))
                 // A base cut short by the time limit would make every finding look caused by the change.
-                baseIncomplete = !base.notRun.isEmpty || baseFiles.contains { $0.problems.contains { $0.kind == .incomplete } }
+                baseIncomplete = !base.notRun.isEmpty || !base.stopped.isEmpty || baseFiles.contains { $0.problems.contains { $0.kind == .incomplete } }
             }
             kept = scoped(kept, to: change, baseFingerprints: baseFingerprints)
             let inScope = Set(kept.map { $0.fingerprint })
@@ -188,7 +188,7 @@ struct Scanner {
             findings: findings, suppressed: suppressed, summary: summary, readErrors: readErrors,
             standardInput: standardInput, standardInputName: request.standardInputName, renderedFiles: rendered,
             baseline: baselineReport, unbaselined: unbaselined, index: index,
-            incomplete: unread || !linted.notRun.isEmpty || baseIncomplete)
+            incomplete: unread || !linted.notRun.isEmpty || !linted.stopped.isEmpty || baseIncomplete)
     }
 
     /// How many nodes the parsed files keep and what they take, for `--timings`.

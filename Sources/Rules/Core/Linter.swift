@@ -25,6 +25,9 @@ public struct Linter: Sendable {
         public let durations: [Duration]
         /// The rules the deadline stopped before they started, in catalogue order.
         public let notRun: [String]
+        /// The rules still running when the deadline passed: they stopped early, or finished
+        /// late; either way their findings may be missing.
+        public let stopped: [String]
     }
 
     /// The findings, and how long each rule took (in the order of `rules`).
@@ -32,21 +35,39 @@ public struct Linter: Sendable {
         // Rules are independent of each other: they run on all cores, and the sort makes the
         // order of the findings independent of which finished first.
         let clock = ContinuousClock()
-        let outcomes = rules.parallelMap(jobs: jobs) { rule -> ([Finding], Duration, Bool) in
+        var context = context
+        context.deadline = Deadline(deadline)
+        let outcomes = rules.parallelMap(jobs: jobs) { [context] rule -> RuleRun in
             let start = clock.now
             // Input problems are always reported (they are cheap, and one is the finding that
             // says the scan is incomplete); the deadline stops the rules proper.
-            if let deadline, start >= deadline, !(rule is any InputProblemRule) { return ([], .zero, false) }
+            let bounded = !(rule is any InputProblemRule)
+            if bounded, let deadline, start >= deadline { return RuleRun(findings: [], duration: .zero, state: .notRun) }
             let findings = rule.check(context)
-            return (findings, start.duration(to: clock.now), true)
+            let end = clock.now
+            let late = bounded && deadline.map { end >= $0 } ?? false
+            return RuleRun(findings: findings, duration: start.duration(to: end), state: late ? .stopped : .complete)
         }
-        let notRun = zip(rules, outcomes).filter { !$1.2 }.map { $0.0.description.id }
-        return Outcome(findings: outcomes.flatMap(\.0).sorted(by: Finding.reportOrder), durations: outcomes.map(\.1), notRun: notRun)
+        func ids(_ state: RuleRun.State) -> [String] {
+            zip(rules, outcomes).filter { $1.state == state }.map { $0.0.description.id }
+        }
+        return Outcome(
+            findings: outcomes.flatMap(\.findings).sorted(by: Finding.reportOrder), durations: outcomes.map(\.duration),
+            notRun: ids(.notRun), stopped: ids(.stopped))
     }
 
-    /// The `scan-incomplete` finding for rules the deadline stopped, placed at the start of `file`.
-    public static func findingForRulesNotRun(_ ruleIDs: [String], file: String) -> Finding {
-        ScanIncompleteRule.rulesNotRun(ruleIDs, file: file)
+    private struct RuleRun: Sendable {
+        enum State { case complete, notRun, stopped }
+        let findings: [Finding]
+        let duration: Duration
+        let state: State
+    }
+
+    /// The `scan-incomplete` finding for the rules the deadline kept from running or stopped,
+    /// placed at the start of `file`; nil when every rule ran to its end in time.
+    public static func findingForIncompleteRules(_ outcome: Outcome, file: String) -> Finding? {
+        guard !outcome.notRun.isEmpty || !outcome.stopped.isEmpty else { return nil }
+        return ScanIncompleteRule.rulesIncomplete(notRun: outcome.notRun, stopped: outcome.stopped, file: file)
     }
 }
 

@@ -54,6 +54,8 @@ public struct LintContext: Sendable {
     public let settings: LintSettings
     /// What rules of this scan compute once and share.
     public let shared = SharedResults()
+    /// When the rules must stop; the linter sets it from `--timeout`.
+    public var deadline = Deadline.none
 
     public init(index: MeshIndex, inputProblems: [FileProblem] = [], settings: LintSettings = LintSettings()) {
         self.index = index
