@@ -28,6 +28,21 @@ public struct AccessMatrixRow: Sendable, Hashable {
 public enum AccessMatrix {
     public static let otherIdentity = MeshIdentity(namespace: "meshlint-any-other-namespace", serviceAccount: "any-other")
 
+    /// The callers of the matrix, by name: `anonymous`, every workload identity of the input
+    /// (`namespace/serviceAccount`, sorted), and `any other mesh identity`.
+    public static func callers(in index: MeshIndex, evaluator: AccessEvaluator) -> [(name: String, caller: AccessCaller)] {
+        var callers: [(String, AccessCaller)] = [("anonymous", .anonymous)]
+        var seen = Set<MeshIdentity>()
+        for workload in index.workloads {
+            if case .identity(let identity) = evaluator.caller(for: workload), seen.insert(identity).inserted {
+                callers.append(("\(identity.namespace)/\(identity.serviceAccount)", .identity(identity)))
+            }
+        }
+        callers.sort { $0.0 < $1.0 }
+        callers.append(("any other mesh identity", .identity(otherIdentity)))
+        return callers
+    }
+
     /// The matrix of every Service port (or those `including` selects) against every caller.
     ///
     /// Each request is evaluated for all callers at once (`AccessEvaluator.outcomes`), so a large
@@ -43,59 +58,25 @@ public enum AccessMatrix {
         index: MeshIndex, including: (ServiceView) -> Bool = { _ in true },
         _ summary: @escaping @Sendable ([AccessMatrixRow]) -> Summary
     ) -> [Summary] {
-        let evaluator = AccessEvaluator(index: index)
-        var callers: [(String, AccessCaller)] = [("anonymous", .anonymous)]
-        var seen = Set<MeshIdentity>()
-        for workload in index.workloads {
-            if case .identity(let identity) = evaluator.caller(for: workload), seen.insert(identity).inserted {
-                callers.append(("\(identity.namespace)/\(identity.serviceAccount)", .identity(identity)))
-            }
+        let plan = AccessMatrixPlan(index: index, including: including)
+        return plan.summarize(0..<plan.services.count, summary)
+    }
+
+    /// The matrix in batches of Services, each batch computed on all cores and handed to `emit`
+    /// before the next is computed: what is held at once is one batch's rows (about `rowBudget`),
+    /// whatever the size of the mesh. Before each batch `shouldStop` is asked (the time limit);
+    /// returns false when it stopped the matrix early.
+    public static func stream(
+        _ plan: AccessMatrixPlan, rowBudget: Int = 100_000, shouldStop: () -> Bool, emit: ([AccessMatrixRow]) -> Void
+    ) -> Bool {
+        var start = 0
+        while start < plan.services.count {
+            if shouldStop() { return false }
+            let end = plan.batchEnd(from: start, rowBudget: rowBudget)
+            emit(plan.summarize(start..<end) { $0 }.flatMap { $0 })
+            start = end
         }
-        callers.sort { $0.0 < $1.0 }
-        callers.append(("any other mesh identity", .identity(otherIdentity)))
-        let names = callers.map(\.0)
-        let identities = callers.map(\.1)
-        let services = index.services.sorted(by: { $0.key < $1.key }).filter(including)
-        // Services in chunks on all cores, each chunk with its own table of answers (a table fills
-        // a cache as it goes, so it is not shared), the rows in the services' order.
-        let chunkSize = max(1, (services.count + 15) / 16)
-        let chunks = stride(from: 0, to: services.count, by: chunkSize).map { Array(services[$0..<min($0 + chunkSize, services.count)]) }
-        let trustDomain = index.trustDomain
-        return chunks.parallelMap { chunk -> [Summary] in
-            let everyone = CallerTable(identities, trustDomain: trustDomain)
-            var summaries: [Summary] = []
-            for service in chunk {
-                let ports = service.ports.compactMap { $0["port"]?.int }
-                let witnesses = witnessRequests(for: service, index: index)
-                for port in ports {
-                    let destination = AccessDestination.service(service.key, port: port)
-                    guard let plain = try? evaluator.outcomes(of: AccessRequest(caller: .anonymous, destination: destination), for: everyone)
-                    else { continue }
-                    let witnessed = witnesses.map { witness -> [AccessOutcome]? in
-                        var request = witness.request
-                        request.destination = destination
-                        return try? evaluator.outcomes(of: request, for: everyone)
-                    }
-                    var rows: [AccessMatrixRow] = []
-                    rows.reserveCapacity(names.count)
-                    for (position, name) in names.enumerated() {
-                        var allowed: [String] = []
-                        if plain[position].decision == .allow {
-                            allowed = ["any request"]
-                        } else {
-                            for (witness, outcomes) in zip(witnesses, witnessed)
-                            where outcomes?[position].decision == .allow && !allowed.contains(witness.description) {
-                                allowed.append(witness.description)
-                            }
-                        }
-                        rows.append(AccessMatrixRow(
-                            service: service.key, port: port, caller: name, plainDecision: plain[position].decision, allowedWhen: allowed))
-                    }
-                    summaries.append(summary(rows))
-                }
-            }
-            return summaries
-        }.flatMap { $0 }
+        return true
     }
 
     /// Requests worth trying against a Service beyond the plain one: a valid token, and one per
@@ -159,6 +140,110 @@ public enum AccessMatrix {
     }
 }
 
+/// What the matrix of one input needs, worked out once: its callers (every workload identity,
+/// anonymous plaintext clients, any other mesh identity), its evaluator and its Services in order.
+/// Any range of the Services can then be computed on its own, which is how the matrix streams.
+public struct AccessMatrixPlan: Sendable {
+    public let index: MeshIndex
+    /// The Services of the matrix, sorted by key.
+    public let services: [ServiceView]
+    let evaluator: AccessEvaluator
+    let names: [String]
+    let identities: [AccessCaller]
+    /// The callers' tables of answers, one per chunk of a batch, kept from batch to batch: a
+    /// table's cache fills as it goes, and a mesh's questions recur from Service to Service.
+    private let tables: CallerTables
+    /// How many chunks a batch is cut into (and so how many tables there are).
+    private static let chunks = 16
+
+    public init(index: MeshIndex, including: (ServiceView) -> Bool = { _ in true }) {
+        self.index = index
+        let evaluator = AccessEvaluator(index: index)
+        let callers = AccessMatrix.callers(in: index, evaluator: evaluator)
+        self.evaluator = evaluator
+        names = callers.map(\.0)
+        identities = callers.map(\.1)
+        services = index.services.sorted(by: { $0.key < $1.key }).filter(including)
+        tables = CallerTables((0..<Self.chunks).map { _ in CallerTable(callers.map(\.1), trustDomain: index.trustDomain) })
+    }
+
+    /// How many callers each Service port is evaluated for.
+    public var callerCount: Int { names.count }
+
+    /// The end of a batch that starts at `start`: Services until their rows reach `rowBudget`
+    /// (at least one Service).
+    func batchEnd(from start: Int, rowBudget: Int) -> Int {
+        var end = start
+        var rows = 0
+        while end < services.count, end == start || rows < rowBudget {
+            rows += max(1, services[end].ports.count) * names.count
+            end += 1
+        }
+        return end
+    }
+
+    /// Each port's rows of `services[range]`, summarised, in order; the Services in chunks on all
+    /// cores, each chunk with a table of answers of its own. One call at a time per plan (the
+    /// tables are not shared between calls running at once).
+    public func summarize<Summary: Sendable>(
+        _ range: Range<Int>, _ summary: @escaping @Sendable ([AccessMatrixRow]) -> Summary
+    ) -> [Summary] {
+        let selected = Array(services[range])
+        let chunkSize = max(1, (selected.count + Self.chunks - 1) / Self.chunks)
+        let chunks = stride(from: 0, to: selected.count, by: chunkSize).enumerated().map { number, start in
+            (number, Array(selected[start..<min(start + chunkSize, selected.count)]))
+        }
+        let (index, evaluator, names, tables) = (self.index, self.evaluator, self.names, self.tables)
+        return chunks.parallelMap { number, chunk -> [Summary] in
+            let everyone = tables[number]
+            var summaries: [Summary] = []
+            for service in chunk {
+                let ports = service.ports.compactMap { $0["port"]?.int }
+                let witnesses = AccessMatrix.witnessRequests(for: service, index: index)
+                for port in ports {
+                    let destination = AccessDestination.service(service.key, port: port)
+                    guard let plain = try? evaluator.outcomes(of: AccessRequest(caller: .anonymous, destination: destination), for: everyone)
+                    else { continue }
+                    let witnessed = witnesses.map { witness -> [AccessOutcome]? in
+                        var request = witness.request
+                        request.destination = destination
+                        return try? evaluator.outcomes(of: request, for: everyone)
+                    }
+                    var rows: [AccessMatrixRow] = []
+                    rows.reserveCapacity(names.count)
+                    for (position, name) in names.enumerated() {
+                        var allowed: [String] = []
+                        if plain[position].decision == .allow {
+                            allowed = ["any request"]
+                        } else {
+                            for (witness, outcomes) in zip(witnesses, witnessed)
+                            where outcomes?[position].decision == .allow && !allowed.contains(witness.description) {
+                                allowed.append(witness.description)
+                            }
+                        }
+                        rows.append(AccessMatrixRow(
+                            service: service.key, port: port, caller: name, plainDecision: plain[position].decision, allowedWhen: allowed))
+                    }
+                    summaries.append(summary(rows))
+                }
+            }
+            return summaries
+        }.flatMap { $0 }
+    }
+}
+
+/// The tables of an `AccessMatrixPlan`. A `CallerTable` is a cache that is not safe to share;
+/// each is used by the one worker that computes its chunk, and batches run one after another.
+final class CallerTables: @unchecked Sendable {
+    private let tables: [CallerTable]
+
+    init(_ tables: [CallerTable]) {
+        self.tables = tables
+    }
+
+    subscript(position: Int) -> CallerTable { tables[position] }
+}
+
 /// What a change does to who can reach what.
 public struct AccessMatrixChange: Sendable, Hashable {
     public let before: AccessMatrixRow?
@@ -170,6 +255,37 @@ public struct AccessMatrixChange: Sendable, Hashable {
     public var widens: Bool {
         let old = Set(before?.allowedWhen ?? [])
         return (after?.allowedWhen ?? []).contains { !old.contains($0) }
+    }
+
+    /// The changes between two inputs' matrices, in batches of Services (by key, over both
+    /// inputs), each batch computed for both and handed to `emit` before the next: what is held at
+    /// once is one batch's rows, twice. Returns false when `shouldStop` ended it early.
+    public static func stream(
+        base: AccessMatrixPlan, head: AccessMatrixPlan, rowBudget: Int = 100_000, shouldStop: () -> Bool,
+        emit: ([AccessMatrixChange]) -> Void
+    ) -> Bool {
+        var (inBase, inHead) = (0, 0)
+        while inBase < base.services.count || inHead < head.services.count {
+            if shouldStop() { return false }
+            // The next batch: Services of either input up to a key, about `rowBudget` rows a side.
+            let baseEnd = inBase < base.services.count ? base.batchEnd(from: inBase, rowBudget: rowBudget) : inBase
+            let headEnd = inHead < head.services.count ? head.batchEnd(from: inHead, rowBudget: rowBudget) : inHead
+            let last: ObjectKey
+            switch (baseEnd > inBase, headEnd > inHead) {
+            case (true, true): last = min(base.services[baseEnd - 1].key, head.services[headEnd - 1].key)
+            case (true, false): last = base.services[baseEnd - 1].key
+            default: last = head.services[headEnd - 1].key
+            }
+            var nextBase = inBase
+            while nextBase < base.services.count, base.services[nextBase].key <= last { nextBase += 1 }
+            var nextHead = inHead
+            while nextHead < head.services.count, head.services[nextHead].key <= last { nextHead += 1 }
+            let before = base.summarize(inBase..<nextBase) { $0 }.flatMap { $0 }
+            let after = head.summarize(inHead..<nextHead) { $0 }.flatMap { $0 }
+            emit(diff(base: before, head: after))
+            (inBase, inHead) = (nextBase, nextHead)
+        }
+        return true
     }
 
     public static func diff(base: [AccessMatrixRow], head: [AccessMatrixRow]) -> [AccessMatrixChange] {

@@ -38,17 +38,7 @@ struct AccessInvariant: Sendable {
 
     /// The callers to try, by the names the access matrix uses.
     static func callers(in index: MeshIndex) -> [(name: String, caller: AccessCaller)] {
-        let evaluator = AccessEvaluator(index: index)
-        var callers: [(String, AccessCaller)] = [("anonymous", .anonymous)]
-        var seen = Set<MeshIdentity>()
-        for workload in index.workloads {
-            if case .identity(let identity) = evaluator.caller(for: workload), seen.insert(identity).inserted {
-                callers.append(("\(identity.namespace)/\(identity.serviceAccount)", .identity(identity)))
-            }
-        }
-        callers.sort { $0.0 < $1.0 }
-        callers.append(("any other mesh identity", .identity(AccessMatrix.otherIdentity)))
-        return callers
+        AccessMatrix.callers(in: index, evaluator: AccessEvaluator(index: index))
     }
 
     func violations(in context: LintContext) -> [AccessViolation] {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Access
 import ArgumentParser
 import MeshLintConfig
@@ -6,16 +9,22 @@ import YAMLModel
 
 /// Reads the manifests under some paths into an index (working tree), or as they were at a git revision.
 enum ManifestSnapshot {
-    static func index(paths: [String], configuration: Configuration) -> MeshIndex {
-        let request = Scanner.Request(paths: paths, indexOptions: configuration.indexOptions())
+    /// The index, and whether every file was read before `deadline`.
+    static func index(paths: [String], configuration: Configuration, deadline: Deadline = .none) -> (MeshIndex, complete: Bool) {
+        var request = Scanner.Request(paths: paths, indexOptions: configuration.indexOptions())
+        request.deadline = deadline.instant
         let (inputs, discoveryErrors) = Discovery.inputs(for: paths)
         let (manifests, _, readErrors) = Scanner.read(inputs, request: request)
         for error in discoveryErrors + readErrors { FileHandle.writeToStandardError("meshlint: \(error)\n") }
-        return MeshIndex(resources: manifests.flatMap(\.resources), options: request.indexOptions)
+        let complete = !manifests.contains { $0.problems.contains { $0.kind == .incomplete } }
+        return (MeshIndex(resources: manifests.flatMap(\.resources), options: request.indexOptions), complete)
     }
 
     /// The manifest files under `paths` as they are at `revision` (`git ls-tree` and `git show`; no checkout).
-    static func index(at revision: String, paths: [String], configuration: Configuration) throws -> MeshIndex {
+    /// The index at `revision`, and whether every file was read before `deadline`.
+    static func index(
+        at revision: String, paths: [String], configuration: Configuration, deadline: Deadline = .none
+    ) throws -> (MeshIndex, complete: Bool) {
         let workingDirectory = Discovery.currentDirectory()
         // `git -C` needs a directory: the first path's own, or the one holding it.
         var anchor = RepositoryRoot.absolute(paths.first ?? ".", workingDirectory: workingDirectory)
@@ -28,15 +37,85 @@ enum ManifestSnapshot {
         guard let listing = Subprocess.run(["git", "-C", root, "ls-tree", "-r", "-z", "--name-only", revision]), listing.status == 0 else {
             throw ChangeSetError("unknown git revision \(revision)")
         }
-        var manifests: [ManifestFile] = []
+        var wanted: [(path: String, display: String)] = []
         for path in listing.stdout.split(separator: 0).map({ String(decoding: $0, as: UTF8.self) })
         where ChangeSet.isManifest(path) && !path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
             let relative = RepositoryRoot.relative(root + "/" + path, to: RepositoryRoot.absolute(".", workingDirectory: workingDirectory), workingDirectory: "/")
             let covered = prefixes.contains { $0.isEmpty || path == $0 || path.hasPrefix($0 + "/") }
-            guard covered, let content = Subprocess.run(["git", "-C", root, "show", "\(revision):\(path)"]), content.status == 0 else { continue }
-            manifests.append(ManifestLoader.load(path: relative ?? path, bytes: content.stdout))
+            if covered { wanted.append((path, relative ?? path)) }
         }
-        return MeshIndex(resources: manifests.flatMap(\.resources), options: configuration.indexOptions())
+        guard let contents = blobs(wanted.map(\.path), at: revision, root: root, deadline: deadline) else {
+            return (MeshIndex(resources: [], options: configuration.indexOptions()), false)
+        }
+        let manifests = wanted.indices.compactMap { position in
+            contents[position].map { ManifestLoader.load(path: wanted[position].display, bytes: $0) }
+        }
+        return (MeshIndex(resources: manifests.flatMap(\.resources), options: configuration.indexOptions()), true)
+    }
+}
+
+extension ManifestSnapshot {
+    /// The contents of `paths` at `revision`, by position in `paths`, read by one `git cat-file
+    /// --batch` (one process for every file: a `git show` per file cost seconds on large trees);
+    /// a path whose name has a line break, which --batch cannot take, by `git show`. Paths git
+    /// cannot show are left out; nil when the deadline passed first.
+    static func blobs(_ paths: [String], at revision: String, root: String, deadline: Deadline) -> [Int: [UInt8]]? {
+        var contents: [Int: [UInt8]] = [:]
+        let batched = paths.indices.filter { !paths[$0].contains("\n") && !paths[$0].contains("\r") }
+        if !batched.isEmpty, let list = temporaryFile(batched.map { "\(revision):\(paths[$0])\n" }.joined()) {
+            defer { unlink(list) }
+            if let output = Subprocess.run(["git", "-C", root, "cat-file", "--batch"], inputPath: list), output.status == 0 {
+                var reader = CatFileReader(bytes: output.stdout)
+                for position in batched {
+                    guard let content = reader.next() else { break }
+                    if let content { contents[position] = content }
+                }
+            }
+        }
+        let batchedSet = Set(batched)
+        for position in paths.indices where !batchedSet.contains(position) {
+            if deadline.hasPassed { return nil }
+            if let content = Subprocess.run(["git", "-C", root, "show", "\(revision):\(paths[position])"]), content.status == 0 {
+                contents[position] = content.stdout
+            }
+        }
+        return deadline.hasPassed ? nil : contents
+    }
+
+    private static func temporaryFile(_ text: String) -> String? {
+        let directory = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((directory + "/meshlint-paths-XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written <= 0 { return nil }
+            offset += written
+        }
+        return String(cString: template)
+    }
+}
+
+/// `git cat-file --batch` output: `<oid> blob <size>\n<content>\n` per object asked for, or
+/// `<name> missing\n`.
+struct CatFileReader {
+    let bytes: [UInt8]
+    var offset = 0
+
+    /// The next object's content; `.some(nil)` for one git does not have; nil at the end.
+    mutating func next() -> [UInt8]?? {
+        guard offset < bytes.count, let newline = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let header = String(decoding: bytes[offset..<newline], as: UTF8.self).split(separator: " ")
+        offset = newline + 1
+        guard header.count == 3, header[1] == "blob", let size = Int(header[2]), offset + size <= bytes.count else {
+            return .some(nil)
+        }
+        let content = Array(bytes[offset..<offset + size])
+        offset += size + 1
+        return .some(content)
     }
 }
 
@@ -45,7 +124,13 @@ enum MatrixFormat: String, ExpressibleByArgument, CaseIterable { case text, json
 /// `meshlint access matrix`: every Service port against every identity present.
 struct AccessMatrixCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "matrix", abstract: "Which identities can reach each Service port, and with which requests.")
+        commandName: "matrix", abstract: "Which identities can reach each Service port, and with which requests.",
+        discussion: """
+            The rows are written as they are computed, a batch of Services at a time, so memory stays \
+            bounded however large the mesh (the output itself is Services × ports × identities rows). \
+            With --timeout the matrix stops when the time runs out: the output ends there, is marked \
+            incomplete (JSON: "complete": false), and the exit status is 2.
+            """)
 
     @Argument(help: "Files or directories holding the manifests (default: the current directory).")
     var paths: [String] = []
@@ -56,23 +141,42 @@ struct AccessMatrixCommand: ParsableCommand {
     @Option(help: "Configuration file (default: the nearest .meshlint.yaml).")
     var config: String?
 
+    @Option(help: "Stop after this many seconds: the output so far, marked incomplete, and exit status 2.")
+    var timeout: Double?
+
+    func validate() throws {
+        try validateTimeout(timeout)
+    }
+
     func run() throws {
         let scanPaths = paths.isEmpty ? ["."] : paths
         let configuration = try loadConfiguration(config, scanPaths)
-        let rows = AccessMatrix.compute(index: ManifestSnapshot.index(paths: scanPaths, configuration: configuration))
-        FileHandle.writeToStandardOutput(MatrixRendering.render(rows, format: format))
+        let deadline = Deadline(timeout.map { ContinuousClock.now.advanced(by: .milliseconds(Int64(($0 * 1000).rounded(.up)))) })
+        let (index, read) = ManifestSnapshot.index(paths: scanPaths, configuration: configuration, deadline: deadline)
+        var writer = MatrixWriter(format: format, list: "rows")
+        FileHandle.writeToStandardOutput(writer.header())
+        let complete = read && AccessMatrix.stream(AccessMatrixPlan(index: index), shouldStop: { deadline.hasPassed }) { rows in
+            FileHandle.writeToStandardOutput(writer.rows(rows))
+        }
+        FileHandle.writeToStandardOutput(writer.footer(complete: complete))
+        try finish(complete: complete, timeout: timeout)
     }
 }
 
 /// `meshlint access diff --base REV`: what a change newly allows and newly denies.
 struct AccessDiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "diff", abstract: "What the change since a git revision newly allows and newly denies.")
+        commandName: "diff", abstract: "What the change since a git revision newly allows and newly denies.",
+        discussion: """
+            Both matrices are computed a batch of Services at a time and compared as they go, so memory \
+            stays bounded however large the mesh. With --timeout the comparison stops when the time \
+            runs out: the output ends there, is marked incomplete, and the exit status is 2.
+            """)
 
     @Argument(help: "Files or directories holding the manifests (default: the current directory).")
     var paths: [String] = []
 
-    @Option(help: "The git revision to compare with (read with git show: no checkout).")
+    @Option(help: "The git revision to compare with (read with git, no checkout).")
     var base: String
 
     @Option(name: [.short, .long], help: "text, json or markdown.")
@@ -81,20 +185,47 @@ struct AccessDiffCommand: ParsableCommand {
     @Option(help: "Configuration file (default: the nearest .meshlint.yaml).")
     var config: String?
 
+    @Option(help: "Stop after this many seconds: the output so far, marked incomplete, and exit status 2.")
+    var timeout: Double?
+
+    func validate() throws {
+        try validateTimeout(timeout)
+    }
+
     func run() throws {
         let scanPaths = paths.isEmpty ? ["."] : paths
         let configuration = try loadConfiguration(config, scanPaths)
+        let deadline = Deadline(timeout.map { ContinuousClock.now.advanced(by: .milliseconds(Int64(($0 * 1000).rounded(.up)))) })
         let baseIndex: MeshIndex
+        let baseRead: Bool
         do {
-            baseIndex = try ManifestSnapshot.index(at: base, paths: scanPaths, configuration: configuration)
+            (baseIndex, baseRead) = try ManifestSnapshot.index(at: base, paths: scanPaths, configuration: configuration, deadline: deadline)
         } catch {
             FileHandle.writeToStandardError("meshlint: \(error)\n")
             throw ExitCode.usageOrIOError
         }
-        let changes = AccessMatrixChange.diff(
-            base: AccessMatrix.compute(index: baseIndex),
-            head: AccessMatrix.compute(index: ManifestSnapshot.index(paths: scanPaths, configuration: configuration)))
-        FileHandle.writeToStandardOutput(MatrixRendering.render(changes, format: format))
+        let (headIndex, headRead) = ManifestSnapshot.index(paths: scanPaths, configuration: configuration, deadline: deadline)
+        var writer = MatrixWriter(format: format, list: "changes")
+        FileHandle.writeToStandardOutput(writer.header())
+        let complete = baseRead && headRead && AccessMatrixChange.stream(
+            base: AccessMatrixPlan(index: baseIndex), head: AccessMatrixPlan(index: headIndex), shouldStop: { deadline.hasPassed }
+        ) { changes in
+            FileHandle.writeToStandardOutput(writer.changes(changes))
+        }
+        FileHandle.writeToStandardOutput(writer.footer(complete: complete))
+        try finish(complete: complete, timeout: timeout)
+    }
+}
+
+private func validateTimeout(_ timeout: Double?) throws {
+    if let timeout, !(timeout > 0 && timeout <= 1e9) { throw ValidationError("--timeout must be a positive number of seconds") }
+}
+
+/// Exit status 2, with a message, when the time limit cut the output short.
+private func finish(complete: Bool, timeout: Double?) throws {
+    guard complete else {
+        FileHandle.writeToStandardError("meshlint: the time limit (--timeout \(timeout ?? 0) s) ran out; the output is incomplete\n")
+        throw ExitCode.usageOrIOError
     }
 }
 
@@ -107,7 +238,97 @@ private func loadConfiguration(_ explicit: String?, _ paths: [String]) throws ->
     }
 }
 
-enum MatrixRendering {
+/// The matrix and its diff written as they are computed: a header, batches of rows or changes,
+/// a footer that says whether the output is complete. JSON comes out as one document (the rows
+/// array, then `"complete"`), byte for byte as the pretty printer would write it whole.
+struct MatrixWriter {
+    let format: MatrixFormat
+    /// The JSON array's key: `rows` or `changes`.
+    let list: String
+    private var written = 0
+
+    init(format: MatrixFormat, list: String) {
+        self.format = format
+        self.list = list
+    }
+
+    func header() -> String {
+        switch format {
+        case .json: "{\n  \"schemaVersion\": 1,\n  \"\(list)\": ["
+        case .markdown: list == "rows" ? "| service | caller | reaches with |\n| --- | --- | --- |\n" : ""
+        case .text: ""
+        }
+    }
+
+    mutating func rows(_ rows: [AccessMatrixRow]) -> String {
+        switch format {
+        case .json:
+            return items(rows.map(Self.json))
+        case .markdown:
+            written += rows.count
+            return rows.map {
+                "| \(Markdown.code("\($0.service.name).\($0.service.namespace ?? "default"):\($0.port)", inTable: true)) | "
+                    + "\(Markdown.code($0.caller, inTable: true)) | \(Markdown.text(Self.cell($0))) |\n"
+            }.joined()
+        case .text:
+            written += rows.count
+            return rows.map { "\($0.service.name).\($0.service.namespace ?? "default"):\($0.port) <- \($0.caller): \(Self.cell($0))\n" }.joined()
+        }
+    }
+
+    mutating func changes(_ changes: [AccessMatrixChange]) -> String {
+        switch format {
+        case .json:
+            return items(changes.map { change in
+                .object([
+                    ("key", .string(change.key)),
+                    ("widens", .bool(change.widens)),
+                    ("before", change.before.map(Self.json) ?? .null),
+                    ("after", change.after.map(Self.json) ?? .null),
+                ])
+            })
+        case .markdown:
+            guard !changes.isEmpty else { return "" }
+            let header = written == 0 ? "| | service <- caller | before | after |\n| --- | --- | --- | --- |\n" : ""
+            written += changes.count
+            return header + changes.map {
+                "| \($0.widens ? "newly allows" : "newly denies") | \(Markdown.code($0.key, inTable: true)) | "
+                    + "\(Markdown.text(Self.cell($0.before))) | \(Markdown.text(Self.cell($0.after))) |\n"
+            }.joined()
+        case .text:
+            written += changes.count
+            return changes.map {
+                "\($0.widens ? "newly allows" : "newly denies"): \($0.key)\n  before: \(Self.cell($0.before))\n  after:  \(Self.cell($0.after))\n"
+            }.joined()
+        }
+    }
+
+    func footer(complete: Bool) -> String {
+        switch format {
+        case .json:
+            return (written == 0 ? "]" : "\n  ]") + ",\n  \"complete\": \(complete)\n}\n"
+        case .markdown, .text:
+            var footer = ""
+            if written == 0 && list == "changes" && complete { footer += "No change to who can reach what.\n" }
+            if !complete {
+                footer += format == .markdown
+                    ? "\n**Incomplete:** the time limit ran out; the \(list) above are not all of them.\n"
+                    : "(incomplete: the time limit ran out; the \(list) above are not all of them)\n"
+            }
+            return footer
+        }
+    }
+
+    /// JSON items after those already written, each indented as the pretty printer indents them.
+    private mutating func items(_ values: [JSONValue]) -> String {
+        var output = ""
+        for value in values {
+            output += (written == 0 ? "\n" : ",\n") + value.serialized(indent: 4)
+            written += 1
+        }
+        return output
+    }
+
     static func cell(_ row: AccessMatrixRow?) -> String {
         guard let row else { return "(absent)" }
         return row.isReachable ? row.allowedWhen.joined(separator: "; ") : "nothing (\(row.plainDecision.rawValue))"
@@ -121,44 +342,5 @@ enum MatrixRendering {
             ("plainDecision", .string(row.plainDecision.rawValue)),
             ("allowedWhen", .array(row.allowedWhen.map(JSONValue.string))),
         ])
-    }
-
-    static func render(_ rows: [AccessMatrixRow], format: MatrixFormat) -> String {
-        switch format {
-        case .json:
-            return JSONValue.object([("schemaVersion", .int(1)), ("rows", .array(rows.map(json)))]).serialized()
-        case .markdown:
-            return "| service | caller | reaches with |\n| --- | --- | --- |\n" + rows.map {
-                "| \(Markdown.code("\($0.service.name).\($0.service.namespace ?? "default"):\($0.port)", inTable: true)) | "
-                    + "\(Markdown.code($0.caller, inTable: true)) | \(Markdown.text(cell($0))) |\n"
-            }.joined()
-        case .text:
-            return rows.map { "\($0.service.name).\($0.service.namespace ?? "default"):\($0.port) <- \($0.caller): \(cell($0))\n" }.joined()
-        }
-    }
-
-    static func render(_ changes: [AccessMatrixChange], format: MatrixFormat) -> String {
-        switch format {
-        case .json:
-            return JSONValue.object([("schemaVersion", .int(1)), ("changes", .array(changes.map { change in
-                .object([
-                    ("key", .string(change.key)),
-                    ("widens", .bool(change.widens)),
-                    ("before", change.before.map(json) ?? .null),
-                    ("after", change.after.map(json) ?? .null),
-                ])
-            }))]).serialized()
-        case .markdown:
-            guard !changes.isEmpty else { return "No change to who can reach what.\n" }
-            return "| | service <- caller | before | after |\n| --- | --- | --- | --- |\n" + changes.map {
-                "| \($0.widens ? "newly allows" : "newly denies") | \(Markdown.code($0.key, inTable: true)) | "
-                    + "\(Markdown.text(cell($0.before))) | \(Markdown.text(cell($0.after))) |\n"
-            }.joined()
-        case .text:
-            guard !changes.isEmpty else { return "No change to who can reach what.\n" }
-            return changes.map {
-                "\($0.widens ? "newly allows" : "newly denies"): \($0.key)\n  before: \(cell($0.before))\n  after:  \(cell($0.after))\n"
-            }.joined()
-        }
     }
 }

@@ -26,6 +26,14 @@ enum JSONValue: Sendable, Equatable {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// The value as an item of a pretty-printed array or object at `indent` spaces: the indent
+    /// first, no newline after. For writers that stream a document item by item.
+    func serialized(indent: Int) -> String {
+        var output = [UInt8](repeating: UInt8(ascii: " "), count: indent)
+        write(to: &output, indent: indent, drain: nil)
+        return String(decoding: output, as: UTF8.self)
+    }
+
     /// The same bytes as `serialized()`, handed to `emit` a megabyte or so at a time, so a large
     /// report is never held whole. Stops, returning false, when `emit` does.
     func serialize(into emit: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {

@@ -406,6 +406,30 @@ struct AccessMatrixTests {
         #expect(markdown.stdout.hasPrefix("| service | caller | reaches with |"))
     }
 
+    @Test("--timeout ends the matrix and the diff early: valid output marked incomplete, exit 2")
+    func timeLimit() async throws {
+        for format in ["json", "text", "markdown"] {
+            let run = try await meshlint(["access", "matrix", "examples/payments-hardened", "--format", format, "--timeout", "0.000001"])
+            #expect(run.status == 2)
+            #expect(run.stderr.contains("the time limit (--timeout 1e-06 s) ran out; the output is incomplete"), "\(run.stderr)")
+            if format == "json" {
+                let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+                #expect(object["complete"] as? Bool == false)
+            } else {
+                #expect(run.stdout.contains("the time limit ran out; the rows above are not all of them"))
+            }
+        }
+        let scratch = try Scratch(["ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n"], git: true)
+        defer { scratch.cleanUp() }
+        let diff = try await meshlint(["access", "diff", "--base", "HEAD", "--format", "json", "--timeout", "0.000001"], directory: scratch.root)
+        #expect(diff.status == 2)
+        let object = try #require(try JSONSerialization.jsonObject(with: diff.stdoutData) as? [String: Any])
+        #expect(object["complete"] as? Bool == false && (object["changes"] as? [Any])?.isEmpty == true)
+        let complete = try await meshlint(["access", "diff", "--base", "HEAD", "--format", "json"], directory: scratch.root)
+        #expect(complete.status == 0)
+        #expect((try JSONSerialization.jsonObject(with: complete.stdoutData) as? [String: Any])?["complete"] as? Bool == true)
+    }
+
     /// Deleting ledger-debit-allow lets any caller with a valid token use every method and path.
     @Test func diffOfDeletingTheL7Allow() async throws {
         var files: [String: String] = [:]

@@ -56,4 +56,23 @@ struct UntrustedRulesTests {
         #expect(run.stderr.contains("owner.yaml:9:") && run.stderr.contains("is not a pattern MeshLint can match"))
         #expect(run.stderr.contains("not supported: custom-rule patterns use RE2 syntax"), "\(run.stderr)")
     }
+
+    @Test("Exclude and custom-rule globs that backtrack exponentially elsewhere answer at once")
+    func hostileGlobs() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        let stars = String(repeating: "*a", count: 12) + "b"
+        try "exclude: ['\(stars)']\nignore:\n  - rule: ambient-namespace-without-default-deny\n    paths: ['\(stars)']\n    reason: a test\n"
+            .write(to: root.appendingPathComponent(".meshlint.yaml"), atomically: true, encoding: .utf8)
+        try """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: \(String(repeating: "a", count: 60)), labels: {istio.io/dataplane-mode: ambient}}
+            """.write(to: root.appendingPathComponent(String(repeating: "a", count: 50) + ".yaml"), atomically: true, encoding: .utf8)
+        let run = try await meshlint(["scan", ".", "--timeout", "60", "--format", "json"], directory: root)
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(!run.stdout.contains("scan-incomplete"))
+        #expect(run.stdout.contains("ambient-namespace-without-default-deny"))
+    }
 }

@@ -79,5 +79,8 @@ struct InertInLogTests {
         #expect(UntrustedText.inertInLog("a\r::warning::x") == "a\u{FFFD}::warning::x")
         #expect(UntrustedText.inertInLog("\u{1B}[2Jplain") == "\u{FFFD}[2Jplain")
         #expect(UntrustedText.inertInLog("meshlint: fine: 1\n") == "meshlint: fine: 1\n")
+        #expect(UntrustedText.inertInLog("\u{0B}::x\n\u{85}::y\n\u{A0}\u{3000}::z") == "\u{FFFD}::x\n\u{FFFD}::y\n\u{A0}\u{3000}:\u{200B}:z")
+        #expect(UntrustedText.inertInLog("é ## [ x##") == "é ## [ x##")
+        #expect(UntrustedText.inertInLog("a\u{9B}b\u{7F}") == "a\u{FFFD}b\u{FFFD}")
     }
 }

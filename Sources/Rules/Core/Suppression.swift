@@ -43,53 +43,6 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     }
 }
 
-/// Shell-style path patterns: `*` and `?` within one path segment, `**` across segments.
-public struct Glob: Sendable, Hashable, CustomStringConvertible {
-    public let pattern: String
-    /// The pattern's scalars, split once rather than on every match.
-    private let scalars: [Unicode.Scalar]
-    /// No `*` or `?`: the pattern matches itself only.
-    private let isLiteral: Bool
-
-    public init(_ pattern: String) {
-        self.pattern = pattern
-        scalars = Array(pattern.unicodeScalars)
-        isLiteral = !scalars.contains("*") && !scalars.contains("?")
-    }
-
-    public var description: String { pattern }
-
-    public func matches(_ path: String) -> Bool {
-        if isLiteral { return path == pattern }
-        return Self.match(scalars, 0, Array(path.unicodeScalars), 0)
-    }
-
-    private static func match(_ pattern: [Unicode.Scalar], _ p: Int, _ text: [Unicode.Scalar], _ t: Int) -> Bool {
-        if p == pattern.count { return t == text.count }
-        if pattern[p] == "*" {
-            if p + 1 < pattern.count, pattern[p + 1] == "*" {
-                // `**/` also matches no directory at all.
-                var next = p + 2
-                if next < pattern.count, pattern[next] == "/" {
-                    if match(pattern, next + 1, text, t) { return true }
-                    next = p + 2
-                }
-                for end in t...text.count where match(pattern, next, text, end) { return true }
-                return false
-            }
-            var end = t
-            while true {
-                if match(pattern, p + 1, text, end) { return true }
-                guard end < text.count, text[end] != "/" else { return false }
-                end += 1
-            }
-        }
-        guard t < text.count else { return false }
-        if pattern[p] == "?" { return text[t] != "/" && match(pattern, p + 1, text, t + 1) }
-        return pattern[p] == text[t] && match(pattern, p + 1, text, t + 1)
-    }
-}
-
 /// `Kind namespace/name` (or `Kind name` for cluster-scoped kinds), each part a glob:
 /// `AuthorizationPolicy payments/*`, `* legacy/*`.
 public struct ResourcePattern: Sendable, Hashable, CustomStringConvertible {

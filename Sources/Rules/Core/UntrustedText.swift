@@ -20,27 +20,83 @@ public enum UntrustedText {
     /// `ActionCommandManager.TryProcessCommand`). An invisible U+200B after the first `:` or `#`
     /// breaks both forms, and the line reads the same.
     public static func inertInLog(_ text: String) -> String {
-        let scalars = Array(text.unicodeScalars)
-        guard scalars.contains(where: { ($0 == ":" || $0 == "#" || isControl($0)) }) else { return text }
-        var output = String.UnicodeScalarView()
-        output.reserveCapacity(scalars.count)
-        var leadingWhiteSpace = true
-        for (index, scalar) in scalars.enumerated() {
-            let next = index + 1 < scalars.count ? scalars[index + 1] : nil
-            if scalar == "\n" {
-                output.append(scalar)
-                leadingWhiteSpace = true
+        var text = text
+        return text.withUTF8 { bytes in
+            // Bytes, not scalars: every line MeshLint prints passes here, a matrix's gigabytes
+            // included. Runs that need nothing are copied whole.
+            guard let first = bytes.firstIndex(where: { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "#") || $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 })
+            else { return String(decoding: bytes, as: UTF8.self) }
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + 16)
+            // The line start before `first`, so the leading white space of its line is judged.
+            var index = first
+            while index > 0, bytes[index - 1] != UInt8(ascii: "\n") { index -= 1 }
+            output.append(contentsOf: bytes[0..<index])
+            let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+            let breaker: [UInt8] = [0xE2, 0x80, 0x8B]  // U+200B
+            var lineStart = true
+            while index < bytes.count {
+                if lineStart {
+                    // After leading white space, a `::` would be a command: break it.
+                    let content = index + leadingWhiteSpace(bytes, from: index)
+                    output.append(contentsOf: bytes[index..<content])
+                    index = content
+                    lineStart = false
+                    if index + 1 < bytes.count, bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: ":") {
+                        output.append(UInt8(ascii: ":"))
+                        output.append(contentsOf: breaker)
+                        index += 1
+                    }
+                    continue
+                }
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "\n"):
+                    output.append(byte)
+                    lineStart = true
+                    index += 1
+                case UInt8(ascii: "\t"):
+                    output.append(byte)
+                    index += 1
+                case 0x00..<0x20, 0x7F:
+                    output.append(contentsOf: replacement)
+                    index += 1
+                case 0xC2 where index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]):
+                    output.append(contentsOf: replacement)
+                    index += 2
+                case UInt8(ascii: "#") where index + 2 < bytes.count && bytes[index + 1] == UInt8(ascii: "#") && bytes[index + 2] == UInt8(ascii: "["):
+                    output.append(byte)
+                    output.append(contentsOf: breaker)
+                    index += 1
+                default:
+                    output.append(byte)
+                    index += 1
+                }
+            }
+            return String(decoding: output, as: UTF8.self)
+        }
+    }
+
+    /// The length in bytes of the white space at `start` that stays white space in the output and
+    /// that .NET's `TrimStart` skips: spaces, tabs, and Unicode's White_Space characters that are
+    /// not controls.
+    private static func leadingWhiteSpace(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        while index < bytes.count {
+            let byte = bytes[index]
+            // Other ASCII controls TrimStart also takes become U+FFFD, which it does not take.
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+                index += 1
                 continue
             }
-            output.append(isControl(scalar) && scalar != "\t" ? "\u{FFFD}" : scalar)
-            if scalar == ":" && leadingWhiteSpace && next == ":" {
-                output.append("\u{200B}")
-            } else if scalar == "#" && next == "#" && index + 2 < scalars.count && scalars[index + 2] == "[" {
-                output.append("\u{200B}")
-            }
-            if !scalar.properties.isWhitespace { leadingWhiteSpace = false }
+            guard byte >= 0xC2 else { break }
+            // A multi-byte scalar: decode it to ask Unicode.
+            var iterator = UnsafeBufferPointer(rebasing: bytes[index...]).makeIterator()
+            var decoder = UTF8()
+            guard case .scalarValue(let scalar) = decoder.decode(&iterator), scalar.properties.isWhitespace, !isControl(scalar) else { break }
+            index += String(scalar).utf8.count
         }
-        return String(output)
+        return index - start
     }
 
     /// C0 and C1 controls and DEL: escape sequences, bells, line-rewriting carriage returns.
