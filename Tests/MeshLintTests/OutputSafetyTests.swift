@@ -219,3 +219,74 @@ struct WorkflowCommandInjectionTests {
         #expect(!github.stdout.contains("##["))
     }
 }
+
+/// A message may quote the value it is about: a custom rule on `stringData["password"]`, on an
+/// env entry's value, on an annotation. No format shows a secret value, in the message, the fix
+/// or the quoted line.
+@Suite("Secrets in messages")
+struct SecretMessageTests {
+    @Test func noFormatShowsASecretValue() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        let rules = root.appendingPathComponent(".meshlint/rules.d")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        func rule(_ id: String, kinds: String, path: String) -> String {
+            """
+            apiVersion: meshlint.io/v1alpha1
+            kind: Rule
+            metadata: {name: \(id)}
+            spec:
+              severity: error
+              summary: A check that quotes values.
+              rationale: Tests.
+              remediation: Fix it.
+              match: {kinds: [\(kinds)]}
+              assert:
+                - path: '\(path)'
+                  equals: expected-value
+            """
+        }
+        try [
+            rule("org-secret-password", kinds: "Secret", path: #"stringData["password"]"#),
+            rule("org-env-value", kinds: "Deployment", path: "spec.template.spec.containers[0].env[0].value"),
+            rule("org-annotation", kinds: "Deployment", path: #"metadata.annotations["vault.example/agent-token"]"#),
+        ].joined(separator: "\n---\n").write(to: rules.appendingPathComponent("quoting.yaml"), atomically: true, encoding: .utf8)
+        try """
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: db, namespace: payments}
+            stringData:
+              password: hunter2-secret-value
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: api
+              namespace: payments
+              annotations: {vault.example/agent-token: s.vault-token-value}
+            spec:
+              selector: {matchLabels: {app: api}}
+              template:
+                metadata: {labels: {app: api}}
+                spec:
+                  containers:
+                    - name: api
+                      env:
+                        - name: DB_PASSWORD
+                          value: env-password-value
+            """.write(to: root.appendingPathComponent("app.yaml"), atomically: true, encoding: .utf8)
+        for format in ["text", "json", "sarif", "markdown", "github"] {
+            let run = try await meshlint(["scan", ".", "--format", format, "--no-color"], directory: root)
+            #expect(run.status == 1, "\(format): \(run.stderr)")
+            for rule in ["org-secret-password", "org-env-value", "org-annotation"] {
+                #expect(run.stdout.contains(rule), "\(format) lacks \(rule)")
+            }
+            for secret in ["hunter2-secret-value", "env-password-value", "s.vault-token-value"] {
+                #expect(!run.stdout.contains(secret), "\(format) shows \(secret)")
+            }
+            #expect(run.stdout.contains("<redacted>") || run.stdout.contains("\\u003credacted\\u003e") || run.stdout.contains("\\<redacted\\>"),
+                    "\(format) says nothing was redacted")
+        }
+    }
+}

@@ -1,26 +1,24 @@
+import Rules
+
 /// What the text report never quotes: the value of a key that holds secret or key material.
 ///
 /// The text report shows the source line a finding points at. A finding may point at a line
 /// such as `jwks: '{"keys": [...]}'` or `clientSecret: ...`, and CI logs are often readable by
 /// more people than the repository; so on a quoted line, everything after such a key's colon is
-/// replaced. Only the quoted line is affected: messages never carry these values.
+/// replaced, and so is every secret value of the finding's resource (`SecretValues`: an env
+/// entry's `value:` line says nothing secret by its key). Messages and fixes are redacted by the
+/// same rules when the finding is made (`Rule.finding`).
 enum SecretRedaction {
-    static let replacement = "<redacted>"
-
-    /// Words that make a key secret-like, compared without case, `-` and `_` (`client_secret`,
-    /// `clientSecret`, `CLIENT-SECRET`).
-    static let secretWords = ["password", "passwd", "secret", "token", "apikey", "privatekey", "credential", "jwks"]
-
-    /// Keys containing a secret word that only name, locate or switch something (`jwksUri`,
-    /// `secretName`, a Gateway's `credentialName`, `automountServiceAccountToken`).
-    static let allowedKeys: Set<String> = [
-        "jwksuri", "secretname", "secretref", "secretkeyref", "tokenurl", "tokenuri", "credentialname",
-        "automountserviceaccounttoken", "forwardoriginaltoken",
-    ]
+    static let replacement = SecretValues.replacement
 
     /// `line` with the value of every secret-like key replaced; with `allValues` (a line of a
-    /// Secret, whose every value is secret: `tls.key`, `ca.crt`), the value of any key.
-    static func redact(_ line: String, allValues: Bool = false) -> String {
+    /// Secret, whose every value is secret: `tls.key`, `ca.crt`), the value of any key; then every
+    /// one of `values` wherever it stands.
+    static func redact(_ line: String, allValues: Bool = false, values: [String] = []) -> String {
+        SecretValues.redact(redactKeys(line, allValues: allValues), values)
+    }
+
+    private static func redactKeys(_ line: String, allValues: Bool) -> String {
         let scalars = Array(line.unicodeScalars)
         var index = 0
         while index < scalars.count {
@@ -48,11 +46,7 @@ enum SecretRedaction {
         return line
     }
 
-    static func isSecretLike(_ key: String) -> Bool {
-        let folded = String(key.lowercased().unicodeScalars.filter { $0 != "-" && $0 != "_" && $0 != "." })
-        guard !allowedKeys.contains(folded) else { return false }
-        return secretWords.contains { folded.contains($0) }
-    }
+    static func isSecretLike(_ key: String) -> Bool { SecretValues.isSecretLike(key) }
 
     private static func isKeyCharacter(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {

@@ -20,7 +20,7 @@ struct TextReporter {
             output += finding.viaChange ? " (caused by the change)\n" : "\n"
             for line in lines.dropFirst() { output += visible(String(line)) + "\n" }
             if let line = sources.line(finding.span.start.line, of: finding.file), !line.isEmpty {
-                let redacted = SecretRedaction.redact(line, allValues: finding.resource?.kind == "Secret")
+                let redacted = SecretRedaction.redact(line, allValues: finding.resource?.kind == "Secret", values: finding.secretValues)
                 let (excerpt, span) = Self.excerpt(of: visible(redacted), around: finding.span)
                 output += "    \(excerpt)\n"
                 output += "    \(caret(under: span, in: excerpt))\n"

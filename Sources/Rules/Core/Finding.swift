@@ -71,6 +71,9 @@ public struct Finding: Sendable, Hashable {
     /// A note because the input may not hold what the rule looked for (`Absence.notInInput`): a
     /// severity override for the rule does not raise it, since nothing was proven.
     public var isInconclusive = false
+    /// The secret values of the finding's resource (`SecretValues`): its message and fix never
+    /// carry them, and a report that quotes the source line hides them there too.
+    public var secretValues: [String] = []
 
     public init(
         ruleID: String, severity: Severity, message: String, file: String, span: Span,
@@ -149,6 +152,7 @@ public struct Finding: Sendable, Hashable {
             fieldPath: fieldPath, origin: origin)
         copy.viaChange = viaChange
         copy.isInconclusive = isInconclusive
+        copy.secretValues = secretValues
         return copy
     }
 

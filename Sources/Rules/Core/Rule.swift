@@ -28,11 +28,16 @@ extension Rule {
         remediation: String? = nil
     ) -> Finding {
         let description = self.description
-        return Finding(
-            ruleID: description.id, severity: description.severity, message: message,
+        // A message may quote a value of the resource (a custom rule's failing field, an env
+        // value): no secret value leaves through it.
+        let secrets = SecretValues.of(resource)
+        var finding = Finding(
+            ruleID: description.id, severity: description.severity, message: SecretValues.redact(message, secrets),
             file: resource.file, span: resource.reportSpan(span), resource: ResourceRef(resource), related: related,
-            remediation: remediation ?? description.remediation, fieldPath: resource.node.path(to: span.start),
+            remediation: SecretValues.redact(remediation ?? description.remediation, secrets), fieldPath: resource.node.path(to: span.start),
             origin: resource.origin)
+        finding.secretValues = secrets
+        return finding
     }
 }
 
