@@ -68,6 +68,7 @@ struct AccessCheckCommand: ParsableCommand {
 
     func run() throws {
         let scanPaths = paths.isEmpty ? ["."] : paths
+        try PathConfinement().require(scanPaths.map { ("path", $0) })
         let configuration: Configuration
         do {
             configuration = try Configuration.resolve(explicit: config, paths: scanPaths)

@@ -150,6 +150,7 @@ struct AccessMatrixCommand: ParsableCommand {
 
     func run() throws {
         let scanPaths = paths.isEmpty ? ["."] : paths
+        try PathConfinement().require(scanPaths.map { ("path", $0) })
         let configuration = try loadConfiguration(config, scanPaths)
         let deadline = Deadline(timeout.map { ContinuousClock.now.advanced(by: .milliseconds(Int64(($0 * 1000).rounded(.up)))) })
         let (index, read) = ManifestSnapshot.index(paths: scanPaths, configuration: configuration, deadline: deadline)
@@ -194,6 +195,7 @@ struct AccessDiffCommand: ParsableCommand {
 
     func run() throws {
         let scanPaths = paths.isEmpty ? ["."] : paths
+        try PathConfinement().require(scanPaths.map { ("path", $0) })
         let configuration = try loadConfiguration(config, scanPaths)
         let deadline = Deadline(timeout.map { ContinuousClock.now.advanced(by: .milliseconds(Int64(($0 * 1000).rounded(.up)))) })
         let baseIndex: MeshIndex

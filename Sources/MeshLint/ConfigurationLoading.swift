@@ -17,8 +17,17 @@ extension Configuration {
         }
     }
 
-    /// The configuration file `resolve` would read, if any.
-    static func locate(explicit: String?, paths: [String]) -> String? {
+    /// The configuration file `resolve` would read, if any; refused when it resolves outside its
+    /// repository (a `.meshlint.yaml` that a pull request made a symlink).
+    static func locate(explicit: String?, paths: [String], confinement: PathConfinement = PathConfinement()) throws -> String? {
+        guard let path = unconfinedLocation(explicit: explicit, paths: paths) else { return nil }
+        if let refusal = confinement.refusal(for: path, what: "configuration") {
+            throw Problem(file: path, mark: .fileStart, message: refusal)
+        }
+        return path
+    }
+
+    private static func unconfinedLocation(explicit: String?, paths: [String]) -> String? {
         if let explicit { return explicit }
         let workingDirectory = Discovery.currentDirectory()
         let first = paths.first { $0 != "-" } ?? "."
@@ -29,31 +38,36 @@ extension Configuration {
         return find(from: absolute.isEmpty ? "/" : absolute)
     }
 
-    /// The `rulesDirs` a configuration file names, as paths from the working directory.
-    static func rulesDirectories(explicit: String?, paths: [String]) -> [String] {
-        guard let path = locate(explicit: explicit, paths: paths), case .bytes(let bytes) = FileReader.read(path: path, maxSize: 1 << 20)
+    /// The `rulesDirs` a configuration file names, as paths from the working directory. A
+    /// configuration comes with the pull request: each directory must resolve inside the
+    /// configuration's own repository (or, outside any, its directory).
+    static func rulesDirectories(explicit: String?, paths: [String], confinement: PathConfinement = PathConfinement()) throws -> [String] {
+        guard let path = try locate(explicit: explicit, paths: paths, confinement: confinement),
+              case .bytes(let bytes) = FileReader.read(path: path, maxSize: 1 << 20)
         else { return [] }
         let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        return rulesDirectories(in: bytes).map { $0.hasPrefix("/") ? $0 : directory + "/" + $0 }
+        let absoluteDirectory = RepositoryRoot.absolute(directory, workingDirectory: Discovery.currentDirectory())
+        // Outside any work tree, the working directory when the configuration is in it, else the
+        // configuration's own directory.
+        let workingDirectory = RepositoryRoot.absolute(".", workingDirectory: Discovery.currentDirectory())
+        let root = PathConfinement.workTree(containing: absoluteDirectory)
+            ?? (absoluteDirectory.hasPrefix(workingDirectory + "/") || absoluteDirectory == workingDirectory ? workingDirectory : absoluteDirectory)
+        return try rulesDirectories(in: bytes).map { named in
+            let resolved = named.hasPrefix("/") ? named : directory + "/" + named
+            if let refusal = confinement.refusal(for: resolved, what: "rulesDirs entry", root: root) {
+                throw Problem(file: path, mark: .fileStart, message: refusal)
+            }
+            return resolved
+        }
     }
 
     /// `explicit` (`--config`), else the nearest `.meshlint.yaml` from the first scanned path upward,
     /// else the empty configuration.
-    static func resolve(explicit: String?, paths: [String], customRuleIDs: Set<String> = []) throws -> Configuration {
+    static func resolve(
+        explicit: String?, paths: [String], customRuleIDs: Set<String> = [], confinement: PathConfinement = PathConfinement()
+    ) throws -> Configuration {
         let workingDirectory = Discovery.currentDirectory()
-        let path: String?
-        if let explicit {
-            path = explicit
-        } else {
-            let first = paths.first { $0 != "-" } ?? "."
-            var absolute = RepositoryRoot.absolute(first, workingDirectory: workingDirectory)
-            var info = stat()
-            if stat(absolute, &info) != 0 || (info.st_mode & S_IFMT) != S_IFDIR {
-                absolute = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.endIndex)])
-            }
-            path = find(from: absolute.isEmpty ? "/" : absolute)
-        }
-        guard let path else { return Configuration() }
+        guard let path = try locate(explicit: explicit, paths: paths, confinement: confinement) else { return Configuration() }
         return try load(path: path, display: Discovery.displayPath(path, workingDirectory: workingDirectory), customRuleIDs: customRuleIDs)
     }
 }

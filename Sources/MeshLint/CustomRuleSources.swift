@@ -40,11 +40,19 @@ enum CustomRuleSources {
         return rules
     }
 
-    /// `.meshlint/rules.d` at the repository root of the first path, when it exists, then `extra`.
-    static func directories(paths: [String], extra: [String]) -> [String] {
+    /// `.meshlint/rules.d` at the repository root of the first path, when it exists, then `extra`;
+    /// each must resolve inside its repository (`PathConfinement`), or the command stops (exit 2).
+    static func directories(paths: [String], extra: [String], confinement: PathConfinement = PathConfinement()) throws -> [String] {
         let workingDirectory = Discovery.currentDirectory()
         let root = RepositoryRoot.find(from: paths.first { $0 != "-" } ?? ".", workingDirectory: workingDirectory)
         let conventional = root + "/.meshlint/rules.d"
-        return (Discovery.isDirectory(conventional) ? [conventional] : []) + extra
+        let directories = (Discovery.isDirectory(conventional) ? [conventional] : []) + extra
+        for directory in directories {
+            if let refusal = confinement.refusal(for: directory, what: "rules directory") {
+                FileHandle.writeToStandardError("meshlint: \(refusal)\n")
+                throw ExitCode.usageOrIOError
+            }
+        }
+        return directories
     }
 }

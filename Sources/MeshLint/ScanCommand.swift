@@ -91,6 +91,12 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("follow-symlinks"), help: "Follow symlinks inside scanned directories, never to outside them (default: symlinks are skipped).")
     var followSymlinks = false
 
+    @Flag(name: .customLong("allow-outside-repository"), help: """
+        Read paths that resolve outside their repository: a scan root, file, --config, --baseline or rules \
+        directory that is a symlink out of it, or a rulesDirs entry of .meshlint.yaml outside it (default: refused, exit 2).
+        """)
+    var allowOutsideRepository = false
+
     @Option(help: "Stop the whole scan after this many seconds: report what was done, add a scan-incomplete finding, and exit 2.")
     var timeout: Double?
 
@@ -178,15 +184,26 @@ struct ScanCommand: ParsableCommand {
 
     func prepare(_ measured: inout Timings) throws -> Prepared {
         let scope = paths.isEmpty ? context : paths
-        let customRules = try measured.measure("custom rules") {
-            try CustomRuleSources.load(directories: CustomRuleSources.directories(
-                paths: scope, extra: Configuration.rulesDirectories(explicit: config, paths: scope) + rulesDir))
+        let confinement = PathConfinement(allowOutside: allowOutsideRepository)
+        // What the command line names is resolved first: a pull request can make any of it a
+        // symlink out of the repository.
+        try confinement.require(paths.map { ("path", $0) } + context.map { ("context path", $0) } + (baseline.map { [("baseline", $0)] } ?? []))
+        let customRules: [CustomRule]
+        do {
+            customRules = try measured.measure("custom rules") {
+                try CustomRuleSources.load(directories: CustomRuleSources.directories(
+                    paths: scope, extra: Configuration.rulesDirectories(explicit: config, paths: scope, confinement: confinement) + rulesDir,
+                    confinement: confinement))
+            }
+        } catch let problem as Configuration.Problem {
+            FileHandle.writeToStandardError("meshlint: \(problem)\n")
+            throw ExitCode.usageOrIOError
         }
         let configuration: Configuration
         do {
             configuration = try Configuration.resolve(
                 explicit: config, paths: paths.isEmpty ? context : paths,
-                customRuleIDs: Set(customRules.map(\.description.id)))
+                customRuleIDs: Set(customRules.map(\.description.id)), confinement: confinement)
             let known = Set(RuleCatalog.builtIn.map { $0.description.id }).union(customRules.map(\.description.id))
             for id in enable + disable where !known.contains(id) {
                 FileHandle.writeToStandardError("meshlint: no rule \"\(id)\" (see `meshlint rules`)\n")

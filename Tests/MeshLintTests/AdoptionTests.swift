@@ -476,8 +476,12 @@ struct CustomRulesCommandTests {
         for name in try FileManager.default.contentsOfDirectory(atPath: hardened.path) where name != ".meshlint.yaml" {
             files[name] = try String(contentsOf: hardened.appendingPathComponent(name), encoding: .utf8)
         }
-        let rulesDirectory = packageRoot.appendingPathComponent("rules.d").path
-        files[".meshlint.yaml"] = "rulesDirs: [\"\(rulesDirectory)\"]\n"
+        // The rules inside the repository: a configuration may not name a directory outside it.
+        let rulesDirectory = packageRoot.appendingPathComponent("rules.d")
+        for name in try FileManager.default.contentsOfDirectory(atPath: rulesDirectory.path) where name.hasSuffix(".yaml") {
+            files["rules/\(name)"] = try String(contentsOf: rulesDirectory.appendingPathComponent(name), encoding: .utf8)
+        }
+        files[".meshlint.yaml"] = "rulesDirs: [rules]\n"
         let scratch = try Scratch(files)
         defer { scratch.cleanUp() }
         #expect(try await scratch.scan(["."]).run.status == 0)
