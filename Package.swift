@@ -10,7 +10,8 @@ let package = Package(
         .library(name: "Rules", targets: ["Rules"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Exact: the action and the pre-commit hook build from source, and must build what CI tested.
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     ],
     targets: [
         // Debian's libyaml-dev, linked as a system library: the event parser is the floor every

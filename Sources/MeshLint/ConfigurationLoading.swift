@@ -38,6 +38,30 @@ extension Configuration {
         return find(from: absolute.isEmpty ? "/" : absolute)
     }
 
+    /// When `path` (a found `.meshlint.yaml`) sits below another one in its repository, that one
+    /// is not read: the nearest file replaces its parents whole. Said, so that nobody trusts the
+    /// root configuration for a subtree that has its own.
+    static func nestingNotice(for path: String) -> String? {
+        let workingDirectory = Discovery.currentDirectory()
+        let absolute = RepositoryRoot.absolute(path, workingDirectory: workingDirectory)
+        guard let slash = absolute.lastIndex(of: "/") else { return nil }
+        let directory = String(absolute[..<slash])
+        guard let root = PathConfinement.workTree(containing: directory), directory != root, let parentEnd = directory.lastIndex(of: "/")
+        else { return nil }
+        var current = String(directory[..<parentEnd])
+        while current.count >= root.count {
+            let candidate = (current.isEmpty ? "" : current) + "/" + fileName
+            if Discovery.isRegularFile(candidate) {
+                return "\(Discovery.displayPath(absolute, workingDirectory: workingDirectory)) replaces "
+                    + "\(Discovery.displayPath(candidate, workingDirectory: workingDirectory)): only the nearest .meshlint.yaml is read, "
+                    + "none of its parent's settings apply (pin one with --config FILE --no-nested-config)"
+            }
+            guard let slash = current.lastIndex(of: "/"), current != root else { break }
+            current = String(current[..<slash])
+        }
+        return nil
+    }
+
     /// The `rulesDirs` a configuration file names, as paths from the working directory. A
     /// configuration comes with the pull request: each directory must resolve inside the
     /// configuration's own repository (or, outside any, its directory).

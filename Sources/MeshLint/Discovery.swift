@@ -193,6 +193,12 @@ struct Discovery {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// True when `path` is a regular file (or a link to one).
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// True when `path` names something on disk.
     static func exists(_ path: String) -> Bool {
         var info = stat()

@@ -91,6 +91,13 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("follow-symlinks"), help: "Follow symlinks inside scanned directories, never to outside them (default: symlinks are skipped).")
     var followSymlinks = false
 
+    @Flag(name: .customLong("no-nested-config"), help: """
+        Use only the configuration given with --config (or none), never a .meshlint.yaml found in the scanned tree; \
+        that file is compared instead, and the scan fails (exit 2) if it disables a rule, lowers a severity, or adds \
+        an exclude or ignore entry, or if a baseline in the repository hides a finding. For CI on pull requests.
+        """)
+    var noNestedConfig = false
+
     @Flag(name: .customLong("allow-outside-repository"), help: """
         Read paths that resolve outside their repository: a scan root, file, --config, --baseline or rules \
         directory that is a symlink out of it, or a rulesDirs entry of .meshlint.yaml outside it (default: refused, exit 2).
@@ -180,6 +187,8 @@ struct ScanCommand: ParsableCommand {
         let customRules: [CustomRule]
         let configuration: Configuration
         let request: Scanner.Request
+        /// What the reports say about the configuration.
+        let effective: EffectiveConfiguration
     }
 
     func prepare(_ measured: inout Timings) throws -> Prepared {
@@ -191,8 +200,11 @@ struct ScanCommand: ParsableCommand {
         let customRules: [CustomRule]
         do {
             customRules = try measured.measure("custom rules") {
+                // Pinned without --config: no configuration, so no rulesDirs either.
                 try CustomRuleSources.load(directories: CustomRuleSources.directories(
-                    paths: scope, extra: Configuration.rulesDirectories(explicit: config, paths: scope, confinement: confinement) + rulesDir,
+                    paths: scope,
+                    extra: (noNestedConfig && config == nil ? [] : Configuration.rulesDirectories(explicit: config, paths: scope, confinement: confinement))
+                        + rulesDir,
                     confinement: confinement))
             }
         } catch let problem as Configuration.Problem {
@@ -200,10 +212,20 @@ struct ScanCommand: ParsableCommand {
             throw ExitCode.usageOrIOError
         }
         let configuration: Configuration
+        var notices: [String] = []
+        let ruleDescriptions = RuleCatalog.builtIn.map { $0.description } + customRules.map(\.description)
         do {
-            configuration = try Configuration.resolve(
-                explicit: config, paths: paths.isEmpty ? context : paths,
-                customRuleIDs: Set(customRules.map(\.description.id)), confinement: confinement)
+            let customIDs = Set(customRules.map(\.description.id))
+            configuration = noNestedConfig && config == nil
+                ? Configuration()
+                : try Configuration.resolve(explicit: config, paths: scope, customRuleIDs: customIDs, confinement: confinement)
+            if noNestedConfig {
+                notices += try compareRepositoryConfiguration(with: configuration, scope: scope, customIDs: customIDs, rules: ruleDescriptions, confinement: confinement)
+            } else if config == nil, let found = try Configuration.locate(explicit: nil, paths: scope, confinement: confinement),
+                      let notice = Configuration.nestingNotice(for: found) {
+                FileHandle.writeToStandardError("meshlint: warning: \(notice)\n")
+                notices.append(notice)
+            }
             let known = Set(RuleCatalog.builtIn.map { $0.description.id }).union(customRules.map(\.description.id))
             for id in enable + disable where !known.contains(id) {
                 FileHandle.writeToStandardError("meshlint: no rule \"\(id)\" (see `meshlint rules`)\n")
@@ -213,7 +235,32 @@ struct ScanCommand: ParsableCommand {
             FileHandle.writeToStandardError("meshlint: \(problem)\n")
             throw ExitCode.usageOrIOError
         }
-        return Prepared(customRules: customRules, configuration: configuration, request: try scanRequest(configuration, customRules: customRules))
+        let request = try scanRequest(configuration, customRules: customRules)
+        let disabled = Set(ruleDescriptions.map(\.id)).subtracting(request.rules.map(\.description.id))
+        let effective = EffectiveConfiguration(
+            configuration: configuration, rules: ruleDescriptions, disabled: disabled, baseline: baseline, pinned: noNestedConfig, notices: notices)
+        return Prepared(customRules: customRules, configuration: configuration, request: request, effective: effective)
+    }
+
+    /// In pinned mode, the `.meshlint.yaml` the scanned tree holds is read and compared, never used:
+    /// if it would weaken the pinned configuration, the run stops (exit 2) and says how.
+    private func compareRepositoryConfiguration(
+        with pinned: Configuration, scope: [String], customIDs: Set<String>, rules: [RuleDescription], confinement: PathConfinement
+    ) throws -> [String] {
+        guard let found = try Configuration.locate(explicit: nil, paths: scope, confinement: confinement) else { return [] }
+        let display = Discovery.displayPath(found, workingDirectory: Discovery.currentDirectory())
+        if let pinnedPath = pinned.path, PathConfinement.resolved(pinnedPath) == PathConfinement.resolved(found) { return [] }
+        let repository = try Configuration.load(path: found, display: display, customRuleIDs: customIDs)
+        let reasons = ConfigurationWeakening.reasons(repository: repository, pinned: pinned, rules: rules)
+        guard reasons.isEmpty else {
+            for reason in reasons {
+                FileHandle.writeToStandardError("meshlint: \(display) weakens the pinned configuration: \(reason)\n")
+            }
+            FileHandle.writeToStandardError("meshlint: --no-nested-config: the repository's configuration may not weaken the pinned one; "
+                + "change it, or the pinned configuration\n")
+            throw ExitCode.usageOrIOError
+        }
+        return ["\(display) was compared with the pinned configuration (it weakens nothing) and not used"]
     }
 
     func run() throws {
@@ -246,13 +293,14 @@ struct ScanCommand: ParsableCommand {
         }
 
         let workingDirectory = Discovery.currentDirectory()
-        let reportContext = ReportContext(
+        var reportContext = ReportContext(
             repositoryRoot: repoRoot.map { RepositoryRoot.absolute($0, workingDirectory: workingDirectory) }
                 ?? RepositoryRoot.find(from: (paths + context).first { $0 != "-" } ?? ".", workingDirectory: workingDirectory),
             workingDirectory: workingDirectory,
             rules: RuleCatalog.builtIn.map { $0.description } + customRules.map(\.description),
             sarifCategory: sarifCategory,
             showSuppressed: showSuppressed, includeSuppressedInSARIF: sarifIncludeSuppressed, jobs: jobs)
+        reportContext.configuration = prepared.effective
         for destination in destinations {
             let colored = destination.path == nil && destination.format == .text && !noColor
                 && FileHandle.standardOutputIsTerminal && getenv("NO_COLOR") == nil
@@ -280,6 +328,15 @@ struct ScanCommand: ParsableCommand {
         // Before the baseline: an incomplete scan must not be recorded as the accepted state.
         if result.incomplete {
             FileHandle.writeToStandardError("meshlint: the time limit (--timeout \(timeout ?? 0) s) ran out; the scan is incomplete\n")
+            throw ExitCode.usageOrIOError
+        }
+        // Pinned: a baseline the pull request can edit may not hide what the pinned run reports.
+        if noNestedConfig, let baseline, result.summary.baselined > 0,
+           PathConfinement.workTree(containing: RepositoryRoot.absolute(baseline, workingDirectory: workingDirectory)) != nil {
+            FileHandle.writeToStandardError(
+                "meshlint: --no-nested-config: the baseline \(baseline) is in the repository and hides \(result.summary.baselined) "
+                    + "finding\(result.summary.baselined == 1 ? "" : "s") the pinned configuration reports; keep the baseline "
+                    + "with the pinned configuration, outside the repository\n")
             throw ExitCode.usageOrIOError
         }
         if let writeBaseline {
@@ -349,7 +406,8 @@ struct ScanCommand: ParsableCommand {
                 sources: SourceLines(
                     standardInput: result.standardInput, standardInputName: result.standardInputName,
                     unreadable: result.renderedFiles),
-                showSuppressed: context.showSuppressed
+                showSuppressed: context.showSuppressed,
+                configuration: context.configuration
             ).render(result)
         case .json: JSONReporter().render(result)
         case .sarif: SARIFReporter(context: context).render(result)

@@ -64,6 +64,8 @@ struct Scanner {
         var notes = 0
         var suppressed = 0
         var baselined = 0
+        /// Files the configuration's `exclude` kept from being read.
+        var excluded = 0
     }
 
     static let standardInputName = "<stdin>"
@@ -100,8 +102,11 @@ struct Scanner {
         }
 
         var (inputs, readErrors) = timings.measure("discovery") { Discovery.inputs(for: indexPaths, workingDirectory: workingDirectory, followSymlinks: request.followSymlinks) }
+        var excluded = 0
         if !request.exclude.isEmpty {
             let root = RepositoryRoot.find(from: indexPaths.first { $0 != "-" } ?? ".", workingDirectory: workingDirectory)
+            let before = inputs.count
+            defer { excluded = before - inputs.count }
             inputs.removeAll { input in
                 guard case .file(_, let display) = input else { return false }
                 let fromRoot = RepositoryRoot.relative(display, to: root, workingDirectory: workingDirectory)
@@ -182,6 +187,7 @@ struct Scanner {
         }
         summary.suppressed = suppressed.count
         summary.baselined = baselineReport?.matched ?? 0
+        summary.excluded = excluded
         let rendered = Set(index.resources.compactMap { $0.origin.renderedSource?.template })
         let unread = manifests.contains { file in file.problems.contains { $0.kind == .incomplete } }
         return Result(

@@ -12,7 +12,7 @@ struct MarkdownReporter {
         var output = "## MeshLint\n\n"
         if result.findings.isEmpty {
             output += "No findings in \(summary.files) files (\(summary.resources) resources).\n"
-            return output
+            return output + configurationSection(summary)
         }
         output += "| errors | warnings | notes | files | resources |\n| ---: | ---: | ---: | ---: | ---: |\n"
         output += "| \(summary.errors) | \(summary.warnings) | \(summary.notes) | \(summary.files) | \(summary.resources) |\n\n"
@@ -39,6 +39,13 @@ struct MarkdownReporter {
             output += "- **\(finding.severity.rawValue)** \(link) \(Markdown.code(finding.ruleID)): \(Markdown.prose(String(lines[0])))\n"
             if lines.count > 1 { output += "\n" + Markdown.fenced(String(lines[1]), indent: "  ") + "\n\n" }
         }
-        return output
+        return output + configurationSection(summary)
+    }
+
+    /// The configuration in effect, when it changed anything: a pull request's `.meshlint.yaml`
+    /// that excluded every file or disabled the rules shows here, beside the result it caused.
+    private func configurationSection(_ summary: Scanner.Summary) -> String {
+        guard !context.configuration.isQuiet(summary) else { return "" }
+        return "\n### Configuration in effect\n\n" + context.configuration.lines(summary).map { "- " + Markdown.prose($0) + "\n" }.joined()
     }
 }

@@ -13,6 +13,8 @@ struct ReportContext {
     var showSuppressed = false
     /// SARIF carries suppressed findings as results with `suppressions`.
     var includeSuppressedInSARIF = false
+    /// What the configuration changed about the scan (text, Markdown and SARIF show it).
+    var configuration = EffectiveConfiguration()
     /// Threads reporters may use (`--jobs`; nil: every core). Output is the same for any number.
     var jobs: Int?
 

@@ -33,13 +33,47 @@ struct SARIFReporter {
         return reporter.log(result)
     }
 
+    /// The run's invocation, with the configuration in effect: rules disabled or re-levelled as
+    /// SARIF's own `ruleConfigurationOverrides`, how the configuration was chosen as notifications,
+    /// and what it kept out of the results (files excluded, findings suppressed and baselined) as
+    /// properties, so that code scanning shows what a pull request's `.meshlint.yaml` did.
+    private func invocation(_ result: Scanner.Result, ruleIndex: [String: Int]) -> JSONValue {
+        let effective = context.configuration
+        var members: [(String, JSONValue)] = [("executionSuccessful", .bool(result.readErrors.isEmpty || result.summary.files > 0))]
+        func reference(_ id: String) -> JSONValue {
+            .object([("id", .string(id))] + (ruleIndex[id].map { [("index", JSONValue.int($0))] } ?? []))
+        }
+        let overrides: [JSONValue] = effective.disabled.map { id in
+            .object([("descriptor", reference(id)), ("configuration", .object([("enabled", .bool(false))]))])
+        } + effective.relevelled.map { change in
+            .object([("descriptor", reference(change.rule)), ("configuration", .object([("level", .string(Self.level(change.to)))]))])
+        }
+        if !overrides.isEmpty { members.append(("ruleConfigurationOverrides", .array(overrides))) }
+        if !effective.notices.isEmpty {
+            members.append(("toolConfigurationNotifications", .array(effective.notices.map { notice in
+                .object([("message", .object([("text", .string(notice))])), ("level", .string("warning"))])
+            })))
+        }
+        let summary = result.summary
+        var properties: [(String, JSONValue)] = [
+            ("configurationFile", effective.file.map(JSONValue.string) ?? .null),
+            ("pinnedConfiguration", .bool(effective.pinned)),
+            ("ignoreEntries", .int(effective.ignoreEntries)),
+            ("exclude", .array(effective.excludePatterns.map(JSONValue.string))),
+            ("filesExcluded", .int(summary.excluded)),
+            ("findingsSuppressed", .int(summary.suppressed)),
+            ("findingsBaselined", .int(summary.baselined)),
+        ]
+        if let baseline = effective.baselineFile { properties.append(("baselineFile", .string(baseline))) }
+        members.append(("properties", .object([("meshlint/configuration", .object(properties))])))
+        return .object(members)
+    }
+
     private func log(_ result: Scanner.Result) -> JSONValue {
         let ruleIndex = Dictionary(context.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         let run: JSONValue = .object([
             ("tool", .object([("driver", driver())])),
-            ("invocations", .array([.object([
-                ("executionSuccessful", .bool(result.readErrors.isEmpty || result.summary.files > 0)),
-            ])])),
+            ("invocations", .array([invocation(result, ruleIndex: ruleIndex)])),
             ("originalUriBaseIds", .object([
                 (Self.sourceRoot, .object([("uri", .string(Self.fileURI(directory: context.repositoryRoot)))])),
             ])),

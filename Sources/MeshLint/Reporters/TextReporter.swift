@@ -7,6 +7,8 @@ struct TextReporter {
     var colored: Bool
     var sources: SourceLines
     var showSuppressed = false
+    /// What the configuration changed; shown above the summary line unless it changed nothing.
+    var configuration = EffectiveConfiguration()
 
     func render(_ result: Scanner.Result) -> String {
         var output = ""
@@ -49,6 +51,9 @@ struct TextReporter {
             output += "Baseline entries no longer found in \(visible(baseline.file)) (run with --write-baseline to shrink it):\n"
             for entry in baseline.stale { output += "  \(visible(entry.rule)) \(visible(entry.resource)) (\(visible(entry.file)))\n" }
             output += "\n"
+        }
+        if !configuration.isQuiet(result.summary) {
+            output += configuration.lines(result.summary).map { visible($0) + "\n" }.joined()
         }
         output += summaryLine(result.summary) + "\n"
         return output

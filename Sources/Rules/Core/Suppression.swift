@@ -110,6 +110,11 @@ public struct IgnoreEntry: Sendable {
         self.expiresSpan = expiresSpan
     }
 
+    /// What the entry suppresses, as one comparable text: `rule <id|*> resource <pattern> paths <globs>`.
+    public var identity: String {
+        "rule \(rule ?? "*") resource \(resource?.description ?? "*") paths \(paths.isEmpty ? "*" : paths.map(\.pattern).joined(separator: ","))"
+    }
+
     /// True once `expires` has passed (the entry is valid through that day).
     public func isExpired(on today: CalendarDate) -> Bool {
         expires.map { $0 < today } ?? false
