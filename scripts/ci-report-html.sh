@@ -80,6 +80,26 @@ metadata: {name: "<img src=x onerror=alert(6)>", namespace: '$name'}
 spec:
   rules: [{from: [{source: {principals: ["<b onmouseover=alert(7)>"]}}]}]
 YAML
+# And a custom rule whose texts and message are markup.
+mkdir -p "$hostile/.meshlint/rules.d"
+git -C "$hostile" init -q
+cat > "$hostile/.meshlint/rules.d/hostile.yaml" <<'YAML'
+apiVersion: meshlint.io/v1alpha1
+kind: Rule
+metadata: {name: hostile-texts}
+spec:
+  title: '<script>alert(8)</script>'
+  severity: error
+  summary: '<img src=x onerror=alert(9)>'
+  rationale: '<a href="javascript:alert(10)">why</a>'
+  remediation: '<svg onload=alert(11)>'
+  references: ['javascript:alert(12)']
+  match: {kinds: [Namespace]}
+  assert:
+    - path: metadata.labels["owner"]
+      exists: true
+      message: '<iframe src="javascript:alert(13)"></iframe>'
+YAML
 log "meshlint report on a hostile repository"
 "$meshlint" report "$hostile" --format html --output "$outdir/hostile.html" ||
   fail "meshlint report on the hostile repository exited $?"
