@@ -83,9 +83,8 @@ extension ManifestSnapshot {
     }
 
     private static func temporaryFile(_ text: String) -> String? {
-        let directory = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((directory + "/meshlint-paths-XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard let path = TemporaryFiles.file(prefix: "meshlint-paths") else { return nil }
+        let descriptor = open(path, O_WRONLY | O_TRUNC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var bytes = Array(text.utf8)
@@ -95,7 +94,7 @@ extension ManifestSnapshot {
             if written <= 0 { return nil }
             offset += written
         }
-        return String(cString: template)
+        return path
     }
 }
 

@@ -11,11 +11,7 @@ struct ConfigurationVisibilityTests {
     static func repository(_ files: [String: String]) throws -> URL {
         let root = try temporaryDirectory()
         try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
-        for (name, text) in files {
-            let url = root.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
+        try write(files, under: root)
         return root
     }
 

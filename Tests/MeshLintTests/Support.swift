@@ -121,6 +121,15 @@ func temporaryDirectory() throws -> URL {
     return url
 }
 
+/// Writes `files` (relative path → text) under `root`, making directories as needed.
+func write(_ files: [String: String], under root: URL) throws {
+    for (name, text) in files {
+        let url = root.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+}
+
 /// A corpus of `../shared/bench/gen_corpus.py` in `directory`.
 func generatedCorpus(namespaces: Int, seed: Int, in directory: URL) async throws -> URL {
     let corpus = directory.appendingPathComponent("c\(namespaces)-\(seed)")

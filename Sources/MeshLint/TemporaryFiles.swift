@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Private temporary files and directories (mode 0600 / 0700, unpredictable names) in `$TMPDIR`,
+/// else `/tmp`.
+enum TemporaryFiles {
+    static var directory: String {
+        getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
+    /// A new empty file named `prefix` and a random suffix; nil when none can be made.
+    static func file(prefix: String) -> String? {
+        var template = Array((directory + "/" + prefix + "-XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { return nil }
+        close(descriptor)
+        return path(template)
+    }
+
+    /// A new empty directory named `prefix` and a random suffix; nil when none can be made.
+    static func directory(prefix: String) -> String? {
+        var template = Array((directory + "/" + prefix + "-XXXXXX").utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else { return nil }
+        return path(template)
+    }
+
+    /// Removes a directory made by `directory(prefix:)` and the files in it (not recursive: the
+    /// scratch directories hold files only).
+    static func remove(directory path: String) {
+        if let handle = opendir(path) {
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name != "." && name != ".." { unlink(path + "/" + name) }
+            }
+            closedir(handle)
+        }
+        rmdir(path)
+    }
+
+    private static func path(_ template: [CChar]) -> String {
+        String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

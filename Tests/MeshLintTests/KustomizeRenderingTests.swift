@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import YAMLModel
+@testable import MeshLint
+
+/// Kustomize roots found, rendered by the real engine (kubectl's built-in Kustomize or kustomize
+/// on PATH) offline, and each rendered object traced to its source document and field.
+@Suite("Kustomize roots and rendering")
+struct KustomizeRenderingTests {
+    /// base + two overlays in the shapes real repositories have: `namespace:`, `labels:` (and a
+    /// LabelTransformer) enrolling the namespace in ambient, a JSON patch making mTLS STRICT in
+    /// prod, and an overlay that pulls a remote base.
+    static func tree() throws -> URL {
+        let root = try temporaryDirectory()
+        let files: [String: String] = [
+            "base/kustomization.yaml": "resources: [ns.yaml, pa.yaml]\n",
+            "base/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ledger\n",
+            "base/pa.yaml": "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\nspec:\n  mtls:\n    mode: PERMISSIVE\n",
+            "overlays/dev/kustomization.yaml": "namespace: payments\nresources: [../../base]\ntransformers: [enrol.yaml]\n",
+            "overlays/dev/enrol.yaml": """
+                apiVersion: builtin
+                kind: LabelTransformer
+                metadata: {name: enrol}
+                labels: {istio.io/dataplane-mode: ambient}
+                fieldSpecs: [{path: metadata/labels, create: true, kind: Namespace}]
+
+                """,
+            "overlays/prod/kustomization.yaml": """
+                namespace: payments
+                resources: [../../base]
+                labels:
+                  - pairs: {istio.io/dataplane-mode: ambient}
+                patches:
+                  - path: strict.yaml
+                    target: {kind: PeerAuthentication, name: default}
+
+                """,
+            "overlays/prod/strict.yaml": "- op: replace\n  path: /spec/mtls/mode\n  value: STRICT\n",
+            "overlays/remote/kustomization.yaml": "resources:\n- https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v3.3.1\n",
+        ]
+        try write(files, under: root)
+        return root
+    }
+
+    @Test("Roots are the kustomizations no other includes; what they read is theirs; remote entries are recorded")
+    func discovery() throws {
+        let root = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = root.path
+        let tree = KustomizeTree(directories: ["base", "overlays/dev", "overlays/prod", "overlays/remote"].map { "\(path)/\($0)" })
+        #expect(tree.roots == ["overlays/dev", "overlays/prod", "overlays/remote"].map { "\(path)/\($0)" })
+        let owned = tree.ownedFiles
+        for file in ["base/ns.yaml", "base/pa.yaml", "base/kustomization.yaml", "overlays/dev/enrol.yaml", "overlays/prod/strict.yaml"] {
+            #expect(owned.contains("\(path)/\(file)"), "\(file) is not owned")
+        }
+        #expect(tree.remoteEntries(of: "\(path)/overlays/prod").isEmpty)
+        #expect(tree.remoteEntries(of: "\(path)/overlays/remote") == ["https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v3.3.1"])
+        #expect(tree.closure(of: "\(path)/overlays/prod").map(\.directory).sorted() == ["\(path)/base", "\(path)/overlays/prod"])
+    }
+
+    func render(_ overlay: String, in root: URL, engine: KustomizeEngine) throws -> KustomizeRender {
+        let scratch = try #require(TemporaryFiles.directory(prefix: "meshlint-test-kustomize"))
+        defer { TemporaryFiles.remove(directory: scratch) }
+        guard case .rendered(let bytes) = engine.render(root: root.path + "/" + overlay, scratch: scratch, timeout: .seconds(60)) else {
+            Issue.record("\(overlay) did not render")
+            throw CancellationError()
+        }
+        return KustomizeRender(
+            root: root.path + "/" + overlay, bytes: bytes, scratch: scratch, renderedPath: "\(overlay) (rendered)",
+            display: { RepositoryRoot.relative($0, to: root.path, workingDirectory: "/") ?? $0 },
+            source: { path in (try? Data(contentsOf: URL(fileURLWithPath: path))).map { ManifestLoader.load(path: path, bytes: Array($0)) } })
+    }
+
+    /// In a clone without kubectl or kustomize these tests are skipped (saying so); `.ci/run`
+    /// requires one, so CI always runs them.
+    static let engineFound = KustomizeEngine.locate(explicit: nil) != nil
+
+    @Test("Each rendered object is traced to its source document; unchanged fields to their own line",
+          .enabled(if: engineFound, "needs kubectl or kustomize on PATH"))
+    func renderedObjectsKeepTheirSource() throws {
+        let engine = try #require(KustomizeEngine.locate(explicit: nil))
+        let root = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let prod = try render("overlays/prod", in: root, engine: engine)
+        let resources = prod.file.resources
+        #expect(resources.map(\.kind).sorted() == ["Namespace", "PeerAuthentication", "ServiceAccount"])
+        let authentication = try #require(resources.first { $0.kind == "PeerAuthentication" })
+        #expect(authentication.namespace == "payments" && authentication.node["spec", "mtls", "mode"]?.string == "STRICT")
+        // The mode was patched: not the base's line, the base object's name, marked inexact.
+        let mode = try #require(authentication.node["spec", "mtls"]?.pair("mode"))
+        let patched = try #require(prod.location(of: mode.value.span, in: authentication))
+        #expect(patched.file == "base/pa.yaml" && !patched.exact && patched.span.start.line == 4)
+        // The key `mtls` is in the base (its value changed, the key did not): its own line.
+        let mtls = try #require(authentication.node["spec"]?.pair("mtls"))
+        let key = try #require(prod.location(of: mtls.key.span, in: authentication))
+        #expect(key.file == "base/pa.yaml" && key.span.start.line == 6)
+        // The name is unchanged: its own line in base/ns.yaml, exact.
+        let namespace = try #require(resources.first { $0.kind == "Namespace" })
+        let name = try #require(namespace.node["metadata"]?.pair("name"))
+        let named = try #require(prod.location(of: name.value.span, in: namespace))
+        #expect(named == KustomizeRender.Location(file: "base/ns.yaml", span: Span(start: Mark(line: 4, column: 9), end: Mark(line: 4, column: 17)), exact: true))
+        // The label the overlay adds is not in the base.
+        let label = try #require(namespace.labels["istio.io/dataplane-mode"])
+        #expect(label.value == "ambient")
+        #expect(prod.location(of: label.valueSpan, in: namespace)?.exact == false)
+        // The LabelTransformer of dev enrols the namespace as well.
+        let dev = try render("overlays/dev", in: root, engine: engine)
+        #expect(dev.file.resources.first { $0.kind == "Namespace" }?.labels["istio.io/dataplane-mode"]?.value == "ambient")
+        #expect(dev.file.resources.first { $0.kind == "PeerAuthentication" }?.node["spec", "mtls", "mode"]?.string == "PERMISSIVE")
+    }
+
+    @Test("The engine runs offline and under a time limit")
+    func offlineAndBounded() throws {
+        let root = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        if let engine = KustomizeEngine.locate(explicit: nil) {
+            let scratch = try #require(TemporaryFiles.directory(prefix: "meshlint-test-kustomize"))
+            defer { TemporaryFiles.remove(directory: scratch) }
+            let started = ContinuousClock.now
+            guard case .failed(let message) = engine.render(root: root.path + "/overlays/remote", scratch: scratch, timeout: .seconds(60)) else {
+                Issue.record("a remote base was fetched")
+                return
+            }
+            #expect(!message.isEmpty)
+            #expect(started.duration(to: .now) < .seconds(30))
+        }
+        // A program that never answers is killed at the limit.
+        let slow = root.appendingPathComponent("slow-kustomize")
+        try "#!/bin/sh\nsleep 30\n".write(to: slow, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: slow.path)
+        let engine = try #require(KustomizeEngine.locate(explicit: slow.path))
+        #expect(engine.command == [slow.path, "build"])
+        let scratch = try #require(TemporaryFiles.directory(prefix: "meshlint-test-kustomize"))
+        defer { TemporaryFiles.remove(directory: scratch) }
+        guard case .timedOut = engine.render(root: root.path + "/overlays/prod", scratch: scratch, timeout: .milliseconds(300)) else {
+            Issue.record("the slow engine was not stopped")
+            return
+        }
+        #expect(KustomizeEngine.locate(explicit: nil, environment: ["PATH": root.path]) == nil)
+        #expect(KustomizeEngine.offlineEnvironment(["PATH": "/bin"]).contains("HTTPS_PROXY=http://127.0.0.1:9"))
+    }
+}
