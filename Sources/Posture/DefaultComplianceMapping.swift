@@ -138,6 +138,9 @@ spec:
     jwt-scope-claim-not-split:
       nist-sp-800-204b: [topic-abac-authorization-policy, topic-end-user-jwt-authentication]
       pci-dss-4.0: ["7.2.2", "7.3.2"]
+    kustomization-not-rendered:
+      nist-sp-800-204b: []
+      pci-dss-4.0: []
     l7-policy-without-waypoint:
       nist-sp-800-204b: [topic-abac-authorization-policy, topic-proxy-policy-enforcement]
       pci-dss-4.0: ["2.2.6", "7.3.1"]

@@ -18,6 +18,7 @@ public enum RuleCatalog {
         JWTIssuerJWKSMismatchRule.self,
         JWTNotRequiredRule.self,
         JWTScopeClaimNotSplitRule.self,
+        KustomizationNotRenderedRule.self,
         L7PolicyWithoutWaypointRule.self,
         MeshSettingsConflictRule.self,
         NamespaceNotInInputRule.self,

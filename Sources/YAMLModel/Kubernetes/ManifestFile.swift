@@ -46,6 +46,16 @@ public enum ManifestLoader {
         }
         let parsed = YAMLParser.parse(bytes, limits: limits, pruning: pruning, scratch: scratch)
         file.problems += parsed.problems
+        // A kustomization is Kustomize's input, not a Kubernetes object: never a resource. Read as
+        // a file, it is a note that the directory was not built (see `notRenderedMessage`).
+        if isKustomization(path: path, parsed.documents.first?.root) {
+            let root = parsed.documents.first?.root
+            let span = root?.pair("resources")?.key.span ?? root?.pair("kind")?.value.span ?? .fileStart
+            file.documentCount = parsed.documents.count { !$0.root.isNull }
+            file.skippedDocuments = file.documentCount
+            file.problems.append(InputProblem(kind: .kustomizationNotRendered, message: notRenderedMessage, span: span))
+            return file
+        }
         let sources = HelmSourceComments(bytes)
         for document in parsed.documents where !document.root.isNull {
             file.documentCount += 1
@@ -68,6 +78,18 @@ public enum ManifestLoader {
         }
         return file
     }
+
+    /// Kustomize's file names, or a `kustomize.config.k8s.io` document.
+    static func isKustomization(path: String, _ root: Node?) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if ["kustomization.yaml", "kustomization.yml", "Kustomization"].contains(name) { return true }
+        return root?["apiVersion"]?.string?.hasPrefix("kustomize.config.k8s.io/") == true
+    }
+
+    /// What a kustomization read as a plain file means; the scan says why it was not built when
+    /// it knows (no Kustomize installed, a remote base, a failed build).
+    public static let notRenderedMessage = "this kustomization was read as a file, not built: the namespace, labels, patches and "
+        + "transformers it applies to the resources it lists are missing from what was checked"
 
     /// The problem for a file over the size limit, found before reading it.
     public static func oversize(_ size: Int, limits: ParseLimits) -> InputProblem {

@@ -16,6 +16,9 @@ public struct InputProblem: Sendable, Hashable {
         case helmTemplate
         /// The scan's time limit ran out before the file was read, or while it was.
         case incomplete
+        /// A kustomization read as a file: Kustomize did not build it, so what it applies
+        /// (namespace, labels, patches) is not in the input as the cluster receives it.
+        case kustomizationNotRendered
     }
 
     public let kind: Kind
