@@ -91,6 +91,15 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("follow-symlinks"), help: "Follow symlinks inside scanned directories, never to outside them (default: symlinks are skipped).")
     var followSymlinks = false
 
+    @Option(help: """
+        The Kustomize that builds the Kustomize roots found: a kustomize or kubectl binary (default: MESHLINT_KUSTOMIZE, \
+        else kustomize, else kubectl on PATH). Never taken from .meshlint.yaml.
+        """)
+    var kustomize: String?
+
+    @Flag(name: .customLong("no-render"), help: "Read kustomizations as files instead of building each Kustomize root.")
+    var noRender = false
+
     @Flag(name: .customLong("no-nested-config"), help: """
         Use only the configuration given with --config (or none), never a .meshlint.yaml found in the scanned tree; \
         that file is compared instead, and the scan fails (exit 2) if it disables a rule, lowers a severity, or adds \
@@ -372,6 +381,7 @@ struct ScanCommand: ParsableCommand {
             jobs: jobs,
             pruning: .standard.retaining(keys: customRules.reduce(into: Set<String>()) { $0.formUnion($1.fieldPathKeys) }),
             followSymlinks: followSymlinks)
+        request.render = RenderRequest(enabled: !noRender, kustomize: kustomize)
         if let baseline {
             switch FileReader.read(path: baseline, maxSize: 64 << 20) {
             case .bytes(let bytes):

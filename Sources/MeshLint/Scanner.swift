@@ -26,6 +26,8 @@ struct Scanner {
         var pruning: Pruning = .standard
         /// Follow symlinks inside scanned directories (never to outside the directory).
         var followSymlinks = false
+        /// Kustomize roots: built, each checked as an environment of its own.
+        var render = RenderRequest()
         /// When the scan must stop (`--timeout`); it goes into `limits` and the linter.
         var deadline: ContinuousClock.Instant? {
             get { limits.deadline }
@@ -113,24 +115,48 @@ struct Scanner {
                 return request.exclude.contains { $0.matches(display) || fromRoot.map($0.matches) == true }
             }
         }
-        let (manifests, standardInput, moreErrors) = timings.measure("read and parse \(inputs.count) files") { read(inputs, request: request) }
+        var (manifests, standardInput, moreErrors) = timings.measure("read and parse \(inputs.count) files") { read(inputs, request: request) }
         timings.note(Self.storageNote(manifests))
         readErrors += moreErrors
+
+        // Kustomize roots are built and each is an environment of its own; changed-files mode
+        // reads files only (the base revision would have to be built too).
+        var render = request.render
+        if change != nil { render.disabledReason = "changed-files mode reads files only (a full scan builds Kustomize roots)" }
+        let environments: [Environment]
+        (environments, manifests) = Environments.make(
+            manifests, request: render, workingDirectory: workingDirectory, deadline: request.deadline, timings: &timings)
 
         let linter = Linter(rules: request.rules, jobs: request.jobs, deadline: request.deadline)
         var indexOptions = request.indexOptions
         indexOptions.jobs = request.jobs
-        let index = timings.measure("index") { MeshIndex(resources: manifests.flatMap(\.resources), options: indexOptions) }
-        let context = LintContext(
-            index: index,
-            inputProblems: manifests.flatMap { file in file.problems.map { LintContext.FileProblem(file: file.path, problem: $0) } },
-            settings: request.settings)
-        let linted = timings.measure("rules (\(request.rules.count))") { linter.timedLint(context) }
-        timings.rules = zip(request.rules, linted.durations).map { ($0.description.id, $1) }
-        var lintedFindings = linted.findings
+        var lintedFindings: [Finding] = []
+        var notRun = Set<String>(), stopped = Set<String>()
+        var durations = [Duration](repeating: .zero, count: request.rules.count)
+        var indexes: [MeshIndex] = []
+        for environment in environments {
+            let index = timings.measure("index" + (environment.name.map { " (\($0))" } ?? "")) {
+                MeshIndex(resources: environment.files.flatMap(\.resources), options: indexOptions)
+            }
+            indexes.append(index)
+            let context = LintContext(
+                index: index,
+                inputProblems: environment.files.flatMap { file in file.problems.map { LintContext.FileProblem(file: file.path, problem: $0) } },
+                settings: request.settings)
+            let linted = timings.measure("rules (\(request.rules.count))" + (environment.name.map { " (\($0))" } ?? "")) { linter.timedLint(context) }
+            for (position, duration) in linted.durations.enumerated() { durations[position] += duration }
+            notRun.formUnion(linted.notRun)
+            stopped.formUnion(linted.stopped)
+            lintedFindings += linted.findings.map { Environments.sourced($0, in: environment) }
+        }
+        lintedFindings = Environments.merged(lintedFindings)
+        timings.rules = zip(request.rules, durations).map { ($0.description.id, $1) }
+        let linted = Linter.Outcome(findings: [], durations: durations, notRun: notRun.sorted(), stopped: stopped.sorted())
         if let first = manifests.first, let incomplete = Linter.findingForIncompleteRules(linted, file: first.path) {
             lintedFindings.append(incomplete)
         }
+        // Reports about one mesh (the posture report) see the plain files, else the first root.
+        let index = indexes.first ?? MeshIndex(resources: [], options: indexOptions)
         var findings = overridden(lintedFindings, request.severityOverrides)
 
         let filterStart = ContinuousClock.now
@@ -139,7 +165,7 @@ struct Scanner {
         let origins = Set(findings.compactMap(\.origin))
         let filesWithFindings = Set(origins.map(\.file))
         var resources: [ResourceOrigin: Resource] = [:]
-        for file in manifests where filesWithFindings.contains(file.path) {
+        for file in manifests + environments.flatMap { $0.renders.map(\.file) } where filesWithFindings.contains(file.path) {
             for resource in file.resources where origins.contains(resource.origin) && resources[resource.origin] == nil {
                 resources[resource.origin] = resource
             }
@@ -175,9 +201,10 @@ struct Scanner {
         summary.files = manifests.count
         for file in manifests {
             summary.documents += file.documentCount
-            summary.resources += file.resources.count
             summary.skipped += file.skippedDocuments
         }
+        // Each environment's objects: a base rendered into two overlays counts twice, as deployed.
+        summary.resources = environments.reduce(0) { $0 + $1.files.reduce(0) { $0 + $1.resources.count } }
         for finding in findings {
             switch finding.severity {
             case .error: summary.errors += 1

@@ -140,3 +140,90 @@ struct KustomizeRenderingTests {
         #expect(KustomizeEngine.offlineEnvironment(["PATH": "/bin"]).contains("HTTPS_PROXY=http://127.0.0.1:9"))
     }
 }
+
+/// `meshlint scan` on a Kustomize tree: each root built and checked as an environment of its own,
+/// findings on the source lines, kustomizations that cannot be built said to be, with why.
+@Suite("Scanning Kustomize roots")
+struct KustomizeScanTests {
+    @Test("Each overlay is checked on its own; findings land on the base's lines, with their environments",
+          .enabled(if: KustomizeRenderingTests.engineFound, "needs kubectl or kustomize on PATH"))
+    func environmentsOnSourceLines() async throws {
+        let root = try KustomizeRenderingTests.tree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.removeItem(at: root.appendingPathComponent("overlays/remote"))
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        let run = try await meshlint(["scan", ".", "--format", "json"], directory: root)
+        #expect(run.status == 1, "\(run.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        func located(_ rule: String) -> [(file: String, line: Int, environments: [String], message: String)] {
+            findings.filter { $0["rule"] as? String == rule }.map {
+                ($0["file"] as? String ?? "", ($0["span"] as? [String: Any])?["startLine"] as? Int ?? 0,
+                 $0["environments"] as? [String] ?? [], $0["message"] as? String ?? "")
+            }
+        }
+        // dev keeps PERMISSIVE (the base's own line); prod's patch makes it STRICT: no finding there.
+        let permissive = located("peer-authentication-not-strict")
+        #expect(permissive.count == 1)
+        #expect(permissive.first?.file == "base/pa.yaml" && permissive.first?.line == 7 && permissive.first?.environments == ["overlays/dev"])
+        // Both overlays enrol the namespace (a LabelTransformer, a labels entry): one finding, both listed.
+        let deny = located("ambient-namespace-without-default-deny")
+        #expect(deny.count == 1)
+        #expect(deny.first?.file == "base/ns.yaml" && deny.first?.environments == ["overlays/dev", "overlays/prod"])
+        #expect(deny.first?.message.contains("The Kustomize build sets this field; base/ns.yaml does not write it.") == true)
+        // Nothing is about `default`, and the kustomizations are neither resources nor notes.
+        #expect(!findings.contains { ($0["resource"] as? [String: Any])?["namespace"] as? String == "default" })
+        #expect(findings.count == 2)
+        #expect(located("kustomization-not-rendered").isEmpty)
+    }
+
+    @Test("Roots that share nothing are parts of one cluster: checked together, as one mesh",
+          .enabled(if: KustomizeRenderingTests.engineFound, "needs kubectl or kustomize on PATH"))
+    func partsOfOneCluster() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write([
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "apps/payments/kustomization.yaml": "namespace: payments\nresources: [namespace.yaml]\n",
+            "apps/payments/namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n  labels: {istio.io/dataplane-mode: ambient}\n",
+            "platform/kustomization.yaml": "namespace: istio-system\nresources: [deny.yaml]\n",
+            "platform/deny.yaml": "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: allow-nothing}\nspec: {}\n",
+        ], under: root)
+        let run = try await meshlint(["scan", ".", "--format", "json"], directory: root)
+        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let findings = report["findings"] as? [[String: Any]] ?? []
+        // The mesh-wide allow-nothing of the platform root covers the payments namespace.
+        #expect(!findings.contains { $0["rule"] as? String == "ambient-namespace-without-default-deny" }, "\(findings)")
+        #expect(findings.allSatisfy { ($0["environments"] as? [String])?.isEmpty == true })
+        #expect(findings.contains { $0["rule"] as? String == "peer-authentication-not-strict" && $0["file"] as? String == "apps/payments/namespace.yaml" })
+    }
+
+    @Test("A kustomization that is not built is a note saying why, and its files are read as they are", arguments: [
+        (["--kustomize", "/nonexistent/kubectl"], "no Kustomize was found"),
+        (["--no-render"], "rendering is off (--no-render)"),
+    ])
+    func notBuilt(options: [String], reason: String) async throws {
+        let root = try KustomizeRenderingTests.tree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        let run = try await meshlint(["scan", ".", "--format", "json"] + options, directory: root)
+        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let notes = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "kustomization-not-rendered" }
+        #expect(notes.count == 4, "\(notes)")
+        #expect(notes.allSatisfy { ($0["message"] as? String)?.contains("it was not built because \(reason)") == true })
+    }
+
+    @Test("A root with a remote base is not fetched: a note names the entry",
+          .enabled(if: KustomizeRenderingTests.engineFound, "needs kubectl or kustomize on PATH"))
+    func remoteBase() async throws {
+        let root = try KustomizeRenderingTests.tree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        let run = try await meshlint(["scan", "overlays/remote", "--format", "json"], directory: root)
+        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let notes = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "kustomization-not-rendered" }
+        #expect(notes.count == 1)
+        #expect((notes.first?["message"] as? String)?.contains(
+            "it needs https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v3.3.1, and MeshLint renders offline") == true)
+    }
+}

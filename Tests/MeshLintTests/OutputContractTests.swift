@@ -37,8 +37,9 @@ struct OutputContractTests {
         #expect(!findings.isEmpty)
         #expect(summary["errors"]! + summary["warnings"]! + summary["notes"]! == findings.count)
         for finding in findings {
-            #expect(Set(finding.keys) == ["rule", "severity", "message", "file", "span", "resource", "related", "remediation", "fingerprint", "viaChange"])
+            #expect(Set(finding.keys) == ["rule", "severity", "message", "file", "span", "resource", "related", "remediation", "fingerprint", "viaChange", "environments"])
             #expect(finding["viaChange"] as? Bool == false)
+            #expect((finding["environments"] as? [String])?.isEmpty == true)
             #expect((finding["fingerprint"] as? String)?.count == 32)
             let span = try #require(finding["span"] as? [String: Int])
             #expect(Set(span.keys) == ["startLine", "startColumn", "endLine", "endColumn"])

@@ -89,6 +89,8 @@ struct JSONReporter {
             ("fingerprint", .string(finding.fingerprint)),
             // Changed-files mode: reported because the change caused it, though it lands elsewhere.
             ("viaChange", .bool(finding.viaChange)),
+            // The Kustomize roots it was found in; empty for plain files.
+            ("environments", .array(finding.environments.map(JSONValue.string))),
         ]
     }
 

@@ -151,6 +151,9 @@ struct SARIFReporter {
             })))
         }
         members.append(("partialFingerprints", .object([(Self.fingerprintKey, .string(finding.fingerprint))])))
+        if !finding.environments.isEmpty {
+            members.append(("properties", .object([("environments", .array(finding.environments.map(JSONValue.string)))])))
+        }
         if let suppression {
             // An annotation sits in the manifest itself; a configuration entry outside it.
             members.append(("suppressions", .array([.object([

@@ -74,6 +74,8 @@ public struct Finding: Sendable, Hashable {
     /// The secret values of the finding's resource (`SecretValues`): its message and fix never
     /// carry them, and a report that quotes the source line hides them there too.
     public var secretValues: [String] = []
+    /// The environments (Kustomize roots) the finding was found in; empty for plain files.
+    public var environments: [String] = []
 
     public init(
         ruleID: String, severity: Severity, message: String, file: String, span: Span,
@@ -141,6 +143,15 @@ public struct Finding: Sendable, Hashable {
         noted(Self.notInInputSentence(namespace: namespace))
     }
 
+    /// This finding placed elsewhere (a rendered object's source), or in other environments.
+    public func relocated(
+        file: String? = nil, span: Span? = nil, message: String? = nil, related: [RelatedLocation]? = nil, environments: [String]? = nil
+    ) -> Finding {
+        var moved = copy(message: message, file: file, span: span, related: related)
+        if let environments { moved.environments = environments }
+        return moved
+    }
+
     /// A copy with some fields replaced; the flags carry over.
     private func copy(
         severity: Severity? = nil, message: String? = nil, file: String? = nil, span: Span? = nil,
@@ -153,6 +164,7 @@ public struct Finding: Sendable, Hashable {
         copy.viaChange = viaChange
         copy.isInconclusive = isInconclusive
         copy.secretValues = secretValues
+        copy.environments = environments
         return copy
     }
 

@@ -28,6 +28,13 @@ public struct Linter: Sendable {
         /// The rules still running when the deadline passed: they stopped early, or finished
         /// late; either way their findings may be missing.
         public let stopped: [String]
+
+        public init(findings: [Finding], durations: [Duration], notRun: [String], stopped: [String]) {
+            self.findings = findings
+            self.durations = durations
+            self.notRun = notRun
+            self.stopped = stopped
+        }
     }
 
     /// The findings, and how long each rule took (in the order of `rules`).

@@ -52,7 +52,6 @@ public enum ManifestLoader {
             let root = parsed.documents.first?.root
             let span = root?.pair("resources")?.key.span ?? root?.pair("kind")?.value.span ?? .fileStart
             file.documentCount = parsed.documents.count { !$0.root.isNull }
-            file.skippedDocuments = file.documentCount
             file.problems.append(InputProblem(kind: .kustomizationNotRendered, message: notRenderedMessage, span: span))
             return file
         }
