@@ -381,7 +381,7 @@ struct ScanCommand: ParsableCommand {
             jobs: jobs,
             pruning: .standard.retaining(keys: customRules.reduce(into: Set<String>()) { $0.formUnion($1.fieldPathKeys) }),
             followSymlinks: followSymlinks)
-        request.render = RenderRequest(enabled: !noRender, kustomize: kustomize)
+        request.render = RenderRequest(enabled: !noRender, kustomize: kustomize, allowOutsideRepository: allowOutsideRepository)
         if let baseline {
             switch FileReader.read(path: baseline, maxSize: 64 << 20) {
             case .bytes(let bytes):

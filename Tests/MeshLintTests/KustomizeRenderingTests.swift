@@ -198,6 +198,24 @@ struct KustomizeScanTests {
         #expect(findings.contains { $0["rule"] as? String == "peer-authentication-not-strict" && $0["file"] as? String == "apps/payments/namespace.yaml" })
     }
 
+    @Test("A root that would read outside the repository (a base there, a symlinked patch) is not built")
+    func confinedToTheRepository() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write([
+            "repo/.git/HEAD": "ref: refs/heads/main\n",
+            "repo/overlay/kustomization.yaml": "resources: [../../elsewhere]\n",
+            "elsewhere/kustomization.yaml": "resources: [secret.yaml]\n",
+            "elsewhere/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: runner, namespace: ci}\nstringData: {token: outside-value}\n",
+        ], under: root)
+        let run = try await meshlint(["scan", "overlay", "--format", "json"], directory: root.appendingPathComponent("repo"))
+        #expect(!run.stdout.contains("runner") && !run.stdout.contains("outside-value"))
+        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let notes = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "kustomization-not-rendered" }
+        #expect(notes.count == 1)
+        #expect((notes.first?["message"] as? String)?.contains("outside the repository") == true, "\(notes)")
+    }
+
     @Test("A kustomization that is not built is a note saying why, and its files are read as they are", arguments: [
         (["--kustomize", "/nonexistent/kubectl"], "no Kustomize was found"),
         (["--no-render"], "rendering is off (--no-render)"),

@@ -23,6 +23,8 @@ struct RenderRequest {
     var kustomize: String?
     /// Why roots are not built in this scan, when they are not (changed-files mode).
     var disabledReason: String?
+    /// `--allow-outside-repository`: a build may read bases and files outside the repository.
+    var allowOutsideRepository = false
 }
 
 enum Environments {
@@ -55,6 +57,14 @@ enum Environments {
                 continue
             }
             if closure.contains(where: \.inflatesHelm) { refuse("it inflates Helm charts (helmCharts), which needs a chart pull"); continue }
+            // What the build would read stays in the repository: no base or file (or link) outside it.
+            let confinement = PathConfinement(allowOutside: request.allowOutsideRepository)
+            let repository = PathConfinement.workTree(containing: root) ?? absolute(".")
+            if let outside = closure.lazy.flatMap({ [$0.directory] + $0.files })
+                .compactMap({ confinement.refusal(for: $0, what: "it reads", root: repository) }).first {
+                refuse(outside)
+                continue
+            }
             if let deadline, ContinuousClock.now >= deadline { refuse("the time limit ran out first"); continue }
             guard let scratch = TemporaryFiles.directory(prefix: "meshlint-kustomize") else { refuse("no temporary directory"); continue }
             defer { TemporaryFiles.remove(directory: scratch) }
