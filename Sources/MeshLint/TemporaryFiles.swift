@@ -30,7 +30,10 @@ enum TemporaryFiles {
     static func remove(directory path: String) {
         if let handle = opendir(path) {
             while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                // Up to the NUL only: the rest of `d_name` is not initialised.
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                }
                 if name != "." && name != ".." { unlink(path + "/" + name) }
             }
             closedir(handle)
