@@ -147,7 +147,7 @@ struct Scanner {
             for (position, duration) in linted.durations.enumerated() { durations[position] += duration }
             notRun.formUnion(linted.notRun)
             stopped.formUnion(linted.stopped)
-            lintedFindings += linted.findings.map { Environments.sourced($0, in: environment) }
+            lintedFindings += Environments.sourced(linted.findings, in: environment)
         }
         lintedFindings = Environments.merged(lintedFindings)
         timings.rules = zip(request.rules, durations).map { ($0.description.id, $1) }

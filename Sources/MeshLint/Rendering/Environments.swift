@@ -44,6 +44,7 @@ enum Environments {
         // Why each kustomization (by absolute file) was not built; absent: it was.
         var reasons: [String: String] = [:]
         var rendered: [KustomizeRender] = []
+        let read = Dictionary(manifests.map { (absolute($0.path), $0) }, uniquingKeysWith: { first, _ in first })
         let engine = request.enabled && request.disabledReason == nil ? KustomizeEngine.locate(explicit: request.kustomize) : nil
         for root in tree.roots {
             let closure = tree.closure(of: root)
@@ -78,7 +79,6 @@ enum Environments {
             case .failed(let message):
                 refuse("the build failed: \(message)")
             case .rendered(let bytes):
-                let read = Dictionary(manifests.map { (absolute($0.path), $0) }, uniquingKeysWith: { first, _ in first })
                 rendered.append(KustomizeRender(
                     root: root, bytes: bytes, scratch: scratch, renderedPath: "<kustomize build \(display(root))>", display: display,
                     source: { path in read[path] ?? readSource(path) }))
@@ -143,9 +143,13 @@ enum Environments {
     /// `finding` of `environment` placed in the source: the file and line of the field when the
     /// source has it unchanged, else the object's name there with a sentence saying which build
     /// set the field; related locations in the rendered stream likewise.
-    static func sourced(_ finding: Finding, in environment: Environment) -> Finding {
-        guard !environment.renders.isEmpty else { return finding }
+    static func sourced(_ findings: [Finding], in environment: Environment) -> [Finding] {
+        guard !environment.renders.isEmpty else { return findings }
         let renders = Dictionary(environment.renders.map { ($0.file.path, $0) }, uniquingKeysWith: { first, _ in first })
+        return findings.map { sourced($0, renders: renders, name: environment.name) }
+    }
+
+    private static func sourced(_ finding: Finding, renders: [String: KustomizeRender], name: String?) -> Finding {
         var result = finding
         if let origin = finding.origin, let render = renders[origin.file],
            let resource = render.file.resources.first(where: { $0.origin == origin }),
@@ -160,7 +164,7 @@ enum Environments {
             else { return item }
             return RelatedLocation(message: item.message, file: location.file, span: location.span, resource: item.resource)
         }
-        return result.relocated(related: related, environments: environment.name.map { [$0] } ?? [])
+        return result.relocated(related: related, environments: name.map { [$0] } ?? [])
     }
 
     /// One finding per source location, rule and message, with every environment it was found in.
