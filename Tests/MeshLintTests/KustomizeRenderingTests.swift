@@ -198,6 +198,46 @@ struct KustomizeScanTests {
         #expect(findings.contains { $0["rule"] as? String == "peer-authentication-not-strict" && $0["file"] as? String == "apps/payments/namespace.yaml" })
     }
 
+    @Test("Each overlay is checked with the rest of the cluster: a platform root's mesh-wide deny holds in dev and prod",
+          .enabled(if: KustomizeRenderingTests.engineFound, "needs kubectl or kustomize on PATH"))
+    func variantsWithTheirCluster() async throws {
+        let root = try KustomizeRenderingTests.tree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.removeItem(at: root.appendingPathComponent("overlays/remote"))
+        try write([
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "platform/kustomization.yaml": "namespace: istio-system\nresources: [deny.yaml]\n",
+            "platform/deny.yaml": "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: allow-nothing}\nspec: {}\n",
+        ], under: root)
+        let run = try await meshlint(["scan", ".", "--format", "json"], directory: root)
+        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let findings = report["findings"] as? [[String: Any]] ?? []
+        #expect(!findings.contains { $0["rule"] as? String == "ambient-namespace-without-default-deny" }, "\(findings)")
+        // dev's PERMISSIVE is still found, in dev only.
+        let permissive = findings.filter { $0["rule"] as? String == "peer-authentication-not-strict" }
+        #expect(permissive.count == 1 && permissive.first?["environments"] as? [String] == ["overlays/dev"])
+    }
+
+    @Test("Positions a rule writes in a message (a duplicate's copies) name the source files, not the build",
+          .enabled(if: KustomizeRenderingTests.engineFound, "needs kubectl or kustomize on PATH"))
+    func messagesNameSources() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write([
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "one/kustomization.yaml": "resources: [ns.yaml]\n",
+            "one/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shared\n",
+            "two/kustomization.yaml": "resources: [ns.yaml]\n",
+            "two/ns.yaml": "# a second copy\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shared\n",
+        ], under: root)
+        let run = try await meshlint(["scan", ".", "--format", "json"], directory: root)
+        #expect(!run.stdout.contains("<kustomize build"), "\(run.stdout)")
+        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let duplicates = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "duplicate-resource" }
+        #expect(duplicates.count == 2)
+        #expect(duplicates.allSatisfy { ($0["message"] as? String)?.contains("(one/ns.yaml:4, two/ns.yaml:5)") == true }, "\(duplicates)")
+    }
+
     @Test("A root that would read outside the repository (a base there, a symlinked patch) is not built")
     func confinedToTheRepository() async throws {
         let root = try temporaryDirectory()

@@ -4,8 +4,8 @@ import YAMLModel
 /// The meshes a scanned tree describes. Kustomize roots that build from a common base are
 /// variants of one application (`overlays/dev`, `overlays/prod`): each is checked as a mesh of
 /// its own, so that they neither mix their findings nor hide each other's objects as duplicates.
-/// Roots that share nothing are parts of one cluster (several applications, one platform), and
-/// are checked together with the plain manifests, as one mesh.
+/// Roots that share nothing are parts of one cluster (several applications, one platform): they
+/// and the plain manifests are checked together, as one mesh, and with each variant.
 struct Environment {
     /// The root's path as reports show it; nil for the plain files or one cluster of parts.
     let name: String?
@@ -114,11 +114,13 @@ enum Environments {
         }
         let variantRoots = Set(variants.map(\.root))
         let parts = rendered.filter { !variantRoots.contains($0.root) }
-        var environments: [Environment] = []
-        if !plain.isEmpty || !parts.isEmpty {
-            environments.append(Environment(name: nil, files: plain + parts.map(\.file), renders: parts))
+        // Each variant is deployed with the rest of the cluster: the plain files and the parts (a
+        // platform root's mesh-wide policies hold in dev and in prod).
+        let shared = plain + parts.map(\.file)
+        guard !variants.isEmpty else {
+            return (shared.isEmpty ? [] : [Environment(name: nil, files: shared, renders: parts)], updated)
         }
-        environments += variants.map { Environment(name: display($0.root), files: [$0.file], renders: [$0]) }
+        let environments = variants.map { Environment(name: display($0.root), files: shared + [$0.file], renders: parts + [$0]) }
         return (environments, updated)
     }
 
@@ -150,21 +152,50 @@ enum Environments {
     }
 
     private static func sourced(_ finding: Finding, renders: [String: KustomizeRender], name: String?) -> Finding {
-        var result = finding
+        var result = finding.relocated(message: sourcedText(finding.message, renders: renders))
         if let origin = finding.origin, let render = renders[origin.file],
            let resource = render.file.resources.first(where: { $0.origin == origin }),
            let location = render.location(of: finding.span, in: resource) {
             let sentence = location.exact ? "" : " (The Kustomize build sets this field; \(location.file) does not write it.)"
-            result = finding.relocated(file: location.file, span: location.span, message: finding.message + sentence)
+            result = result.relocated(file: location.file, span: location.span, message: result.message + sentence)
         }
         let related = finding.related.map { item -> RelatedLocation in
             guard let render = renders[item.file], let reference = item.resource,
                   let resource = render.file.resources.first(where: { ResourceRef($0) == reference }),
                   let location = render.location(of: item.span, in: resource)
             else { return item }
-            return RelatedLocation(message: item.message, file: location.file, span: location.span, resource: item.resource)
+            return RelatedLocation(message: sourcedText(item.message, renders: renders), file: location.file, span: location.span, resource: item.resource)
         }
         return result.relocated(related: related, environments: name.map { [$0] } ?? [])
+    }
+
+    /// `text` with each `<kustomize build ROOT>:LINE` a rule wrote (a duplicate's other copies, a
+    /// related object) replaced by the source file and line of the object on that line.
+    static func sourcedText(_ text: String, renders: [String: KustomizeRender]) -> String {
+        guard text.contains("<kustomize build ") else { return text }
+        var output = ""
+        var rest = Substring(text)
+        while let start = rest.firstRange(of: "<kustomize build ") {
+            output += rest[..<start.lowerBound]
+            guard let close = rest[start.lowerBound...].firstIndex(of: ">") else { break }
+            let path = String(rest[start.lowerBound...close])
+            var after = rest[rest.index(after: close)...]
+            var replaced = path
+            if after.hasPrefix(":") {
+                let digits = after.dropFirst().prefix { $0.isNumber }
+                if let line = Int(digits), let render = renders[path], let source = render.sourceLine(ofRenderedLine: line) {
+                    replaced = source
+                    after = after.dropFirst(1 + digits.count)
+                    // A column after the line belongs to the rendered stream too.
+                    if after.hasPrefix(":"), after.dropFirst().first?.isNumber == true {
+                        after = after.dropFirst().drop { $0.isNumber }
+                    }
+                }
+            }
+            output += replaced
+            rest = after
+        }
+        return output + rest
     }
 
     /// One finding per source location, rule and message, with every environment it was found in.

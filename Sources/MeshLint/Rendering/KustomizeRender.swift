@@ -51,6 +51,15 @@ struct KustomizeRender {
         self.sources = sources
     }
 
+    /// The source of a line of the rendered stream, as `file:line`: the object there, at its name
+    /// in its source document (the line itself has no counterpart when the build wrote it).
+    func sourceLine(ofRenderedLine line: Int) -> String? {
+        guard let resource = file.resources.first(where: { $0.node.span.start.line <= line && line <= $0.node.span.end.line }),
+              let location = location(of: resource.nameSpan, in: resource)
+        else { return nil }
+        return "\(location.file):\(location.span.start.line)"
+    }
+
     /// The `path:` of an origin annotation's value (a small YAML mapping); nil for remote origins.
     static func originPath(_ value: String) -> String? {
         guard let root = YAMLParser.parse(Array(value.utf8)).documents.first?.root, root["repo"] == nil else { return nil }
