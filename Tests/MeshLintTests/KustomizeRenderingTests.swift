@@ -145,6 +145,13 @@ struct KustomizeRenderingTests {
 /// findings on the source lines, kustomizations that cannot be built said to be, with why.
 @Suite("Scanning Kustomize roots")
 struct KustomizeScanTests {
+    /// The findings of a `--format json` run, all or those of `rule`.
+    func findings(_ run: RunResult, rule: String? = nil) throws -> [[String: Any]] {
+        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let all = try #require(report["findings"] as? [[String: Any]])
+        return rule.map { rule in all.filter { $0["rule"] as? String == rule } } ?? all
+    }
+
     @Test("Each overlay is checked on its own; findings land on the base's lines, with their environments",
           .enabled(if: KustomizeRenderingTests.engineFound, "needs kubectl or kustomize on PATH"))
     func environmentsOnSourceLines() async throws {
@@ -154,8 +161,7 @@ struct KustomizeScanTests {
         try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
         let run = try await meshlint(["scan", ".", "--format", "json"], directory: root)
         #expect(run.status == 1, "\(run.stderr)")
-        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
-        let findings = try #require(report["findings"] as? [[String: Any]])
+        let findings = try findings(run)
         func located(_ rule: String) -> [(file: String, line: Int, environments: [String], message: String)] {
             findings.filter { $0["rule"] as? String == rule }.map {
                 ($0["file"] as? String ?? "", ($0["span"] as? [String: Any])?["startLine"] as? Int ?? 0,
@@ -190,8 +196,7 @@ struct KustomizeScanTests {
             "platform/deny.yaml": "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: allow-nothing}\nspec: {}\n",
         ], under: root)
         let run = try await meshlint(["scan", ".", "--format", "json"], directory: root)
-        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
-        let findings = report["findings"] as? [[String: Any]] ?? []
+        let findings = try findings(run)
         // The mesh-wide allow-nothing of the platform root covers the payments namespace.
         #expect(!findings.contains { $0["rule"] as? String == "ambient-namespace-without-default-deny" }, "\(findings)")
         #expect(findings.allSatisfy { ($0["environments"] as? [String])?.isEmpty == true })
@@ -210,8 +215,7 @@ struct KustomizeScanTests {
             "platform/deny.yaml": "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: allow-nothing}\nspec: {}\n",
         ], under: root)
         let run = try await meshlint(["scan", ".", "--format", "json"], directory: root)
-        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
-        let findings = report["findings"] as? [[String: Any]] ?? []
+        let findings = try findings(run)
         #expect(!findings.contains { $0["rule"] as? String == "ambient-namespace-without-default-deny" }, "\(findings)")
         // dev's PERMISSIVE is still found, in dev only.
         let permissive = findings.filter { $0["rule"] as? String == "peer-authentication-not-strict" }
@@ -232,8 +236,7 @@ struct KustomizeScanTests {
         ], under: root)
         let run = try await meshlint(["scan", ".", "--format", "json"], directory: root)
         #expect(!run.stdout.contains("<kustomize build"), "\(run.stdout)")
-        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
-        let duplicates = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "duplicate-resource" }
+        let duplicates = try findings(run, rule: "duplicate-resource")
         #expect(duplicates.count == 2)
         #expect(duplicates.allSatisfy { ($0["message"] as? String)?.contains("(one/ns.yaml:4, two/ns.yaml:5)") == true }, "\(duplicates)")
     }
@@ -250,8 +253,7 @@ struct KustomizeScanTests {
         ], under: root)
         let run = try await meshlint(["scan", "overlay", "--format", "json"], directory: root.appendingPathComponent("repo"))
         #expect(!run.stdout.contains("runner") && !run.stdout.contains("outside-value"))
-        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
-        let notes = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "kustomization-not-rendered" }
+        let notes = try findings(run, rule: "kustomization-not-rendered")
         #expect(notes.count == 1)
         #expect((notes.first?["message"] as? String)?.contains("outside the repository") == true, "\(notes)")
     }
@@ -265,8 +267,7 @@ struct KustomizeScanTests {
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
         let run = try await meshlint(["scan", ".", "--format", "json"] + options, directory: root)
-        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
-        let notes = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "kustomization-not-rendered" }
+        let notes = try findings(run, rule: "kustomization-not-rendered")
         #expect(notes.count == 4, "\(notes)")
         #expect(notes.allSatisfy { ($0["message"] as? String)?.contains("it was not built because \(reason)") == true })
     }
@@ -278,8 +279,7 @@ struct KustomizeScanTests {
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
         let run = try await meshlint(["scan", "overlays/remote", "--format", "json"], directory: root)
-        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
-        let notes = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "kustomization-not-rendered" }
+        let notes = try findings(run, rule: "kustomization-not-rendered")
         #expect(notes.count == 1)
         #expect((notes.first?["message"] as? String)?.contains(
             "it needs https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v3.3.1, and MeshLint renders offline") == true)
