@@ -100,6 +100,12 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("no-render"), help: "Read kustomizations as files instead of building each Kustomize root.")
     var noRender = false
 
+    @Option(help: """
+        The namespace of objects on standard input that name none, as `kubectl apply -n NS` would place them \
+        (a piped `helm template` or `kustomize build` stream without namespace:). Default: default.
+        """)
+    var namespace: String?
+
     @Flag(name: .customLong("no-nested-config"), help: """
         Use only the configuration given with --config (or none), never a .meshlint.yaml found in the scanned tree; \
         that file is compared instead, and the scan fails (exit 2) if it disables a rule, lowers a severity, or adds \
@@ -189,6 +195,16 @@ struct ScanCommand: ParsableCommand {
             throw ValidationError("limits must be positive")
         }
         if let timeout, !(timeout > 0 && timeout <= 1e9) { throw ValidationError("--timeout must be a positive number of seconds") }
+        if let namespace, !Self.isNamespaceName(namespace) {
+            throw ValidationError("--namespace must be a Kubernetes namespace name (lower-case letters, digits and '-', at most 63)")
+        }
+    }
+
+    /// An RFC 1123 label: what Kubernetes accepts as a namespace name.
+    static func isNamespaceName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else { return false }
+        return bytes.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }
     }
 
     /// What a scan needs before it runs: the custom rules, the configuration, the request.
@@ -382,6 +398,7 @@ struct ScanCommand: ParsableCommand {
             pruning: .standard.retaining(keys: customRules.reduce(into: Set<String>()) { $0.formUnion($1.fieldPathKeys) }),
             followSymlinks: followSymlinks)
         request.render = RenderRequest(enabled: !noRender, kustomize: kustomize, allowOutsideRepository: allowOutsideRepository)
+        request.standardInputNamespace = namespace
         if let baseline {
             switch FileReader.read(path: baseline, maxSize: 64 << 20) {
             case .bytes(let bytes):

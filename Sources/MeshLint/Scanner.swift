@@ -19,6 +19,8 @@ struct Scanner {
         /// Paths never read (globs on the path as reported, and from the repository root).
         var exclude: [Glob] = []
         var standardInputName = "<stdin>"
+        /// `--namespace`: the namespace of standard input's objects that name none.
+        var standardInputNamespace: String?
         var baseline: (baseline: Baseline, file: String)?
         /// Threads for parsing and rules (nil: every core); the output is the same for any number.
         var jobs: Int?
@@ -264,7 +266,10 @@ struct Scanner {
                     unread.problems.append(.timeLimitReached())
                     manifests.append(unread)
                 }
-                if let file = load(outcome, as: request.standardInputName, limits: limits, pruning: request.pruning) { manifests.append(file) }
+                if let file = load(outcome, as: request.standardInputName, limits: limits, pruning: request.pruning,
+                                   defaultNamespace: request.standardInputNamespace ?? "default") {
+                    manifests.append(file)
+                }
                 continue
             }
             if let file = result.file { manifests.append(file) }
@@ -274,11 +279,12 @@ struct Scanner {
     }
 
     private static func load(
-        _ outcome: FileReader.Outcome, as display: String, limits: ParseLimits, pruning: Pruning, scratch: ParseScratch? = nil
+        _ outcome: FileReader.Outcome, as display: String, limits: ParseLimits, pruning: Pruning, scratch: ParseScratch? = nil,
+        defaultNamespace: String = "default"
     ) -> ManifestFile? {
         switch outcome {
         case .bytes(let bytes):
-            return ManifestLoader.load(path: display, bytes: bytes, limits: limits, pruning: pruning, scratch: scratch)
+            return ManifestLoader.load(path: display, bytes: bytes, limits: limits, pruning: pruning, scratch: scratch, defaultNamespace: defaultNamespace)
         case .tooLarge(let size):
             var file = ManifestFile(path: display)
             file.problems.append(ManifestLoader.oversize(size, limits: limits))

@@ -284,4 +284,24 @@ struct KustomizeScanTests {
         #expect((notes.first?["message"] as? String)?.contains(
             "it needs https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v3.3.1, and MeshLint renders offline") == true)
     }
+
+    @Test("--namespace places a piped stream's namespace-less objects, as kubectl apply -n would")
+    func namespaceOfAPipedStream() async throws {
+        let stream = """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: payments, labels: {istio.io/dataplane-mode: ambient}}
+            ---
+            apiVersion: security.istio.io/v1
+            kind: PeerAuthentication
+            metadata: {name: default}
+            spec: {mtls: {mode: STRICT}}
+            """
+        let plain = try await meshlint(["scan", "-", "--format", "json"], stdin: stream)
+        #expect(try findings(plain, rule: "peer-authentication-not-strict").count == 1)
+        let placed = try await meshlint(["scan", "-", "--format", "json", "--namespace", "payments"], stdin: stream)
+        #expect(try findings(placed, rule: "peer-authentication-not-strict").isEmpty)
+        let refused = try await meshlint(["scan", "-", "--namespace", "Not_A_Name"], stdin: stream)
+        #expect(refused.status == 2 && refused.stderr.contains("--namespace must be a Kubernetes namespace name"))
+    }
 }

@@ -17,7 +17,8 @@ public struct ManifestFile: Sendable {
 /// Turns a file's bytes into resources: screening, parsing, `kind: List` expansion.
 public enum ManifestLoader {
     public static func load(
-        path: String, bytes: [UInt8], limits: ParseLimits = .default, pruning: Pruning = .none, scratch: ParseScratch? = nil
+        path: String, bytes: [UInt8], limits: ParseLimits = .default, pruning: Pruning = .none, scratch: ParseScratch? = nil,
+        defaultNamespace: String = "default"
     ) -> ManifestFile {
         var file = ManifestFile(path: path)
         // An empty file (a placeholder, a `.keep`) holds nothing: no parser is started for it.
@@ -60,14 +61,14 @@ public enum ManifestLoader {
             file.documentCount += 1
             let rendered = sources.source(before: document.root.span.start.line)
             let origin = ResourceOrigin(file: path, document: document.index, renderedSource: rendered)
-            guard let resource = Resource(node: document.root, origin: origin) else {
+            guard let resource = Resource(node: document.root, origin: origin, defaultNamespace: defaultNamespace) else {
                 file.skippedDocuments += 1
                 continue
             }
             if resource.kind == "List", resource.group.isEmpty || resource.apiVersion == "v1" {
                 for (offset, item) in (document.root["items"]?.items ?? []).enumerated() {
                     let itemOrigin = ResourceOrigin(file: path, document: document.index, listItem: offset, renderedSource: rendered)
-                    if let itemResource = Resource(node: item, origin: itemOrigin) {
+                    if let itemResource = Resource(node: item, origin: itemOrigin, defaultNamespace: defaultNamespace) {
                         file.resources.append(itemResource)
                     }
                 }

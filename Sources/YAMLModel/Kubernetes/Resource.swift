@@ -56,7 +56,9 @@ public final class Resource: Sendable {
     public let node: Node
     public let origin: ResourceOrigin
 
-    public init?(node: Node, origin: ResourceOrigin) {
+    /// `defaultNamespace`: the namespace of an object without `metadata.namespace` (what `kubectl
+    /// apply -n NS` gives it; `default` without).
+    public init?(node: Node, origin: ResourceOrigin, defaultNamespace: String = "default") {
         guard let apiVersion = node["apiVersion"]?.string, let kind = node["kind"]?.string,
               !apiVersion.isEmpty, !kind.isEmpty
         else { return nil }
@@ -75,7 +77,7 @@ public final class Resource: Sendable {
             namespace = explicit
             namespaceIsExplicit = true
         } else {
-            namespace = "default"
+            namespace = defaultNamespace
             namespaceIsExplicit = false
         }
         self.node = node
