@@ -97,7 +97,13 @@ struct ScanCommand: ParsableCommand {
         """)
     var kustomize: String?
 
-    @Flag(name: .customLong("no-render"), help: "Read kustomizations as files instead of building each Kustomize root.")
+    @Option(help: """
+        The Helm that renders the charts found (`helm template`): a helm binary (default: MESHLINT_HELM, else helm on PATH). \
+        Never taken from .meshlint.yaml.
+        """)
+    var helm: String?
+
+    @Flag(name: .customLong("no-render"), help: "Read kustomizations and chart templates as files instead of rendering them.")
     var noRender = false
 
     @Option(help: """
@@ -374,6 +380,12 @@ struct ScanCommand: ParsableCommand {
         }
     }
 
+    /// The directory of a file path (`.` for a bare name).
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
     /// The scan the options and the configuration ask for; command-line options win.
     private func scanRequest(_ configuration: Configuration, customRules: [CustomRule]) throws -> Scanner.Request {
         let defaults = ParseLimits.default
@@ -397,7 +409,10 @@ struct ScanCommand: ParsableCommand {
             jobs: jobs,
             pruning: .standard.retaining(keys: customRules.reduce(into: Set<String>()) { $0.formUnion($1.fieldPathKeys) }),
             followSymlinks: followSymlinks)
-        request.render = RenderRequest(enabled: !noRender, kustomize: kustomize, allowOutsideRepository: allowOutsideRepository)
+        request.render = RenderRequest(
+            enabled: !noRender, kustomize: kustomize, helm: helm, allowOutsideRepository: allowOutsideRepository,
+            releases: configuration.render.releases, skip: configuration.render.skip,
+            configurationDirectory: configuration.path.map { RepositoryRoot.absolute(Self.directory(of: $0), workingDirectory: Discovery.currentDirectory()) })
         request.standardInputNamespace = namespace
         if let baseline {
             switch FileReader.read(path: baseline, maxSize: 64 << 20) {

@@ -37,6 +37,8 @@ public struct Configuration: Sendable {
     /// `report.sensitiveNamespaces`: the namespaces (globs) whose access the posture report summarises;
     /// nil: every namespace with a waypoint.
     public var sensitiveNamespaces: [Glob]?
+    /// `render`: how Helm charts are released and which roots are not rendered.
+    public var render = Render()
 
     public init(path: String? = nil) {
         self.path = path
@@ -52,6 +54,33 @@ public struct Configuration: Sendable {
             self.maxDepth = maxDepth
             self.maxAliasExpansion = maxAliasExpansion
         }
+    }
+
+    /// `render:`. Paths are relative to the configuration file's directory. The engines are never
+    /// named here (a pull request controls this file): only `--kustomize`/`--helm` name them.
+    public struct Render: Sendable, Equatable {
+        /// `render.releases`: Helm releases of the charts named; a chart with entries here is
+        /// rendered as these releases only.
+        public var releases: [HelmRelease] = []
+        /// `render.skip`: roots (globs, from the configuration's directory) read as files, not rendered.
+        public var skip: [Glob] = []
+
+        public init() {}
+    }
+
+    public struct HelmRelease: Sendable, Equatable {
+        /// The chart's directory.
+        public var chart: String
+        /// The environment's name in reports; default: the chart's path, with the values file.
+        public var name: String?
+        /// The release name (default: the chart's name).
+        public var release: String?
+        /// The release namespace (default `default`, as `helm template`).
+        public var namespace: String?
+        /// Values files, relative to the chart's directory; nil: the chart's environment values
+        /// files (`values-prod.yaml`), one release each, or its own values alone.
+        public var values: [String]?
+        public var span: Span
     }
 
     public struct AudienceEntry: Sendable, Equatable {
@@ -119,7 +148,7 @@ public struct Configuration: Sendable {
         YAMLParser.parse(bytes).documents.first?.root["rulesDirs"]?.items.compactMap(\.string) ?? []
     }
 
-    static let topLevelKeys = "rootNamespace, trustDomain, rules, rulesDirs, assume, complete, identity, ignore, limits, exclude, report"
+    static let topLevelKeys = "rootNamespace, trustDomain, rules, rulesDirs, assume, complete, identity, ignore, limits, exclude, report, render"
 
     /// Parses a configuration. `customRuleIDs` are the ids of rules loaded from rules.d, which
     /// `rules:` and `ignore:` may name like built-in ones.
@@ -160,6 +189,8 @@ public struct Configuration: Sendable {
                     }
                     configuration.sensitiveNamespaces = try reader.strings(field.value, field: "report.sensitiveNamespaces").map(Glob.init)
                 }
+            case "render":
+                configuration.render = try reader.render(pair.value)
             default:
                 throw reader.unknown(pair.key, expected: topLevelKeys)
             }
@@ -217,6 +248,58 @@ private struct Reader {
             throw Problem(file: file, mark: node.span.start, message: "\(field): no rule \"\(id)\" (see `meshlint rules`)")
         }
         return id
+    }
+
+    func render(_ node: Node) throws -> Configuration.Render {
+        var render = Configuration.Render()
+        for entry in try mapping(node, shape: "render: {releases: [...], skip: [...]}") {
+            switch entry.key.scalar {
+            case "skip":
+                render.skip = try strings(entry.value, field: "render.skip").map(Glob.init)
+            case "releases":
+                guard entry.value.kind == .sequence else {
+                    throw Problem(file: file, mark: entry.value.span.start, message: "render.releases must be a list of {chart, name, release, namespace, values}")
+                }
+                render.releases = try entry.value.items.map(release)
+            default:
+                throw unknown(entry.key, expected: "releases, skip")
+            }
+        }
+        return render
+    }
+
+    func release(_ node: Node) throws -> Configuration.HelmRelease {
+        let keys = "chart, name, release, namespace, values"
+        var chart: String?
+        var release = Configuration.HelmRelease(chart: "", span: node.span)
+        for field in try mapping(node, shape: "a release: {\(keys)}") {
+            switch field.key.scalar {
+            case "chart": chart = try string(field.value, field: "render.releases.chart")
+            case "name": release.name = try string(field.value, field: "render.releases.name")
+            case "release":
+                let name = try string(field.value, field: "render.releases.release")
+                guard Self.isDNSLabel(name, maxLength: 53) else {
+                    throw Problem(file: file, mark: field.value.span.start, message: "render.releases.release must be a Helm release name (lower-case letters, digits and -, at most 53)")
+                }
+                release.release = name
+            case "namespace":
+                let namespace = try string(field.value, field: "render.releases.namespace")
+                guard Self.isDNSLabel(namespace, maxLength: 63) else {
+                    throw Problem(file: file, mark: field.value.span.start, message: "render.releases.namespace must be a namespace name")
+                }
+                release.namespace = namespace
+            case "values": release.values = try strings(field.value, field: "render.releases.values")
+            default: throw unknown(field.key, expected: keys)
+            }
+        }
+        guard let chart else { throw Problem(file: file, mark: node.span.start, message: "a release needs chart: (the chart's directory)") }
+        release.chart = chart
+        return release
+    }
+
+    static func isDNSLabel(_ text: String, maxLength: Int) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= maxLength, text.first != "-", text.last != "-" else { return false }
+        return text.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
     }
 
     func limits(_ node: Node) throws -> Configuration.Limits {

@@ -12,7 +12,7 @@ struct ScenarioTests {
         // Folders are scenarios; a file beside them (an example workflow) is not.
         return names.filter { name in
             var isDirectory: ObjCBool = false
-            return !name.hasPrefix(".") && !renderedScenarios.contains(name)
+            return !name.hasPrefix(".") && !renderedScenarios.contains(name) && !helmScenarios.contains(name)
                 && FileManager.default.fileExists(atPath: examples.appendingPathComponent(name).path, isDirectory: &isDirectory)
                 && isDirectory.boolValue
         }.sorted()
@@ -21,6 +21,8 @@ struct ScenarioTests {
     /// Scenarios built by Kustomize: they need kubectl or kustomize, and are skipped (saying so)
     /// without one; `.ci/run` requires one.
     static let renderedScenarios = ["kustomize-overlays"]
+    /// Scenarios rendered by Helm: they need the test helm (`scripts/install-helm-sdk`).
+    static let helmScenarios = ["helm-chart"]
 
     @Test("Kustomize scenarios", .enabled(if: KustomizeRenderingTests.engineFound, "needs kubectl or kustomize on PATH"),
           arguments: renderedScenarios)
@@ -28,9 +30,19 @@ struct ScenarioTests {
         try await scenarioReportsItsExpectedFindings(name)
     }
 
+    @Test("Helm scenarios", .enabled(if: HelmRenderingTests.helperFound, Comment(rawValue: HelmRenderingTests.skipMessage)),
+          arguments: helmScenarios)
+    func helmScenarioReportsItsExpectedFindings(_ name: String) async throws {
+        try await scenarioReportsItsExpectedFindings(name, options: ["--helm", try #require(HelmRenderingTests.helper)])
+    }
+
     @Test(arguments: scenarios)
     func scenarioReportsItsExpectedFindings(_ name: String) async throws {
-        let run = try await meshlint(["scan", "examples/\(name)", "--format", "json"])
+        try await scenarioReportsItsExpectedFindings(name, options: [])
+    }
+
+    func scenarioReportsItsExpectedFindings(_ name: String, options: [String]) async throws {
+        let run = try await meshlint(["scan", "examples/\(name)", "--format", "json"] + options)
         #expect(run.status == 0 || run.status == 1, "stderr: \(run.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
         let findings = try #require(object["findings"] as? [[String: Any]])

@@ -1,3 +1,4 @@
+import MeshLintConfig
 import Rules
 import YAMLModel
 
@@ -7,132 +8,91 @@ import YAMLModel
 /// Roots that share nothing are parts of one cluster (several applications, one platform): they
 /// and the plain manifests are checked together, as one mesh, and with each variant.
 struct Environment {
-    /// The root's path as reports show it; nil for the plain files or one cluster of parts.
+    /// The environment's name as reports show it; nil for the plain files or one cluster of parts.
     let name: String?
     /// What is indexed: plain files and rendered streams.
     var files: [ManifestFile]
-    /// The builds among `files`: where each rendered object came from.
-    let renders: [KustomizeRender]
+    /// The renders among `files`: where each rendered object came from.
+    let renders: [any RenderedStream]
 }
 
 /// How the environments of a scan are made.
 struct RenderRequest {
-    /// Build Kustomize roots (`--no-render` turns it off).
+    /// Render Kustomize roots and Helm charts (`--no-render` turns it off).
     var enabled = true
     /// `--kustomize PATH`.
     var kustomize: String?
-    /// Why roots are not built in this scan, when they are not (changed-files mode).
+    /// `--helm PATH`.
+    var helm: String?
+    /// Why roots are not rendered in this scan, when they are not (changed-files mode).
     var disabledReason: String?
-    /// `--allow-outside-repository`: a build may read bases and files outside the repository.
+    /// `--allow-outside-repository`: a render may read files outside the repository.
     var allowOutsideRepository = false
+    /// `render.releases` of the configuration.
+    var releases: [Configuration.HelmRelease] = []
+    /// `render.skip` of the configuration.
+    var skip: [Glob] = []
+    /// The directory the configuration's paths are relative to (absolute).
+    var configurationDirectory: String?
 }
 
 enum Environments {
-    /// The environments of `manifests`, and the manifests with the notes on kustomizations that
-    /// were not built rewritten to say why. A kustomization's note goes when every root that uses
-    /// it was built. `timings` records the engine's time apart from the scan's.
+    /// The environments of `manifests`, and the manifests with the notes on kustomizations and
+    /// templates that were not rendered rewritten to say why. A kustomization's note goes when
+    /// every root that uses it was built. `timings` records the engines' time apart from the scan's.
     static func make(
         _ manifests: [ManifestFile], request: RenderRequest, workingDirectory: String, deadline: ContinuousClock.Instant?,
         timings: inout Timings
     ) -> (environments: [Environment], manifests: [ManifestFile]) {
-        let kustomizationFiles = manifests.filter { $0.problems.contains { $0.kind == .kustomizationNotRendered } }
-        guard !kustomizationFiles.isEmpty else { return ([Environment(name: nil, files: manifests, renders: [])], manifests) }
         func absolute(_ path: String) -> String { RepositoryRoot.absolute(path, workingDirectory: workingDirectory) }
-        func display(_ path: String) -> String { Discovery.displayPath(path, workingDirectory: workingDirectory) }
-        let tree = KustomizeTree(directories: kustomizationFiles.map { parent(of: absolute($0.path)) })
-
-        // Why each kustomization (by absolute file) was not built; absent: it was.
-        var reasons: [String: String] = [:]
-        var rendered: [KustomizeRender] = []
-        let read = Dictionary(manifests.map { (absolute($0.path), $0) }, uniquingKeysWith: { first, _ in first })
-        let engine = request.enabled && request.disabledReason == nil ? KustomizeEngine.locate(explicit: request.kustomize) : nil
-        for root in tree.roots {
-            let closure = tree.closure(of: root)
-            func refuse(_ reason: String) { for kustomization in closure where reasons[kustomization.file] == nil { reasons[kustomization.file] = reason } }
-            if !request.enabled { refuse("rendering is off (--no-render)"); continue }
-            if let reason = request.disabledReason { refuse(reason); continue }
-            guard let engine else { refuse("no Kustomize was found: " + KustomizeEngine.installHint); continue }
-            let remote = tree.remoteEntries(of: root)
-            if !remote.isEmpty {
-                refuse("it needs \(remote[0])\(remote.count > 1 ? " and \(remote.count - 1) more remote entries" : ""), and MeshLint renders offline")
-                continue
-            }
-            if closure.contains(where: \.inflatesHelm) { refuse("it inflates Helm charts (helmCharts), which needs a chart pull"); continue }
-            // What the build would read stays in the repository: no base or file (or link) outside it.
-            let confinement = PathConfinement(allowOutside: request.allowOutsideRepository)
-            let repository = PathConfinement.workTree(containing: root) ?? absolute(".")
-            if let outside = closure.lazy.flatMap({ [$0.directory] + $0.files })
-                .compactMap({ confinement.refusal(for: $0, what: "it reads", root: repository) }).first {
-                refuse(outside)
-                continue
-            }
-            if let deadline, ContinuousClock.now >= deadline { refuse("the time limit ran out first"); continue }
-            guard let scratch = TemporaryFiles.directory(prefix: "meshlint-kustomize") else { refuse("no temporary directory"); continue }
-            defer { TemporaryFiles.remove(directory: scratch) }
-            let limit = deadline.map { min(ContinuousClock.now.duration(to: $0), .seconds(120)) } ?? .seconds(120)
-            let started = ContinuousClock.now
-            let outcome = engine.render(root: root, scratch: scratch, timeout: limit)
-            timings.record("kustomize \(display(root))", started.duration(to: .now))
-            switch outcome {
-            case .timedOut:
-                refuse("the build ran past its time limit")
-            case .failed(let message):
-                refuse("the build failed: \(message)")
-            case .rendered(let bytes):
-                rendered.append(KustomizeRender(
-                    root: root, bytes: bytes, scratch: scratch, renderedPath: "<kustomize build \(display(root))>", display: display,
-                    source: { path in read[path] ?? readSource(path) }))
-            }
+        let kustomizationFiles = manifests.filter { $0.problems.contains { $0.kind == .kustomizationNotRendered } }
+        let chartFiles = manifests.map { absolute($0.path) }.filter { $0.hasSuffix("/Chart.yaml") }
+        guard !kustomizationFiles.isEmpty || !chartFiles.isEmpty else {
+            return ([Environment(name: nil, files: manifests, renders: [])], manifests)
         }
-
-        // Files a built root read are scanned through it; the rest stay plain files.
-        let builtRoots = Set(rendered.map(\.root))
-        var builtFiles = Set<String>()
-        for root in builtRoots {
-            for kustomization in tree.closure(of: root) { builtFiles.formUnion([kustomization.file] + kustomization.files) }
+        var renderer = Renderer(request: request, workingDirectory: workingDirectory, deadline: deadline, manifests: manifests)
+        if !kustomizationFiles.isEmpty {
+            renderer.renderKustomize(directories: kustomizationFiles.map { parent(of: absolute($0.path)) }, timings: &timings)
         }
+        if !chartFiles.isEmpty { renderer.renderHelm(charts: HelmChart.charts(chartFiles: chartFiles), timings: &timings) }
+        let rendered = renderer.rendered
+
+        // Files a render read are scanned through it; the rest stay plain files.
         var plain: [ManifestFile] = []
         var updated: [ManifestFile] = []
         for var file in manifests {
             let path = absolute(file.path)
             if let index = file.problems.firstIndex(where: { $0.kind == .kustomizationNotRendered }) {
-                if let reason = reasons[path] {
+                if let reason = renderer.kustomizeReasons[path] {
                     let problem = file.problems[index]
                     file.problems[index] = InputProblem(
                         kind: problem.kind, message: ManifestLoader.notRenderedMessage + "; it was not built because \(reason)", span: problem.span)
-                } else if builtFiles.contains(path) {
+                } else if renderer.owned.contains(path) {
                     file.problems.remove(at: index)
                 }
             }
+            if let reason = renderer.helmReasons[path], let index = file.problems.firstIndex(where: { $0.kind == .helmTemplate }) {
+                let problem = file.problems[index]
+                file.problems[index] = InputProblem(kind: problem.kind, message: problem.message + "; \(reason)", span: problem.span)
+            }
             updated.append(file)
-            if !builtFiles.contains(path) || reasons[path] != nil { plain.append(file) }
+            if !renderer.owned.contains(path) || renderer.kustomizeReasons[path] != nil { plain.append(file) }
         }
-        // Roots whose builds share a kustomization or a file are variants: one mesh each. Without
-        // variants, every build and the plain files are one cluster.
+        // Renders that read a common file are variants (overlays of one base, releases of one
+        // chart): one mesh each. Without variants, every render and the plain files are one cluster.
         let variants = rendered.filter { render in
-            rendered.contains { other in other.root != render.root && !Set(filesOf(other.root, in: tree)).isDisjoint(with: filesOf(render.root, in: tree)) }
+            rendered.contains { other in other.root != render.root || other.name != render.name ? !other.reads.isDisjoint(with: render.reads) : false }
         }
-        let variantRoots = Set(variants.map(\.root))
-        let parts = rendered.filter { !variantRoots.contains($0.root) }
+        let variantNames = Set(variants.map(\.name))
+        let parts = rendered.filter { !variantNames.contains($0.name) }
         // Each variant is deployed with the rest of the cluster: the plain files and the parts (a
         // platform root's mesh-wide policies hold in dev and in prod).
         let shared = plain + parts.map(\.file)
         guard !variants.isEmpty else {
             return (shared.isEmpty ? [] : [Environment(name: nil, files: shared, renders: parts)], updated)
         }
-        let environments = variants.map { Environment(name: display($0.root), files: shared + [$0.file], renders: parts + [$0]) }
+        let environments = variants.map { Environment(name: $0.name, files: shared + [$0.file], renders: parts + [$0]) }
         return (environments, updated)
-    }
-
-    /// What a root's build reads: its kustomizations and their files.
-    private static func filesOf(_ root: String, in tree: KustomizeTree) -> [String] {
-        tree.closure(of: root).flatMap { [$0.file] + $0.files }
-    }
-
-    /// A source file outside the scanned paths (a base the overlay includes from elsewhere).
-    private static func readSource(_ path: String) -> ManifestFile? {
-        guard case .bytes(let bytes) = FileReader.read(path: path, maxSize: ParseLimits.default.maxFileSize) else { return nil }
-        return ManifestLoader.load(path: path, bytes: bytes)
     }
 
     private static func parent(of path: String) -> String {
@@ -151,12 +111,12 @@ enum Environments {
         return findings.map { sourced($0, renders: renders, name: environment.name) }
     }
 
-    private static func sourced(_ finding: Finding, renders: [String: KustomizeRender], name: String?) -> Finding {
+    private static func sourced(_ finding: Finding, renders: [String: any RenderedStream], name: String?) -> Finding {
         var result = finding.relocated(message: sourcedText(finding.message, renders: renders))
         if let origin = finding.origin, let render = renders[origin.file],
            let resource = render.file.resources.first(where: { $0.origin == origin }),
            let location = render.location(of: finding.span, in: resource) {
-            let sentence = location.exact ? "" : " (The Kustomize build sets this field; \(location.file) does not write it.)"
+            let sentence = location.remark.map { " " + $0 } ?? ""
             result = result.relocated(file: location.file, span: location.span, message: result.message + sentence)
         }
         let related = finding.related.map { item -> RelatedLocation in
@@ -169,13 +129,14 @@ enum Environments {
         return result.relocated(related: related, environments: name.map { [$0] } ?? [])
     }
 
-    /// `text` with each `<kustomize build ROOT>:LINE` a rule wrote (a duplicate's other copies, a
+    /// `text` with each `<kustomize build ROOT>:LINE` (or `<helm template …>:LINE`) a rule wrote (a duplicate's other copies, a
     /// related object) replaced by the source file and line of the object on that line.
-    static func sourcedText(_ text: String, renders: [String: KustomizeRender]) -> String {
-        guard text.contains("<kustomize build ") else { return text }
+    static func sourcedText(_ text: String, renders: [String: any RenderedStream]) -> String {
+        guard text.contains("<kustomize build ") || text.contains("<helm template ") else { return text }
         var output = ""
         var rest = Substring(text)
-        while let start = rest.firstRange(of: "<kustomize build ") {
+        while let start = [rest.firstRange(of: "<kustomize build "), rest.firstRange(of: "<helm template ")]
+            .compactMap({ $0 }).min(by: { $0.lowerBound < $1.lowerBound }) {
             output += rest[..<start.lowerBound]
             guard let close = rest[start.lowerBound...].firstIndex(of: ">") else { break }
             let path = String(rest[start.lowerBound...close])
@@ -217,7 +178,7 @@ enum Environments {
             let finding = byKey[key]!
             guard !finding.environments.isEmpty else { return finding }
             let count = finding.environments.count
-            return finding.relocated(message: finding.message + " [Kustomize build\(count == 1 ? "" : "s"): "
+            return finding.relocated(message: finding.message + " [environment\(count == 1 ? "" : "s"): "
                 + finding.environments.joined(separator: ", ") + "]")
         }
     }

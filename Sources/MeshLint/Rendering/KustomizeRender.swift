@@ -5,7 +5,7 @@ import YAMLModel
 /// of a rendered object is placed on that field in the source document when the field is there
 /// with the same value; else (the overlay set or changed it) on the source document's name, and
 /// the caller says so.
-struct KustomizeRender {
+struct KustomizeRender: RenderedStream {
     /// The annotation `buildMetadata: [originAnnotations]` adds: `path: <file>` (relative to the
     /// directory of the kustomization that was built), and `repo`/`ref` for remote ones.
     static let originAnnotation = "config.kubernetes.io/origin"
@@ -18,16 +18,14 @@ struct KustomizeRender {
         let document: Node?
     }
 
-    /// A location in the source.
-    struct Location: Equatable {
-        let file: String
-        let span: Span
-        /// True when the field is in the source with the same value; false when the rendering
-        /// changed or added it (the location is then the object's name in its source).
-        let exact: Bool
-    }
+    /// A location in the source: exact when the field is in the source with the same value;
+    /// else the object's name in its source, and a remark that the build set the field.
+    typealias Location = TracedLocation
 
     let root: String
+    let name: String
+    var engineWords: String { "Kustomize build" }
+    let reads: Set<String>
     /// The rendered stream, parsed.
     let file: ManifestFile
     /// By the rendered object's origin (its document in the stream).
@@ -35,9 +33,12 @@ struct KustomizeRender {
 
     /// `bytes` (the engine's output for `root`, built from `scratch`), parsed as `renderedPath`.
     /// `display` turns an absolute path into MeshLint's display path; `source` reads a file.
-    init(root: String, bytes: [UInt8], scratch: String, renderedPath: String, display: (String) -> String,
+    /// `reads`: the kustomizations and files the build read.
+    init(root: String, bytes: [UInt8], scratch: String, renderedPath: String, reads: Set<String> = [], display: (String) -> String,
          source: (String) -> ManifestFile?) {
         self.root = root
+        self.reads = reads
+        name = display(root)
         file = ManifestLoader.load(path: renderedPath, bytes: bytes)
         var sources: [ResourceOrigin: Source] = [:]
         var files: [String: ManifestFile?] = [:]
@@ -76,6 +77,12 @@ struct KustomizeRender {
     /// Where a finding at `span` of the rendered `resource` belongs in the source; nil when the
     /// object's source is unknown.
     func location(of span: Span, in resource: Resource) -> Location? {
+        guard var location = fieldLocation(of: span, in: resource) else { return nil }
+        if !location.exact { location.remark = "(The Kustomize build sets this field; \(location.file) does not write it.)" }
+        return location
+    }
+
+    private func fieldLocation(of span: Span, in resource: Resource) -> Location? {
         guard let source = sources[resource.origin] else { return nil }
         guard let document = source.document else { return Location(file: source.file, span: .fileStart, exact: false) }
         let fallback = document["metadata", "name"]?.span ?? document.span

@@ -1,0 +1,40 @@
+import YAMLModel
+
+/// A place in a source file that a rendered object's field came from.
+struct TracedLocation: Equatable {
+    let file: String
+    let span: Span
+    /// True when the field is in the source as it was rendered; false when the location is only
+    /// the closest line (the object's name, the template's first line) and `remark` says why.
+    let exact: Bool
+    /// A sentence for the finding's message when the location is not exact.
+    var remark: String?
+
+    init(file: String, span: Span, exact: Bool, remark: String? = nil) {
+        self.file = file
+        self.span = span
+        self.exact = exact
+        self.remark = remark
+    }
+}
+
+/// One root rendered by its engine (a Kustomize build, a Helm release): the stream as MeshLint
+/// reads it, and the way back from each rendered object to the source line that wrote it.
+protocol RenderedStream {
+    /// The directory rendered (absolute).
+    var root: String { get }
+    /// The rendered stream, parsed; its path is a name such as `<kustomize build overlays/prod>`.
+    var file: ManifestFile { get }
+    /// The files the render read (absolute): renders that share one are variants of one
+    /// application, each a mesh of its own.
+    var reads: Set<String> { get }
+    /// The environment's name in reports.
+    var name: String { get }
+    /// Which engine, in words: "Kustomize build", "Helm release".
+    var engineWords: String { get }
+
+    /// Where a finding at `span` of the rendered `resource` belongs in the source.
+    func location(of span: Span, in resource: Resource) -> TracedLocation?
+    /// `file:line` in the source for a line of the rendered stream.
+    func sourceLine(ofRenderedLine line: Int) -> String?
+}

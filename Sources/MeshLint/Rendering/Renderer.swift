@@ -1,0 +1,200 @@
+import MeshLintConfig
+import YAMLModel
+
+/// Renders the roots of one scan with their engines, and keeps what the scan must know after:
+/// the streams rendered, the files they read, and why each root that was not rendered was not.
+struct Renderer {
+    let request: RenderRequest
+    let workingDirectory: String
+    let deadline: ContinuousClock.Instant?
+    /// The files the scan read, by absolute path: a render's sources are found among them first.
+    let read: [String: ManifestFile]
+    let sourceTexts = SourceTexts()
+
+    private(set) var rendered: [any RenderedStream] = []
+    /// Files scanned through a render (not again as plain files), absolute.
+    private(set) var owned = Set<String>()
+    /// Why each kustomization file (absolute) was not built; absent: it was.
+    private(set) var kustomizeReasons: [String: String] = [:]
+    /// Why the templates of a chart were not rendered, by template file (absolute).
+    private(set) var helmReasons: [String: String] = [:]
+
+    init(request: RenderRequest, workingDirectory: String, deadline: ContinuousClock.Instant?, manifests: [ManifestFile]) {
+        self.request = request
+        self.workingDirectory = workingDirectory
+        self.deadline = deadline
+        read = Dictionary(manifests.map { (RepositoryRoot.absolute($0.path, workingDirectory: workingDirectory), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func absolute(_ path: String) -> String { RepositoryRoot.absolute(path, workingDirectory: workingDirectory) }
+    func display(_ path: String) -> String { Discovery.displayPath(path, workingDirectory: workingDirectory) }
+
+    /// Why nothing is rendered in this scan, or nil.
+    private var scanWideRefusal: String? {
+        if !request.enabled { return "rendering is off (--no-render)" }
+        return request.disabledReason
+    }
+
+    private var timeLimit: Duration? {
+        guard let deadline else { return .seconds(120) }
+        let left = ContinuousClock.now.duration(to: deadline)
+        return left <= .zero ? nil : min(left, .seconds(120))
+    }
+
+    // MARK: Kustomize
+
+    mutating func renderKustomize(directories: [String], timings: inout Timings) {
+        let tree = KustomizeTree(directories: directories)
+        let engine = scanWideRefusal == nil ? KustomizeEngine.locate(explicit: request.kustomize) : nil
+        let source: (String) -> ManifestFile? = { [read] path in read[path] ?? Self.readSource(path) }
+        for root in tree.roots {
+            let closure = tree.closure(of: root)
+            func refuse(_ reason: String) {
+                for kustomization in closure where kustomizeReasons[kustomization.file] == nil { kustomizeReasons[kustomization.file] = reason }
+            }
+            if let reason = scanWideRefusal { refuse(reason); continue }
+            if isSkipped(root) { refuse("the configuration's render.skip names it"); continue }
+            guard let engine else { refuse("no Kustomize was found: " + KustomizeEngine.installHint); continue }
+            let remote = tree.remoteEntries(of: root)
+            if !remote.isEmpty {
+                refuse("it needs \(remote[0])\(remote.count > 1 ? " and \(remote.count - 1) more remote entries" : ""), and MeshLint renders offline")
+                continue
+            }
+            if closure.contains(where: \.inflatesHelm) { refuse("it inflates Helm charts (helmCharts), which needs a chart pull"); continue }
+            // What the build would read stays in the repository: no base or file (or link) outside it.
+            let confinement = PathConfinement(allowOutside: request.allowOutsideRepository)
+            let repository = PathConfinement.workTree(containing: root) ?? absolute(".")
+            if let outside = closure.lazy.flatMap({ [$0.directory] + $0.files })
+                .compactMap({ confinement.refusal(for: $0, what: "it reads", root: repository) }).first {
+                refuse(outside)
+                continue
+            }
+            guard let limit = timeLimit else { refuse("the time limit ran out first"); continue }
+            guard let scratch = TemporaryFiles.directory(prefix: "meshlint-kustomize") else { refuse("no temporary directory"); continue }
+            defer { TemporaryFiles.remove(directory: scratch) }
+            let started = ContinuousClock.now
+            let outcome = engine.render(root: root, scratch: scratch, timeout: limit)
+            timings.record("kustomize \(display(root))", started.duration(to: .now))
+            switch outcome {
+            case .timedOut:
+                refuse("the build ran past its time limit")
+            case .failed(let message):
+                refuse("the build failed: \(message)")
+            case .rendered(let bytes):
+                let reads = Set(closure.flatMap { [$0.file] + $0.files })
+                rendered.append(KustomizeRender(
+                    root: root, bytes: bytes, scratch: scratch, renderedPath: "<kustomize build \(display(root))>", reads: reads,
+                    display: display, source: source))
+                owned.formUnion(reads)
+            }
+        }
+    }
+
+    /// A source file outside the scanned paths (a base the overlay includes from elsewhere).
+    static func readSource(_ path: String) -> ManifestFile? {
+        guard case .bytes(let bytes) = FileReader.read(path: path, maxSize: ParseLimits.default.maxFileSize) else { return nil }
+        return ManifestLoader.load(path: path, bytes: bytes)
+    }
+
+    // MARK: Helm
+
+    /// The releases of `chart`: those `render.releases` names for it, else one per environment
+    /// values file (`values-prod.yaml`), else one with the chart's own values. A release is named
+    /// after the chart and is in namespace `default` (as `helm template` puts it) unless the
+    /// configuration says otherwise.
+    func releases(of chart: HelmChart) -> [(name: String, release: HelmEngine.Release)] {
+        let configured = request.releases.filter { entry in
+            RepositoryRoot.absolute(entry.chart, workingDirectory: request.configurationDirectory ?? workingDirectory) == chart.directory
+        }
+        func automatic(release: String?, namespace: String?, name: String?) -> [(name: String, release: HelmEngine.Release)] {
+            let base = HelmEngine.Release(chart: chart.directory, name: release ?? HelmEngine.releaseName(for: chart.name), namespace: namespace ?? "default")
+            guard !chart.environmentValues.isEmpty else { return [(name ?? display(chart.directory), base)] }
+            return chart.environmentValues.map { values in
+                let file = values.split(separator: "/").last.map(String.init) ?? values
+                var release = base
+                release.valuesFiles = [values]
+                return (name.map { "\($0) (\(file))" } ?? "\(display(chart.directory)) (\(file))", release)
+            }
+        }
+        guard !configured.isEmpty else { return automatic(release: nil, namespace: nil, name: nil) }
+        return configured.flatMap { entry -> [(name: String, release: HelmEngine.Release)] in
+            guard let values = entry.values else { return automatic(release: entry.release, namespace: entry.namespace, name: entry.name) }
+            let release = HelmEngine.Release(
+                chart: chart.directory, name: entry.release ?? HelmEngine.releaseName(for: chart.name), namespace: entry.namespace ?? "default",
+                valuesFiles: values.map { RepositoryRoot.absolute($0, workingDirectory: chart.directory) })
+            return [(entry.name ?? display(chart.directory) + (values.isEmpty ? "" : " (\(values.joined(separator: ", ")))"), release)]
+        }
+    }
+
+    /// True when the configuration's `render.skip` names `root`.
+    func isSkipped(_ root: String) -> Bool {
+        guard !request.skip.isEmpty else { return false }
+        let base = request.configurationDirectory ?? workingDirectory
+        guard let relative = RepositoryRoot.relative(root, to: base, workingDirectory: workingDirectory) else { return false }
+        return request.skip.contains { $0.matches(relative) }
+    }
+
+    mutating func renderHelm(charts: [HelmChart], timings: inout Timings) {
+        let engine = scanWideRefusal == nil ? HelmEngine.locate(explicit: request.helm) : nil
+        for chart in charts {
+            let chartWords = "the chart \(display(chart.directory)) was not rendered"
+            func refuse(_ reason: String) {
+                for file in chart.files where helmReasons[file] == nil { helmReasons[file] = "\(chartWords): \(reason)" }
+            }
+            if let reason = scanWideRefusal { refuse(reason); continue }
+            if isSkipped(chart.directory) { refuse("the configuration's render.skip names it"); continue }
+            guard let engine else { refuse("no Helm was found: " + HelmEngine.installHint); continue }
+            if !chart.missingDependencies.isEmpty {
+                refuse("it depends on \(chart.missingDependencies.joined(separator: ", ")), not vendored in its charts/ directory "
+                    + "(`helm dependency build` would pull it, and MeshLint renders offline)")
+                continue
+            }
+            let confinement = PathConfinement(allowOutside: request.allowOutsideRepository)
+            let repository = PathConfinement.workTree(containing: chart.directory) ?? absolute(".")
+            if let outside = chart.links.lazy.compactMap({ confinement.refusal(for: $0, what: "it reads", root: repository) }).first {
+                refuse(outside)
+                continue
+            }
+            let releases = releases(of: chart)
+            if let outside = releases.lazy.flatMap(\.release.valuesFiles)
+                .compactMap({ confinement.refusal(for: $0, what: "its values file", root: repository) }).first {
+                refuse(outside)
+                continue
+            }
+            var renderedAny = false
+            for (name, release) in releases {
+                guard let limit = timeLimit else { refuse("the time limit ran out first"); break }
+                let started = ContinuousClock.now
+                let outcome = engine.render(release, timeout: limit)
+                timings.record("helm template \(name)", started.duration(to: .now))
+                switch outcome {
+                case .timedOut:
+                    refuse("helm template ran past its time limit")
+                case .failed(let message):
+                    refuse(message)
+                case .rendered(let bytes):
+                    rendered.append(HelmRender(
+                        chart: chart, release: release, name: name, bytes: bytes, renderedPath: "<helm template \(name)>",
+                        display: display, text: sourceTexts.lines))
+                    renderedAny = true
+                }
+            }
+            if renderedAny { owned.formUnion(chart.files) }
+        }
+    }
+}
+
+/// Source files read as lines, each once, for placing findings in templates and values files.
+final class SourceTexts {
+    private var cache: [String: [Substring]?] = [:]
+
+    func lines(_ path: String) -> [Substring]? {
+        if let cached = cache[path] { return cached }
+        var lines: [Substring]?
+        if case .bytes(let bytes) = FileReader.read(path: path, maxSize: 4 << 20) {
+            lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        }
+        cache[path] = lines
+        return lines
+    }
+}

@@ -1,0 +1,290 @@
+import Foundation
+import Testing
+import YAMLModel
+@testable import MeshLint
+import MeshLintConfig
+
+/// Helm charts found, released with their values, and each rendered object traced to the template
+/// line (or the values line) that wrote it.
+///
+/// The Helm the tests run is `scripts/helm-sdk-template.py` (Helm v4's engine from PyPI's
+/// helm-python-sdk, printing what `helm template` prints), installed by `scripts/install-helm-sdk`
+/// as `.build/helm-sdk/bin/helm`, or another named by MESHLINT_TEST_HELM. Without one, the tests
+/// that render are skipped, saying so; `.ci/run` installs it, so CI always runs them.
+@Suite("Helm charts and rendering")
+struct HelmRenderingTests {
+    static let helper: String? = {
+        if let named = ProcessInfo.processInfo.environment["MESHLINT_TEST_HELM"], !named.isEmpty { return named }
+        let installed = packageRoot.appendingPathComponent(".build/helm-sdk/bin/helm").path
+        return FileManager.default.isExecutableFile(atPath: installed) ? installed : nil
+    }()
+    static let helperFound = helper != nil
+    static let skipMessage = "needs a helm: run scripts/install-helm-sdk (or set MESHLINT_TEST_HELM)"
+
+    static let chart = packageRoot.appendingPathComponent("examples/helm-chart/payments").path
+    /// The prod release of the example chart as the helper printed it: Helm's own release manifest,
+    /// written as `helm template` writes it (helm/helm `pkg/cmd/template.go`: the manifest trimmed,
+    /// then a newline; `---` and `# Source: CHART/templates/FILE` before each document).
+    static let golden = packageRoot.appendingPathComponent("Tests/MeshLintTests/Fixtures/helm/payments-prod.rendered.yaml")
+    static let prodRelease = HelmEngine.Release(chart: chart, name: "payments", namespace: "payments", valuesFiles: [chart + "/values-prod.yaml"])
+
+    static func render(_ bytes: [UInt8], release: HelmEngine.Release = prodRelease) throws -> HelmRender {
+        let chart = try #require(HelmChart.read(directory: release.chart))
+        return HelmRender(
+            chart: chart, release: release, name: "prod", bytes: bytes, renderedPath: "<helm template prod>",
+            display: { RepositoryRoot.relative($0, to: packageRoot.path, workingDirectory: "/") ?? $0 }, text: SourceTexts().lines)
+    }
+
+    @Test("The golden release has helm template's shape: a # Source: line before every document")
+    func goldenHasHelmTemplatesShape() throws {
+        let text = try String(contentsOf: Self.golden, encoding: .utf8)
+        #expect(text.hasPrefix("---\n# Source: payments/templates/"))
+        #expect(text.hasSuffix("\n") && !text.hasSuffix("\n\n"))
+        let documents = text.components(separatedBy: "---\n").dropFirst()
+        #expect(documents.count == 6)
+        #expect(documents.allSatisfy { $0.hasPrefix("# Source: payments/templates/") })
+    }
+
+    @Test("The helper prints what the golden holds", .enabled(if: helperFound, Comment(rawValue: skipMessage)))
+    func helperMatchesTheGolden() async throws {
+        let helper = try #require(Self.helper)
+        let engine = HelmEngine(program: helper)
+        guard case .rendered(let bytes) = engine.render(Self.prodRelease, timeout: .seconds(60)) else {
+            Issue.record("the example chart did not render")
+            return
+        }
+        #expect(String(decoding: bytes, as: UTF8.self) == (try String(contentsOf: Self.golden, encoding: .utf8)))
+    }
+
+    @Test("Rendered objects are in the release's namespace and traced to their template lines")
+    func objectsTracedToTemplates() throws {
+        let render = try Self.render(Array(try Data(contentsOf: Self.golden)))
+        let resources = render.file.resources
+        #expect(Set(resources.compactMap(\.namespace)) == ["payments"])
+        #expect(resources.map(\.kind).sorted() == ["AuthorizationPolicy", "AuthorizationPolicy", "ConfigMap", "Gateway", "Namespace", "PeerAuthentication"])
+        // The Namespace's name line is `name: {{ .Release.Namespace }}`: line 4 of its template.
+        let namespace = try #require(resources.first { $0.kind == "Namespace" })
+        let name = try #require(render.location(of: namespace.nameSpan, in: namespace))
+        #expect(name.file == "examples/helm-chart/payments/templates/namespace.yaml" && name.span.start.line == 4 && name.exact)
+        // A label written by the template itself: its own line; one from a helper: the name line, said so.
+        let ambient = try #require(namespace.labels["istio.io/dataplane-mode"])
+        #expect(render.location(of: ambient.keySpan, in: namespace)?.span.start.line == 7)
+        let managed = try #require(namespace.labels["app.kubernetes.io/managed-by"])
+        let helped = try #require(render.location(of: managed.keySpan, in: namespace))
+        #expect(helped.span.start.line == 4 && !helped.exact && helped.remark?.contains("of `<helm template prod>`") == true)
+        // The second document of authorization.yaml, by kind and name; a key inside list items.
+        let ledger = try #require(resources.first { $0.name == "ledger-from-checkout" })
+        let principal = try #require(ledger.node["spec", "rules"]?.items.first?["from"]?.items.first?["source", "principals"]?.items.first)
+        let traced = try #require(render.location(of: principal.span, in: ledger))
+        #expect(traced.file == "examples/helm-chart/payments/templates/authorization.yaml" && traced.span.start.line == 21)
+        #expect(render.location(of: ledger.nameSpan, in: ledger)?.span.start.line == 11)
+        #expect(render.location(of: resources.first { $0.name == "deny-all" }!.nameSpan, in: resources.first { $0.name == "deny-all" }!)?.span.start.line == 5)
+    }
+
+    @Test("A field whose template line is only {{ .Values.x }} is placed where the release's values set x")
+    func valuesLinesAreTheSource() throws {
+        let golden = try String(contentsOf: Self.golden, encoding: .utf8)
+        // prod sets no mTLS mode of its own: values.yaml's does; dev's own file sets it.
+        let prod = try Self.render(Array(golden.utf8))
+        let authentication = try #require(prod.file.resources.first { $0.kind == "PeerAuthentication" })
+        let mode = try #require(authentication.node["spec", "mtls"]?.pair("mode"))
+        let fromDefaults = try #require(prod.location(of: mode.value.span, in: authentication))
+        #expect(fromDefaults.file == "examples/helm-chart/payments/values.yaml" && fromDefaults.span.start.line == 3)
+        var devRelease = Self.prodRelease
+        devRelease.valuesFiles = [Self.chart + "/values-dev.yaml"]
+        let dev = try Self.render(Array(golden.replacingOccurrences(of: "mode: STRICT", with: "mode: PERMISSIVE").utf8), release: devRelease)
+        let devAuthentication = try #require(dev.file.resources.first { $0.kind == "PeerAuthentication" })
+        let devMode = try #require(devAuthentication.node["spec", "mtls"]?.pair("mode"))
+        let fromDev = try #require(dev.location(of: devMode.value.span, in: devAuthentication))
+        #expect(fromDev.file == "examples/helm-chart/payments/values-dev.yaml" && fromDev.span.start.line == 3)
+        #expect(TemplateText.valuesPath(inLine: "    mode: {{ .Values.mtls.mode | quote }}") == ["mtls", "mode"])
+        #expect(TemplateText.valuesPath(inLine: "    mode: {{ default \"STRICT\" .Values.mode }}") == ["mode"])
+        #expect(TemplateText.valuesPath(inLine: "    mode: {{ .Values.a }}-{{ .Values.b }}") == nil)
+        #expect(TemplateText.valuesPath(inLine: "    mode: {{ include \"x\" . }}") == nil)
+    }
+
+    @Test("Template text: documents by kind and name, names with actions, keys by indentation")
+    func templateText() {
+        let text = TemplateText(lines: """
+            {{- if .Values.enabled }}
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: {{ .Release.Name }}-api
+            spec:
+              ports:
+                - name: http
+                  port: 80
+                - name: grpc
+                  port: 9000
+            {{- end }}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: admin
+            """.split(separator: "\n", omittingEmptySubsequences: false))
+        #expect(text.document(kind: "Service", name: "admin") == 14...17)
+        #expect(text.document(kind: "Service", name: "rel-api") == 1...12)
+        #expect(text.document(kind: "Deployment", name: "x") == nil)
+        let port = text.field([.key("spec"), .key("ports"), .item(1), .key("port")], in: 1...12)
+        #expect(port?.start.line == 11 && port?.start.column == 7)
+        #expect(text.field([.key("spec"), .key("ports"), .item(2)], in: 1...12) == nil)
+        #expect(text.field([.key("spec"), .key("selector")], in: 1...12) == nil)
+        #expect(TemplateText.fits("payments-api", template: "{{ .Release.Name }}-api"))
+        #expect(!TemplateText.fits("payments-web", template: "{{ .Release.Name }}-api"))
+    }
+
+    @Test("Charts: subcharts render through their parent; environment values files; unvendored dependencies")
+    func chartDiscovery() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write([
+            "app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n- name: db\n  version: 1.0.0\n  repository: https://charts.example.com\n- name: cache\n  version: 1.0.0\n",
+            "app/values.yaml": "a: 1\n",
+            "app/values-prod.yaml": "a: 2\n",
+            "app/values.staging.yml": "a: 3\n",
+            "app/values.schema.json": "{}\n",
+            "app/charts/cache/Chart.yaml": "apiVersion: v2\nname: cache\nversion: 1.0.0\n",
+            "app/templates/x.yaml": "kind: ConfigMap\n",
+        ], under: root)
+        let charts = HelmChart.charts(chartFiles: ["\(root.path)/app/Chart.yaml", "\(root.path)/app/charts/cache/Chart.yaml"])
+        #expect(charts.map(\.directory) == ["\(root.path)/app"])
+        let app = try #require(charts.first)
+        #expect(app.missingDependencies == ["db (https://charts.example.com)"])
+        #expect(app.environmentValues == ["\(root.path)/app/values-prod.yaml", "\(root.path)/app/values.staging.yml"])
+        #expect(app.environmentValues.map(HelmChart.environmentName) == ["prod", "staging"])
+        #expect(app.files.contains("\(root.path)/app/charts/cache/Chart.yaml"))
+        #expect(HelmEngine.releaseName(for: "My_Chart.v2") == "my-chart-v2")
+        #expect(HelmEngine(program: "/bin/helm").arguments(for: HelmEngine.Release(chart: "/c", name: "r", namespace: "ns", valuesFiles: ["/c/v.yaml"]))
+            == ["/bin/helm", "template", "r", "/c", "--namespace", "ns", "--skip-tests", "--values", "/c/v.yaml"])
+    }
+}
+
+/// `meshlint scan` on a repository with Helm charts: each release rendered and checked as an
+/// environment of its own, findings on template and values lines, charts that cannot be
+/// rendered said to be, with why, and read as files.
+@Suite("Scanning Helm charts")
+struct HelmScanTests {
+    func findings(_ run: RunResult, rule: String? = nil) throws -> [[String: Any]] {
+        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        let all = try #require(report["findings"] as? [[String: Any]])
+        return rule.map { rule in all.filter { $0["rule"] as? String == rule } } ?? all
+    }
+
+    func line(_ finding: [String: Any]) -> Int { (finding["span"] as? [String: Any])?["startLine"] as? Int ?? 0 }
+
+    /// A repository holding a copy of the example chart and its configuration.
+    func repository(extra: [String: String] = [:]) throws -> URL {
+        let root = try temporaryDirectory()
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        let example = packageRoot.appendingPathComponent("examples/helm-chart")
+        for name in [".meshlint.yaml", "payments"] {
+            try FileManager.default.copyItem(at: example.appendingPathComponent(name), to: root.appendingPathComponent(name))
+        }
+        try write(extra, under: root)
+        return root
+    }
+
+    @Test("Each values file is a release of its own; findings land on the values or template line, with their environments",
+          .enabled(if: HelmRenderingTests.helperFound, Comment(rawValue: HelmRenderingTests.skipMessage)))
+    func releasesOnSourceLines() async throws {
+        let root = try repository()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let helm = try #require(HelmRenderingTests.helper)
+        let run = try await meshlint(["scan", ".", "--format", "json", "--helm", helm], directory: root)
+        #expect(run.status == 0, "\(run.stderr)")
+        let all = try findings(run)
+        // dev's PERMISSIVE comes from values-dev.yaml: that line, dev only.
+        let permissive = try findings(run, rule: "peer-authentication-not-strict")
+        #expect(permissive.count == 1)
+        #expect(permissive.first?["file"] as? String == "payments/values-dev.yaml" && permissive.first.map(line) == 3)
+        #expect(permissive.first?["environments"] as? [String] == ["payments (values-dev.yaml)"])
+        // prod's single-replica waypoint, at the Gateway's name in its template.
+        let singleton = try findings(run, rule: "singleton-waypoint").filter { ($0["message"] as? String)?.contains("single replica") == true }
+        #expect(singleton.first?["file"] as? String == "payments/templates/waypoint.yaml" && singleton.first.map(line) == 4)
+        #expect(singleton.first?["environments"] as? [String] == ["payments (values-prod.yaml)"])
+        // Everything is in the release namespace; nothing is read as a loose template.
+        #expect(!all.contains { ($0["resource"] as? [String: Any])?["namespace"] as? String == "default" })
+        #expect(try findings(run, rule: "helm-template-not-rendered").isEmpty)
+        #expect(all.allSatisfy { ($0["file"] as? String)?.hasPrefix("payments/") == true })
+    }
+
+    @Test("A suppression annotation in a template applies in every release",
+          .enabled(if: HelmRenderingTests.helperFound, Comment(rawValue: HelmRenderingTests.skipMessage)))
+    func suppressionInATemplate() async throws {
+        let root = try repository()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let template = root.appendingPathComponent("payments/templates/waypoint.yaml")
+        let text = try String(contentsOf: template, encoding: .utf8)
+        try text.replacingOccurrences(of: "  name: waypoint\n", with: "  name: waypoint\n  annotations:\n    ignore.meshlint.io/singleton-waypoint: \"PDB comes from the platform chart\"\n")
+            .write(to: template, atomically: true, encoding: .utf8)
+        let run = try await meshlint(["scan", ".", "--format", "json", "--helm", try #require(HelmRenderingTests.helper)], directory: root)
+        #expect(try findings(run, rule: "singleton-waypoint").isEmpty)
+        #expect(try findings(run, rule: "peer-authentication-not-strict").count == 1)
+    }
+
+    @Test("Without Helm, the templates are read as files and each note says why, with the install hint")
+    func missingEngine() async throws {
+        let root = try repository()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try await meshlint(["scan", ".", "--format", "json", "--helm", root.path + "/no-such-helm"], directory: root)
+        let notes = try findings(run, rule: "helm-template-not-rendered")
+        #expect(notes.count == 3)
+        #expect(notes.allSatisfy { ($0["message"] as? String)?.contains("the chart payments was not rendered: no Helm was found: install Helm") == true })
+        // --no-render says so too.
+        let off = try await meshlint(["scan", ".", "--format", "json", "--no-render"], directory: root)
+        #expect(try findings(off, rule: "helm-template-not-rendered").allSatisfy { ($0["message"] as? String)?.contains("rendering is off (--no-render)") == true })
+    }
+
+    @Test("A chart with an unvendored dependency, or a link out of the repository, is not rendered, and the notes say why",
+          .enabled(if: HelmRenderingTests.helperFound, Comment(rawValue: HelmRenderingTests.skipMessage)))
+    func refusedCharts() async throws {
+        let root = try repository(extra: [
+            "remote/Chart.yaml": "apiVersion: v2\nname: remote\nversion: 1.0.0\ndependencies:\n- name: istiod\n  version: 1.28.0\n  repository: https://istio-release.storage.googleapis.com/charts\n",
+            "remote/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let outside = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try "secret: value\n".write(to: outside.appendingPathComponent("values.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("payments/linked.yaml"), withDestinationURL: outside.appendingPathComponent("values.yaml"))
+        let run = try await meshlint(["scan", ".", "--format", "json", "--helm", try #require(HelmRenderingTests.helper)], directory: root)
+        let notes = try findings(run, rule: "helm-template-not-rendered")
+        let remote = notes.filter { ($0["file"] as? String)?.hasPrefix("remote/") == true }
+        #expect(remote.count == 1 && (remote.first?["message"] as? String)?.contains("it depends on istiod (https://istio-release.storage.googleapis.com/charts), not vendored") == true)
+        let linked = notes.filter { ($0["file"] as? String)?.hasPrefix("payments/") == true }
+        #expect(!linked.isEmpty && linked.allSatisfy { ($0["message"] as? String)?.contains("outside the repository") == true })
+    }
+
+    @Test("render.releases names the release and its namespace; without it a chart is released into default")
+    func configuredReleases() throws {
+        let configuration = try Configuration.parse(Array("""
+            render:
+              releases:
+                - chart: charts/payments
+                  name: prod
+                  namespace: payments
+                  values: [values-prod.yaml]
+              skip: ["charts/legacy*"]
+
+            """.utf8), file: ".meshlint.yaml")
+        #expect(configuration.render.releases.first?.values == ["values-prod.yaml"])
+        #expect(configuration.render.skip.first?.matches("charts/legacy-v1") == true)
+        #expect(throws: Configuration.Problem.self) {
+            try Configuration.parse(Array("render:\n  releases:\n    - chart: c\n      namespace: Not_A_Namespace\n".utf8), file: ".meshlint.yaml")
+        }
+        #expect(throws: Configuration.Problem.self) {
+            try Configuration.parse(Array("render:\n  helm: /usr/bin/helm\n".utf8), file: ".meshlint.yaml")
+        }
+        let chart = HelmChart(directory: "/repo/charts/payments", name: "payments", missingDependencies: [], environmentValues: ["/repo/charts/payments/values-dev.yaml"], files: [], links: [])
+        var request = RenderRequest()
+        request.configurationDirectory = "/repo"
+        request.releases = configuration.render.releases
+        let configured = Renderer(request: request, workingDirectory: "/repo", deadline: nil, manifests: []).releases(of: chart)
+        #expect(configured.map(\.name) == ["prod"])
+        #expect(configured.first?.release == HelmEngine.Release(chart: "/repo/charts/payments", name: "payments", namespace: "payments", valuesFiles: ["/repo/charts/payments/values-prod.yaml"]))
+        let automatic = Renderer(request: RenderRequest(), workingDirectory: "/repo", deadline: nil, manifests: []).releases(of: chart)
+        #expect(automatic.map(\.name) == ["charts/payments (values-dev.yaml)"] && automatic.first?.release.namespace == "default")
+    }
+}
