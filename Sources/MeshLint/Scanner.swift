@@ -267,7 +267,7 @@ struct Scanner {
                     manifests.append(unread)
                 }
                 if let file = load(outcome, as: request.standardInputName, limits: limits, pruning: request.pruning,
-                                   defaultNamespace: request.standardInputNamespace ?? "default") {
+                                   defaultNamespace: request.standardInputNamespace) {
                     manifests.append(file)
                 }
                 continue
@@ -280,7 +280,7 @@ struct Scanner {
 
     private static func load(
         _ outcome: FileReader.Outcome, as display: String, limits: ParseLimits, pruning: Pruning, scratch: ParseScratch? = nil,
-        defaultNamespace: String = "default"
+        defaultNamespace: String? = nil
     ) -> ManifestFile? {
         switch outcome {
         case .bytes(let bytes):

@@ -41,6 +41,15 @@ enum TemporaryFiles {
         rmdir(path)
     }
 
+    /// Writes `text` to a new private file at `path` (mode 0600); false when it cannot.
+    static func write(_ text: String, to path: String) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) } == bytes.count
+    }
+
     private static func path(_ template: [CChar]) -> String {
         String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }

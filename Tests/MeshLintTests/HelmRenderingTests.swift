@@ -257,6 +257,38 @@ struct HelmScanTests {
         #expect(!linked.isEmpty && linked.allSatisfy { ($0["message"] as? String)?.contains("outside the repository") == true })
     }
 
+    @Test("An Argo CD Application releases a chart: its name, namespace and inline values, found on the Application's line",
+          .enabled(if: HelmRenderingTests.helperFound, Comment(rawValue: HelmRenderingTests.skipMessage)))
+    func applicationReleasesAChart() async throws {
+        let root = try repository(extra: [
+            "apps/payments-qa.yaml": """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Application
+                metadata: {name: payments-qa, namespace: argocd}
+                spec:
+                  source:
+                    repoURL: https://git.example.com/mesh.git
+                    path: payments
+                    helm:
+                      releaseName: payments
+                      valuesObject:
+                        mtls:
+                          mode: PERMISSIVE
+                  destination: {namespace: payments-qa}
+
+                """,
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.removeItem(at: root.appendingPathComponent(".meshlint.yaml"))
+        let run = try await meshlint(["scan", ".", "--format", "json", "--helm", try #require(HelmRenderingTests.helper)], directory: root)
+        let permissive = try findings(run, rule: "peer-authentication-not-strict")
+        // Only the Application's release: the chart is not released again on its own.
+        #expect(permissive.count == 1, "\(permissive)")
+        #expect(permissive.first?["file"] as? String == "apps/payments-qa.yaml" && permissive.first.map(line) == 12)
+        #expect(permissive.first?["environments"] as? [String] == ["Application payments-qa"])
+        #expect((permissive.first?["resource"] as? [String: Any])?["namespace"] as? String == "payments-qa")
+    }
+
     @Test("render.releases names the release and its namespace; without it a chart is released into default")
     func configuredReleases() throws {
         let configuration = try Configuration.parse(Array("""
@@ -286,5 +318,129 @@ struct HelmScanTests {
         #expect(configured.first?.release == HelmEngine.Release(chart: "/repo/charts/payments", name: "payments", namespace: "payments", valuesFiles: ["/repo/charts/payments/values-prod.yaml"]))
         let automatic = Renderer(request: RenderRequest(), workingDirectory: "/repo", deadline: nil, manifests: []).releases(of: chart)
         #expect(automatic.map(\.name) == ["charts/payments (values-dev.yaml)"] && automatic.first?.release.namespace == "default")
+    }
+}
+
+/// Argo CD Applications and the simple ApplicationSet generators: the namespace their objects are
+/// deployed into, the namespaces they create with `managedNamespaceMetadata`, one environment per
+/// Application.
+@Suite("Argo CD Applications")
+struct ArgoApplicationTests {
+    func findings(_ run: RunResult, rule: String) throws -> [[String: Any]] {
+        let report = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any])
+        return try #require(report["findings"] as? [[String: Any]]).filter { $0["rule"] as? String == rule }
+    }
+
+    @Test("Destination namespaces, created namespaces with their labels, a list generator: findings on the Application's lines")
+    func exampleRepository() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/argocd-apps"), to: root.appendingPathComponent("repo"))
+        let repository = root.appendingPathComponent("repo")
+        try FileManager.default.createDirectory(at: repository.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        let run = try await meshlint(["scan", ".", "--format", "json"], directory: repository)
+        #expect(run.status == 1, "\(run.stderr)")
+        // ledger-dev and ledger-prod: namespaces Argo CD creates in ambient, without a default deny;
+        // each in its own environment, at the label's line in the ApplicationSet's template.
+        let deny = try findings(run, rule: "ambient-namespace-without-default-deny")
+        #expect(deny.map { $0["file"] as? String } == ["apps/ledger.yaml", "apps/ledger.yaml"])
+        #expect(deny.map { ($0["span"] as? [String: Any])?["startLine"] as? Int } == [28, 28])
+        #expect(deny.map { $0["environments"] as? [String] } == [["Application ledger-dev"], ["Application ledger-prod"]])
+        // The ledger's STRICT PeerAuthentication is deployed into each ledger namespace.
+        let strict = try findings(run, rule: "peer-authentication-not-strict")
+        #expect(strict.count == 1)
+        #expect(strict.first?["file"] as? String == "deploy/payments/peer-authentication.yaml")
+        #expect((strict.first?["resource"] as? [String: Any])?["namespace"] as? String == "payments")
+        // payments' own default deny, namespace-less in its file, is in payments.
+        #expect(!deny.contains { ($0["message"] as? String)?.contains("Namespace payments ") == true })
+        // Read as files, the same tree knows no ambient namespace at all.
+        let plain = try await meshlint(["scan", ".", "--format", "json", "--no-render"], directory: repository)
+        #expect(try findings(plain, rule: "ambient-namespace-without-default-deny").isEmpty)
+    }
+
+    @Test("A namespace Argo CD only creates (no managedNamespaceMetadata) is not assumed: its labels are unknown")
+    func createdNamespaceWithoutMetadata() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write([
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "app.yaml": """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Application
+                metadata: {name: ingress, namespace: argocd}
+                spec:
+                  source: {repoURL: https://git.example.com/x.git, path: ingress}
+                  destination: {namespace: istio-ingress}
+                  syncPolicy: {syncOptions: [CreateNamespace=true]}
+
+                """,
+            "ingress/policy.yaml": "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: gateway-allow}\nspec: {action: ALLOW, rules: [{}]}\n",
+        ], under: root)
+        let run = try await meshlint(["scan", ".", "--format", "json"], directory: root)
+        let notes = try findings(run, rule: "namespace-not-in-input")
+        #expect(notes.contains { ($0["resource"] as? [String: Any])?["namespace"] as? String == "istio-ingress" }, "\(run.stdout)")
+    }
+
+    @Test("Applications are read from Application and ApplicationSet objects, with their generators")
+    func reading() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write([
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "services/orders/a.yaml": "kind: ConfigMap\n",
+            "services/billing/a.yaml": "kind: ConfigMap\n",
+            "services/legacy/a.yaml": "kind: ConfigMap\n",
+            "charts/api/Chart.yaml": "apiVersion: v2\nname: api\nversion: 1.0.0\n",
+            "apps.yaml": """
+                apiVersion: argoproj.io/v1alpha1
+                kind: ApplicationSet
+                metadata: {name: services}
+                spec:
+                  generators:
+                    - git:
+                        repoURL: https://git.example.com/x.git
+                        directories:
+                          - path: services/*
+                          - path: services/legacy
+                            exclude: true
+                  template:
+                    metadata: {name: '{{path.basename}}'}
+                    spec:
+                      source: {repoURL: https://git.example.com/x.git, path: '{{path}}', directory: {recurse: true}}
+                      destination: {namespace: '{{path.basename}}'}
+                      syncPolicy: {syncOptions: [CreateNamespace=true]}
+                ---
+                apiVersion: argoproj.io/v1alpha1
+                kind: Application
+                metadata: {name: api-prod}
+                spec:
+                  sources:
+                    - repoURL: https://git.example.com/x.git
+                      path: charts/api
+                      helm:
+                        releaseName: api
+                        valueFiles: [values-prod.yaml, $values/shared.yaml]
+                        valuesObject: {replicas: 3, name: "a \\"quoted\\" value"}
+                    - repoURL: https://charts.example.com
+                      chart: istiod
+                  destination: {namespace: api}
+
+                """,
+        ], under: root)
+        let file = ManifestLoader.load(path: root.path + "/apps.yaml", bytes: Array(try Data(contentsOf: root.appendingPathComponent("apps.yaml"))))
+        let applications = ArgoApplication.applications(in: file.resources, workingDirectory: "/")
+        #expect(applications.map(\.name) == ["billing", "orders", "api-prod"])
+        #expect(applications.map(\.namespace) == ["billing", "orders", "api"])
+        #expect(applications[0].sources.first?.directory == root.path + "/services/billing" && applications[0].sources.first?.recurse == true)
+        #expect(applications[0].createsNamespace && !applications[0].namespaceIsManaged && !applications[2].createsNamespace)
+        let api = applications[2]
+        #expect(api.sources.first?.releaseName == "api" && api.sources.first?.valueFiles == ["values-prod.yaml", "$values/shared.yaml"])
+        #expect(api.sources.first?.inlineValues == "\"replicas\": 3\n\"name\": \"a \\\"quoted\\\" value\"\n")
+        #expect(api.unresolved == ["chart istiod from https://charts.example.com"])
+        // A path outside the repository, or up out of it, is not resolved.
+        #expect(ArgoApplication.resolve("../elsewhere", from: root.path + "/apps.yaml") == nil)
+        #expect(ArgoApplication.resolve("/etc", from: root.path + "/apps.yaml") == nil)
+        #expect(SegmentPattern.matches("svc-*", "svc-orders") && !SegmentPattern.matches("svc-*", "api"))
+        #expect(ArgoApplication.substitute("ledger-{{ env }}-{{.region}}-{{missing}}", ["env": "dev", "region": "eu"]) == "ledger-dev-eu-{{missing}}")
     }
 }

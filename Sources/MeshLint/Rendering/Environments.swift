@@ -46,16 +46,41 @@ enum Environments {
     ) -> (environments: [Environment], manifests: [ManifestFile]) {
         func absolute(_ path: String) -> String { RepositoryRoot.absolute(path, workingDirectory: workingDirectory) }
         let kustomizationFiles = manifests.filter { $0.problems.contains { $0.kind == .kustomizationNotRendered } }
-        let chartFiles = manifests.map { absolute($0.path) }.filter { $0.hasSuffix("/Chart.yaml") }
-        guard !kustomizationFiles.isEmpty || !chartFiles.isEmpty else {
+        var chartFiles = manifests.map { absolute($0.path) }.filter { $0.hasSuffix("/Chart.yaml") }
+        let applications = manifests.contains { $0.resources.contains { $0.group == ArgoApplication.group } } && request.enabled
+            ? ArgoApplication.applications(in: manifests.flatMap(\.resources), workingDirectory: workingDirectory) : []
+        guard !kustomizationFiles.isEmpty || !chartFiles.isEmpty || !applications.isEmpty else {
             return ([Environment(name: nil, files: manifests, renders: [])], manifests)
         }
         var renderer = Renderer(request: request, workingDirectory: workingDirectory, deadline: deadline, manifests: manifests)
-        if !kustomizationFiles.isEmpty {
+        renderer.use(applications)
+        // An Application's plain directory: its objects without a namespace are deployed into
+        // the Application's destination namespace.
+        renderer.renderDirectories(manifests)
+        chartFiles += renderer.applications.keys.map { $0 + "/Chart.yaml" }.filter(Discovery.isRegularFile)
+        if !kustomizationFiles.isEmpty || renderer.applications.keys.contains(where: { KustomizeTree.kustomizationFile(in: $0) != nil }) {
             renderer.renderKustomize(directories: kustomizationFiles.map { parent(of: absolute($0.path)) }, timings: &timings)
         }
-        if !chartFiles.isEmpty { renderer.renderHelm(charts: HelmChart.charts(chartFiles: chartFiles), timings: &timings) }
-        let rendered = renderer.rendered
+        if !chartFiles.isEmpty { renderer.renderHelm(charts: HelmChart.charts(chartFiles: Array(Set(chartFiles))), timings: &timings) }
+        var rendered = renderer.rendered
+        let variantNames = Set(variants(of: rendered).map(\.name))
+        // The namespaces Argo CD creates, where no manifest defines them: in the environment of
+        // the Application that creates it when that is a variant (ledger-dev's namespace is not
+        // in ledger-prod), else in the cluster every environment shares.
+        let defined = Set((manifests.flatMap(\.resources) + rendered.flatMap(\.file.resources)).filter { $0.kind == "Namespace" && $0.group.isEmpty }.map(\.name))
+        var sharedCreators: [ArgoApplication] = []
+        for application in applications where application.createsNamespace && application.namespaceIsManaged {
+            let name = Renderer.environmentName(application)
+            guard variantNames.contains(name) else {
+                sharedCreators.append(application)
+                continue
+            }
+            let reads = rendered.filter { $0.name == name }.reduce(into: Set<String>()) { $0.formUnion($1.reads) }
+            if let created = ArgoNamespaceRender(applications: [application], existing: defined, name: name, reads: reads) { rendered.append(created) }
+        }
+        if let created = ArgoNamespaceRender(applications: sharedCreators, existing: defined, name: "Argo CD namespaces", reads: []) {
+            rendered.append(created)
+        }
 
         // Files a render read are scanned through it; the rest stay plain files.
         var plain: [ManifestFile] = []
@@ -80,19 +105,34 @@ enum Environments {
         }
         // Renders that read a common file are variants (overlays of one base, releases of one
         // chart): one mesh each. Without variants, every render and the plain files are one cluster.
-        let variants = rendered.filter { render in
-            rendered.contains { other in other.root != render.root || other.name != render.name ? !other.reads.isDisjoint(with: render.reads) : false }
-        }
-        let variantNames = Set(variants.map(\.name))
-        let parts = rendered.filter { !variantNames.contains($0.name) }
+        let variants: [any RenderedStream] = variants(of: rendered)
+        let names = Set(variants.map { $0.name })
+        let parts = rendered.filter { !names.contains($0.name) }
         // Each variant is deployed with the rest of the cluster: the plain files and the parts (a
-        // platform root's mesh-wide policies hold in dev and in prod).
+        // platform root's mesh-wide policies hold in dev and in prod). Renders of one name (an
+        // Application's sources and the namespace it creates) are one environment.
         let shared = plain + parts.map(\.file)
         guard !variants.isEmpty else {
             return (shared.isEmpty ? [] : [Environment(name: nil, files: shared, renders: parts)], updated)
         }
-        let environments = variants.map { Environment(name: $0.name, files: shared + [$0.file], renders: parts + [$0]) }
+        var order: [String] = []
+        var groups: [String: [any RenderedStream]] = [:]
+        for variant in variants {
+            if groups[variant.name] == nil { order.append(variant.name) }
+            groups[variant.name, default: []].append(variant)
+        }
+        let environments = order.map { name in
+            Environment(name: name, files: shared + groups[name]!.map(\.file), renders: parts + groups[name]!)
+        }
         return (environments, updated)
+    }
+
+    /// The renders that read a file another render of another name reads: variants of one
+    /// application (overlays of one base, releases of one chart, Applications of one source).
+    static func variants(of rendered: [any RenderedStream]) -> [any RenderedStream] {
+        rendered.filter { render in
+            rendered.contains { other in other.name != render.name && !other.reads.isDisjoint(with: render.reads) }
+        }
     }
 
     private static func parent(of path: String) -> String {
@@ -126,7 +166,10 @@ enum Environments {
             else { return item }
             return RelatedLocation(message: sourcedText(item.message, renders: renders), file: location.file, span: location.span, resource: item.resource)
         }
-        return result.relocated(related: related, environments: name.map { [$0] } ?? [])
+        // A finding on an object of a shared part (another Application, a platform root) is that
+        // part's, whichever environment it was found in.
+        let own = finding.origin.flatMap { renders[$0.file] }.map(\.name)
+        return result.relocated(related: related, environments: (own ?? name).map { [$0] } ?? [])
     }
 
     /// `text` with each `<kustomize build ROOT>:LINE` (or `<helm template …>:LINE`) a rule wrote (a duplicate's other copies, a

@@ -21,6 +21,8 @@ struct HelmEngine {
         let namespace: String
         /// Values files (absolute), in order, after the chart's own `values.yaml`.
         var valuesFiles: [String] = []
+        /// False when `namespace` is `default` for want of one (nothing named the namespace).
+        var namespaceIsKnown = true
     }
 
     /// The arguments `helm` is run with: what `helm template` needs to print a release as

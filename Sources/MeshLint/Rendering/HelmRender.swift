@@ -17,21 +17,27 @@ struct HelmRender: RenderedStream {
     let templates: [ResourceOrigin: String]
     /// The chart's name: the first part of each template path.
     let chartName: String
+    /// An Argo CD Application's inline values: its file (as shown), their mapping, and the lines
+    /// to add to its positions. They override every values file.
+    let inlineValues: (file: String, root: Node, lineOffset: Int)?
     private let display: (String) -> String
     private let text: (String) -> [Substring]?
 
     /// `bytes` (the engine's output), parsed as `renderedPath`; objects without a namespace are in
     /// the release's. `text` reads a source file's lines.
     init(chart: HelmChart, release: HelmEngine.Release, name: String, bytes: [UInt8], renderedPath: String,
+         inlineValues: (file: String, root: Node, lineOffset: Int)? = nil,
          display: @escaping (String) -> String, text: @escaping (String) -> [Substring]?) {
         root = chart.directory
+        self.inlineValues = inlineValues
         self.name = name
         self.release = release
         chartName = chart.name
         reads = Set(chart.files + release.valuesFiles)
         self.display = display
         self.text = text
-        let loaded = ManifestLoader.load(path: renderedPath, bytes: bytes, defaultNamespace: release.namespace)
+        let namespace = release.namespaceIsKnown ? release.namespace : nil
+        let loaded = ManifestLoader.load(path: renderedPath, bytes: bytes, defaultNamespace: namespace)
         // The objects are kept under the stream's own path (not the template's, as a piped render
         // is): the way back to the source is this type's, for every position a rule reports.
         var file = ManifestFile(path: loaded.path)
@@ -41,7 +47,7 @@ struct HelmRender: RenderedStream {
         var templates: [ResourceOrigin: String] = [:]
         for resource in loaded.resources {
             let origin = ResourceOrigin(file: resource.origin.file, document: resource.origin.document, listItem: resource.origin.listItem)
-            guard let plain = Resource(node: resource.node, origin: origin, defaultNamespace: release.namespace) else { continue }
+            guard let plain = Resource(node: resource.node, origin: origin, defaultNamespace: namespace) else { continue }
             if let template = resource.origin.renderedSource?.template { templates[origin] = template }
             file.resources.append(plain)
         }
@@ -56,13 +62,6 @@ struct HelmRender: RenderedStream {
         let relative = template.dropFirst(chartName.count + 1)
         guard !relative.split(separator: "/").contains("..") else { return nil }
         return root + "/" + relative
-    }
-
-    func sourceLine(ofRenderedLine line: Int) -> String? {
-        guard let resource = file.resources.first(where: { $0.node.span.start.line <= line && line <= $0.node.span.end.line }),
-              let location = location(of: resource.nameSpan, in: resource)
-        else { return nil }
-        return "\(location.file):\(location.span.start.line)"
     }
 
     func location(of span: Span, in resource: Resource) -> TracedLocation? {
@@ -94,26 +93,29 @@ struct HelmRender: RenderedStream {
     /// (a `quote` or `default` after it allowed): the release's last file that sets `a.b`.
     func valuesLocation(ofLine line: Substring) -> TracedLocation? {
         guard let path = TemplateText.valuesPath(inLine: line) else { return nil }
+        if let inlineValues, let span = Self.keySpan(path, in: inlineValues.root) {
+            let shift = { (mark: Mark) in Mark(line: mark.line + inlineValues.lineOffset, column: mark.column) }
+            return TracedLocation(file: inlineValues.file, span: Span(start: shift(span.start), end: shift(span.end)), exact: true)
+        }
         for file in (release.valuesFiles.reversed() + [root + "/values.yaml"]) {
             guard let lines = text(file) else { continue }
             let bytes = Array(lines.joined(separator: "\n").utf8)
-            guard let document = YAMLParser.parse(bytes).documents.first?.root else { continue }
-            var node: Node? = document
-            var keySpan: Span?
-            for key in path {
-                guard let pair = node?.pair(key) else {
-                    node = nil
-                    break
-                }
-                keySpan = pair.key.span
-                node = pair.value
-            }
-            if node != nil, let keySpan {
-                return TracedLocation(file: display(file), span: keySpan, exact: true,
-                                      remark: nil)
-            }
+            guard let document = YAMLParser.parse(bytes).documents.first?.root, let keySpan = Self.keySpan(path, in: document) else { continue }
+            return TracedLocation(file: display(file), span: keySpan, exact: true)
         }
         return nil
+    }
+
+    /// The span of the last key of `path` in a values mapping, when every key is there.
+    static func keySpan(_ path: [String], in root: Node) -> Span? {
+        var node = root
+        var span: Span?
+        for key in path {
+            guard let pair = node.pair(key) else { return nil }
+            span = pair.key.span
+            node = pair.value
+        }
+        return span
     }
 }
 

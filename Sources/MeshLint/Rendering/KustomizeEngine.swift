@@ -52,7 +52,7 @@ struct KustomizeEngine {
     /// from (relative to `scratch`).
     func render(root: String, scratch: String, timeout: Duration) -> Outcome {
         let wrapper = "resources:\n- \(Self.quoted(Self.relativePath(from: scratch, to: root)))\nbuildMetadata: [originAnnotations]\n"
-        guard Self.write(wrapper, to: scratch + "/kustomization.yaml") else { return .failed("cannot write the wrapper kustomization in \(scratch)") }
+        guard TemporaryFiles.write(wrapper, to: scratch + "/kustomization.yaml") else { return .failed("cannot write the wrapper kustomization in \(scratch)") }
         var options = Subprocess.Options()
         options.timeout = timeout
         options.captureErrors = true
@@ -95,14 +95,6 @@ struct KustomizeEngine {
     /// A YAML double-quoted scalar.
     static func quoted(_ text: String) -> String {
         "\"" + text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
-    }
-
-    private static func write(_ text: String, to path: String) -> Bool {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var bytes = Array(text.utf8)
-        return bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) } == bytes.count
     }
 }
 

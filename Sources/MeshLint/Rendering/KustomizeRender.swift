@@ -34,12 +34,14 @@ struct KustomizeRender: RenderedStream {
     /// `bytes` (the engine's output for `root`, built from `scratch`), parsed as `renderedPath`.
     /// `display` turns an absolute path into MeshLint's display path; `source` reads a file.
     /// `reads`: the kustomizations and files the build read.
-    init(root: String, bytes: [UInt8], scratch: String, renderedPath: String, reads: Set<String> = [], display: (String) -> String,
-         source: (String) -> ManifestFile?) {
+    /// `name`: the environment's (default: the root's path); `defaultNamespace`: where objects
+    /// that name no namespace are deployed (an Argo CD Application's destination).
+    init(root: String, bytes: [UInt8], scratch: String, renderedPath: String, reads: Set<String> = [], name: String? = nil,
+         defaultNamespace: String? = nil, display: (String) -> String, source: (String) -> ManifestFile?) {
         self.root = root
         self.reads = reads
-        name = display(root)
-        file = ManifestLoader.load(path: renderedPath, bytes: bytes)
+        self.name = name ?? display(root)
+        file = ManifestLoader.load(path: renderedPath, bytes: bytes, defaultNamespace: defaultNamespace)
         var sources: [ResourceOrigin: Source] = [:]
         var files: [String: ManifestFile?] = [:]
         for resource in file.resources {
@@ -50,15 +52,6 @@ struct KustomizeRender: RenderedStream {
             sources[resource.origin] = Source(file: display(absolute), document: document)
         }
         self.sources = sources
-    }
-
-    /// The source of a line of the rendered stream, as `file:line`: the object there, at its name
-    /// in its source document (the line itself has no counterpart when the build wrote it).
-    func sourceLine(ofRenderedLine line: Int) -> String? {
-        guard let resource = file.resources.first(where: { $0.node.span.start.line <= line && line <= $0.node.span.end.line }),
-              let location = location(of: resource.nameSpan, in: resource)
-        else { return nil }
-        return "\(location.file):\(location.span.start.line)"
     }
 
     /// The `path:` of an origin annotation's value (a small YAML mapping); nil for remote origins.

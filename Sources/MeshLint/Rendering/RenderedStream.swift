@@ -38,3 +38,14 @@ protocol RenderedStream {
     /// `file:line` in the source for a line of the rendered stream.
     func sourceLine(ofRenderedLine line: Int) -> String?
 }
+
+extension RenderedStream {
+    /// The object on a line of the rendered stream, at its name in its source: the line itself
+    /// may have no counterpart (the engine wrote it).
+    func sourceLine(ofRenderedLine line: Int) -> String? {
+        guard let resource = file.resources.first(where: { $0.node.span.start.line <= line && line <= $0.node.span.end.line }),
+              let location = location(of: resource.nameSpan, in: resource)
+        else { return nil }
+        return "\(location.file):\(location.span.start.line)"
+    }
+}

@@ -12,6 +12,8 @@ struct Renderer {
     let sourceTexts = SourceTexts()
 
     private(set) var rendered: [any RenderedStream] = []
+    /// The Argo CD Applications of the scan, by the source directory (absolute) they deploy.
+    private(set) var applications: [String: [(application: ArgoApplication, source: ArgoApplication.Source)]] = [:]
     /// Files scanned through a render (not again as plain files), absolute.
     private(set) var owned = Set<String>()
     /// Why each kustomization file (absolute) was not built; absent: it was.
@@ -25,6 +27,16 @@ struct Renderer {
         self.deadline = deadline
         read = Dictionary(manifests.map { (RepositoryRoot.absolute($0.path, workingDirectory: workingDirectory), $0) }, uniquingKeysWith: { first, _ in first })
     }
+
+    /// Records the Applications: their sources are rendered as they deploy them.
+    mutating func use(_ found: [ArgoApplication]) {
+        for application in found {
+            for source in application.sources { applications[source.directory, default: []].append((application, source)) }
+        }
+    }
+
+    /// The environment name of an Application.
+    static func environmentName(_ application: ArgoApplication) -> String { "Application \(application.name)" }
 
     func absolute(_ path: String) -> String { RepositoryRoot.absolute(path, workingDirectory: workingDirectory) }
     func display(_ path: String) -> String { Discovery.displayPath(path, workingDirectory: workingDirectory) }
@@ -41,13 +53,38 @@ struct Renderer {
         return left <= .zero ? nil : min(left, .seconds(120))
     }
 
+    // MARK: Argo CD directories
+
+    /// The plain directory sources of the Applications (neither a kustomization nor a chart):
+    /// their direct children, or every file below with `directory.recurse`, those `include` and
+    /// `exclude` let through, once per Application.
+    mutating func renderDirectories(_ manifests: [ManifestFile]) {
+        guard scanWideRefusal == nil else { return }
+        for (directory, bound) in applications.sorted(by: { $0.key < $1.key }) {
+            guard KustomizeTree.kustomizationFile(in: directory) == nil, !Discovery.isRegularFile(directory + "/Chart.yaml") else { continue }
+            for (application, source) in bound {
+                let files = manifests.compactMap { file -> (display: String, absolute: String)? in
+                    let path = absolute(file.path)
+                    guard path.hasPrefix(directory + "/"), source.deploys(String(path.dropFirst(directory.count + 1))) else { return nil }
+                    return (file.path, path)
+                }
+                guard !files.isEmpty else { continue }
+                rendered.append(DirectoryRender(
+                    directory: directory, label: display(directory), name: Self.environmentName(application), namespace: application.namespace, files: files))
+                owned.formUnion(files.map(\.absolute))
+            }
+        }
+    }
+
     // MARK: Kustomize
 
     mutating func renderKustomize(directories: [String], timings: inout Timings) {
-        let tree = KustomizeTree(directories: directories)
+        // An Application's source directory is built as it deploys it, even when an overlay includes it.
+        let deployed = applications.keys.filter { KustomizeTree.kustomizationFile(in: $0) != nil }
+        let tree = KustomizeTree(directories: directories + deployed)
         let engine = scanWideRefusal == nil ? KustomizeEngine.locate(explicit: request.kustomize) : nil
         let source: (String) -> ManifestFile? = { [read] path in read[path] ?? Self.readSource(path) }
-        for root in tree.roots {
+        for root in Set(tree.roots).union(deployed).sorted() {
             let closure = tree.closure(of: root)
             func refuse(_ reason: String) {
                 for kustomization in closure where kustomizeReasons[kustomization.file] == nil { kustomizeReasons[kustomization.file] = reason }
@@ -69,23 +106,31 @@ struct Renderer {
                 refuse(outside)
                 continue
             }
-            guard let limit = timeLimit else { refuse("the time limit ran out first"); continue }
-            guard let scratch = TemporaryFiles.directory(prefix: "meshlint-kustomize") else { refuse("no temporary directory"); continue }
-            defer { TemporaryFiles.remove(directory: scratch) }
-            let started = ContinuousClock.now
-            let outcome = engine.render(root: root, scratch: scratch, timeout: limit)
-            timings.record("kustomize \(display(root))", started.duration(to: .now))
-            switch outcome {
-            case .timedOut:
-                refuse("the build ran past its time limit")
-            case .failed(let message):
-                refuse("the build failed: \(message)")
-            case .rendered(let bytes):
-                let reads = Set(closure.flatMap { [$0.file] + $0.files })
-                rendered.append(KustomizeRender(
-                    root: root, bytes: bytes, scratch: scratch, renderedPath: "<kustomize build \(display(root))>", reads: reads,
-                    display: display, source: source))
-                owned.formUnion(reads)
+            // Once as it stands, or once for each Application that deploys it (its namespace).
+            let deployments: [(name: String?, namespace: String?)] = applications[root].map { bound in
+                bound.map { (Self.environmentName($0.application), $0.application.namespace) }
+            } ?? [(nil, nil)]
+            for deployment in deployments {
+                guard let limit = timeLimit else { refuse("the time limit ran out first"); break }
+                guard let scratch = TemporaryFiles.directory(prefix: "meshlint-kustomize") else { refuse("no temporary directory"); break }
+                defer { TemporaryFiles.remove(directory: scratch) }
+                let started = ContinuousClock.now
+                let outcome = engine.render(root: root, scratch: scratch, timeout: limit)
+                // Unique per stream: an Application may deploy several roots.
+                let label = display(root) + (deployment.name.map { " for \($0)" } ?? "")
+                timings.record("kustomize \(label)", started.duration(to: .now))
+                switch outcome {
+                case .timedOut:
+                    refuse("the build ran past its time limit")
+                case .failed(let message):
+                    refuse("the build failed: \(message)")
+                case .rendered(let bytes):
+                    let reads = Set(closure.flatMap { [$0.file] + $0.files })
+                    rendered.append(KustomizeRender(
+                        root: root, bytes: bytes, scratch: scratch, renderedPath: "<kustomize build \(label)>", reads: reads,
+                        name: deployment.name, defaultNamespace: deployment.namespace, display: display, source: source))
+                    owned.formUnion(reads)
+                }
             }
         }
     }
@@ -103,11 +148,24 @@ struct Renderer {
     /// after the chart and is in namespace `default` (as `helm template` puts it) unless the
     /// configuration says otherwise.
     func releases(of chart: HelmChart) -> [(name: String, release: HelmEngine.Release)] {
+        if let bound = applications[chart.directory] {
+            // As Argo CD releases it: its values files, then its inline values (written beside
+            // the render by `renderHelm`), into the destination namespace.
+            return bound.map { application, source in
+                var release = HelmEngine.Release(
+                    chart: chart.directory, name: HelmEngine.releaseName(for: source.releaseName ?? application.name),
+                    namespace: application.namespace ?? "default",
+                    valuesFiles: source.valueFiles.filter { !$0.hasPrefix("$") }.map { RepositoryRoot.absolute($0, workingDirectory: chart.directory) })
+                release.namespaceIsKnown = application.namespace != nil
+                return (Self.environmentName(application), release)
+            }
+        }
         let configured = request.releases.filter { entry in
             RepositoryRoot.absolute(entry.chart, workingDirectory: request.configurationDirectory ?? workingDirectory) == chart.directory
         }
         func automatic(release: String?, namespace: String?, name: String?) -> [(name: String, release: HelmEngine.Release)] {
-            let base = HelmEngine.Release(chart: chart.directory, name: release ?? HelmEngine.releaseName(for: chart.name), namespace: namespace ?? "default")
+            var base = HelmEngine.Release(chart: chart.directory, name: release ?? HelmEngine.releaseName(for: chart.name), namespace: namespace ?? "default")
+            base.namespaceIsKnown = namespace != nil
             guard !chart.environmentValues.isEmpty else { return [(name ?? display(chart.directory), base)] }
             return chart.environmentValues.map { values in
                 let file = values.split(separator: "/").last.map(String.init) ?? values
@@ -119,9 +177,10 @@ struct Renderer {
         guard !configured.isEmpty else { return automatic(release: nil, namespace: nil, name: nil) }
         return configured.flatMap { entry -> [(name: String, release: HelmEngine.Release)] in
             guard let values = entry.values else { return automatic(release: entry.release, namespace: entry.namespace, name: entry.name) }
-            let release = HelmEngine.Release(
+            var release = HelmEngine.Release(
                 chart: chart.directory, name: entry.release ?? HelmEngine.releaseName(for: chart.name), namespace: entry.namespace ?? "default",
                 valuesFiles: values.map { RepositoryRoot.absolute($0, workingDirectory: chart.directory) })
+            release.namespaceIsKnown = entry.namespace != nil
             return [(entry.name ?? display(chart.directory) + (values.isEmpty ? "" : " (\(values.joined(separator: ", ")))"), release)]
         }
     }
@@ -162,8 +221,18 @@ struct Renderer {
                 continue
             }
             var renderedAny = false
-            for (name, release) in releases {
+            let bound = Dictionary(applications[chart.directory]?.map { (Self.environmentName($0.application), $0) } ?? [],
+                                   uniquingKeysWith: { first, _ in first })
+            for (name, configured) in releases {
                 guard let limit = timeLimit else { refuse("the time limit ran out first"); break }
+                var release = configured
+                var scratch: String?
+                if let values = bound[name]?.source.inlineValues {
+                    scratch = TemporaryFiles.directory(prefix: "meshlint-helm")
+                    guard let scratch, TemporaryFiles.write(values, to: scratch + "/values.yaml") else { refuse("no temporary directory"); break }
+                    release.valuesFiles.append(scratch + "/values.yaml")
+                }
+                defer { if let scratch { TemporaryFiles.remove(directory: scratch) } }
                 let started = ContinuousClock.now
                 let outcome = engine.render(release, timeout: limit)
                 timings.record("helm template \(name)", started.duration(to: .now))
@@ -173,9 +242,12 @@ struct Renderer {
                 case .failed(let message):
                     refuse(message)
                 case .rendered(let bytes):
+                    let inline = bound[name].flatMap { application, source in
+                        source.inlineValuesSource.map { (application.resource.file, $0.root, $0.lineOffset) }
+                    }
                     rendered.append(HelmRender(
-                        chart: chart, release: release, name: name, bytes: bytes, renderedPath: "<helm template \(name)>",
-                        display: display, text: sourceTexts.lines))
+                        chart: chart, release: release, name: name, bytes: bytes, renderedPath: "<helm template \(name)\(bound[name] == nil ? "" : " " + display(chart.directory))>",
+                        inlineValues: inline, display: display, text: sourceTexts.lines))
                     renderedAny = true
                 }
             }

@@ -18,7 +18,7 @@ public struct ManifestFile: Sendable {
 public enum ManifestLoader {
     public static func load(
         path: String, bytes: [UInt8], limits: ParseLimits = .default, pruning: Pruning = .none, scratch: ParseScratch? = nil,
-        defaultNamespace: String = "default"
+        defaultNamespace: String? = nil
     ) -> ManifestFile {
         var file = ManifestFile(path: path)
         // An empty file (a placeholder, a `.keep`) holds nothing: no parser is started for it.

@@ -51,14 +51,16 @@ public final class Resource: Sendable {
     /// The namespace the object lives in: `metadata.namespace`, else `default` (what `kubectl apply`
     /// without `-n` does); nil for cluster-scoped kinds.
     public let namespace: String?
-    /// True when `metadata.namespace` was written, false when defaulted.
+    /// True when the namespace is known: `metadata.namespace` was written, or the deployer gave
+    /// one (`--namespace`, a Helm release's, an Argo CD Application's destination); false when
+    /// it is `default` for want of one.
     public let namespaceIsExplicit: Bool
     public let node: Node
     public let origin: ResourceOrigin
 
     /// `defaultNamespace`: the namespace of an object without `metadata.namespace` (what `kubectl
     /// apply -n NS` gives it; `default` without).
-    public init?(node: Node, origin: ResourceOrigin, defaultNamespace: String = "default") {
+    public init?(node: Node, origin: ResourceOrigin, defaultNamespace: String? = nil) {
         guard let apiVersion = node["apiVersion"]?.string, let kind = node["kind"]?.string,
               !apiVersion.isEmpty, !kind.isEmpty
         else { return nil }
@@ -77,8 +79,8 @@ public final class Resource: Sendable {
             namespace = explicit
             namespaceIsExplicit = true
         } else {
-            namespace = defaultNamespace
-            namespaceIsExplicit = false
+            namespace = defaultNamespace ?? "default"
+            namespaceIsExplicit = defaultNamespace != nil
         }
         self.node = node
         self.origin = origin
