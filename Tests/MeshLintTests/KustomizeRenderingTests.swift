@@ -109,6 +109,24 @@ struct KustomizeRenderingTests {
         #expect(dev.file.resources.first { $0.kind == "PeerAuthentication" }?.node["spec", "mtls", "mode"]?.string == "PERMISSIVE")
     }
 
+    @Test("Patch targets and JSON pointers, as Kustomize reads them")
+    func attributionParts() throws {
+        #expect(KustomizeAttribution.pointer([.key("metadata"), .key("labels"), .key("istio.io/use-waypoint")]) == "/metadata/labels/istio.io~1use-waypoint")
+        #expect(KustomizeAttribution.pointer([.key("spec"), .key("rules"), .item(2), .key("a~b")]) == "/spec/rules/2/a~0b")
+        let target = YAMLParser.parse(Array("{kind: PeerAuthentication, name: default}".utf8)).documents.first?.root
+        #expect(KustomizeAttribution.targets(target, kind: "PeerAuthentication", names: ["default"]))
+        #expect(!KustomizeAttribution.targets(target, kind: "AuthorizationPolicy", names: ["default"]))
+        #expect(!KustomizeAttribution.targets(target, kind: "PeerAuthentication", names: ["strict"]))
+        let pattern = YAMLParser.parse(Array("{name: \"pay.*\"}".utf8)).documents.first?.root
+        #expect(KustomizeAttribution.targets(pattern, kind: "Namespace", names: ["payments"]))
+        #expect(KustomizeAttribution.targets(nil, kind: "Namespace", names: ["x"]))
+        // A JSON 6902 `test` is not a write; an `add` of the whole map above the field is.
+        let attribution = KustomizeAttribution(chain: [], text: { _ in nil })
+        let patch = Array("- op: test\n  path: /metadata/labels\n- op: add\n  path: /metadata/labels\n  value: {a: b}\n".utf8)
+        #expect(attribution.writes(patch, steps: [.key("metadata"), .key("labels"), .key("a")], kind: "Namespace", names: ["n"], targeted: true)?.start.line == 4)
+        #expect(attribution.writes(patch, steps: [.key("spec")], kind: "Namespace", names: ["n"], targeted: true) == nil)
+    }
+
     @Test("The engine runs offline and under a time limit")
     func offlineAndBounded() throws {
         let root = try Self.tree()
@@ -172,15 +190,48 @@ struct KustomizeScanTests {
         let permissive = located("peer-authentication-not-strict")
         #expect(permissive.count == 1)
         #expect(permissive.first?.file == "base/pa.yaml" && permissive.first?.line == 7 && permissive.first?.environments == ["overlays/dev"])
-        // Both overlays enrol the namespace (a LabelTransformer, a labels entry): one finding, both listed.
-        let deny = located("ambient-namespace-without-default-deny")
-        #expect(deny.count == 1)
-        #expect(deny.first?.file == "base/ns.yaml" && deny.first?.environments == ["overlays/dev", "overlays/prod"])
-        #expect(deny.first?.message.contains("The Kustomize build sets this field; base/ns.yaml does not write it.") == true)
+        // Each overlay enrols the namespace its own way: at dev's LabelTransformer label, at prod's
+        // `labels:` entry, each with the object's own line in the base as the way there.
+        let deny = findings.filter { $0["rule"] as? String == "ambient-namespace-without-default-deny" }
+        #expect(deny.map { "\($0["file"]!):\(($0["span"] as! [String: Any])["startLine"]!)" } == ["overlays/dev/enrol.yaml:4", "overlays/prod/kustomization.yaml:4"])
+        #expect(deny.map { $0["environments"] as? [String] ?? [] } == [["overlays/dev"], ["overlays/prod"]])
+        let way = deny.first.flatMap { $0["related"] as? [[String: Any]] }?.first
+        #expect(way?["file"] as? String == "base/ns.yaml" && (way?["span"] as? [String: Any])?["startLine"] as? Int == 4)
         // Nothing is about `default`, and the kustomizations are neither resources nor notes.
         #expect(!findings.contains { ($0["resource"] as? [String: Any])?["namespace"] as? String == "default" })
-        #expect(findings.count == 2)
+        #expect(findings.count == 3)
         #expect(located("kustomization-not-rendered").isEmpty)
+    }
+
+    @Test("A field a patch sets is reported on the patch: a JSON 6902 operation, a strategic-merge patch, an inline patch",
+          .enabled(if: KustomizeRenderingTests.engineFound, "needs kubectl or kustomize on PATH"))
+    func findingsOnThePatchThatSetTheField() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let namespace = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: pay\n  labels: {istio.io/dataplane-mode: ambient}\n"
+        let strict = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\nspec:\n  mtls:\n    mode: STRICT\n"
+        let deny = "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: deny\nspec: {}\n"
+        try write([
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "base/kustomization.yaml": "namespace: pay\nresources: [ns.yaml, pa.yaml, deny.yaml]\n",
+            "base/ns.yaml": namespace, "base/pa.yaml": strict, "base/deny.yaml": deny,
+            "json/kustomization.yaml": "resources: [../base]\npatches:\n  - path: relax.yaml\n    target: {kind: PeerAuthentication, name: default}\n",
+            "json/relax.yaml": "- op: test\n  path: /spec/mtls/mode\n  value: STRICT\n- op: replace\n  path: /spec/mtls/mode\n  value: PERMISSIVE\n",
+            "merge/kustomization.yaml": "resources: [../base]\npatchesStrategicMerge: [relax.yaml]\n",
+            "merge/relax.yaml": "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\nspec:\n  mtls:\n    mode: PERMISSIVE\n",
+            "inline/kustomization.yaml": "resources: [../base]\npatches:\n  - target: {kind: PeerAuthentication}\n    patch: |-\n      - op: replace\n        path: /spec/mtls/mode\n        value: DISABLE\n",
+        ], under: root)
+        let run = try await meshlint(["scan", ".", "--format", "json"], directory: root)
+        let placed = try findings(run, rule: "peer-authentication-not-strict").map { finding -> String in
+            let related = (finding["related"] as? [[String: Any]] ?? []).map { "\($0["file"]!):\(($0["span"] as! [String: Any])["startLine"]!)" }
+            return "\(finding["file"]!):\((finding["span"] as! [String: Any])["startLine"]!) via \(related.prefix(2).joined(separator: " "))"
+        }
+        #expect(placed == [
+            // The inline patch is in the kustomization itself: the way is the base's line alone.
+            "inline/kustomization.yaml:4 via base/pa.yaml:7 base/ns.yaml:5",
+            "json/relax.yaml:5 via base/pa.yaml:7 json/kustomization.yaml:3",
+            "merge/relax.yaml:7 via base/pa.yaml:7 merge/kustomization.yaml:2",
+        ], "\(run.stdout)")
     }
 
     @Test("Roots that share nothing are parts of one cluster: checked together, as one mesh",

@@ -153,10 +153,12 @@ enum Environments {
 
     private static func sourced(_ finding: Finding, renders: [String: any RenderedStream], name: String?) -> Finding {
         var result = finding.relocated(message: sourcedText(finding.message, renders: renders))
+        var chain: [RelatedLocation] = []
         if let origin = finding.origin, let render = renders[origin.file],
            let resource = render.file.resources.first(where: { $0.origin == origin }),
            let location = render.location(of: finding.span, in: resource) {
             let sentence = location.remark.map { " " + $0 } ?? ""
+            chain = location.chain.map { RelatedLocation(message: $0.message, file: $0.file, span: $0.span, resource: finding.resource) }
             result = result.relocated(file: location.file, span: location.span, message: result.message + sentence)
         }
         let related = finding.related.map { item -> RelatedLocation in
@@ -169,7 +171,7 @@ enum Environments {
         // A finding on an object of a shared part (another Application, a platform root) is that
         // part's, whichever environment it was found in.
         let own = finding.origin.flatMap { renders[$0.file] }.map(\.name)
-        return result.relocated(related: related, environments: (own ?? name).map { [$0] } ?? [])
+        return result.relocated(related: chain + related, environments: (own ?? name).map { [$0] } ?? [])
     }
 
     /// `text` with each `<kustomize build ROOT>:LINE` (or `<helm template …>:LINE`) a rule wrote (a duplicate's other copies, a

@@ -93,29 +93,17 @@ struct HelmRender: RenderedStream {
     /// (a `quote` or `default` after it allowed): the release's last file that sets `a.b`.
     func valuesLocation(ofLine line: Substring) -> TracedLocation? {
         guard let path = TemplateText.valuesPath(inLine: line) else { return nil }
-        if let inlineValues, let span = Self.keySpan(path, in: inlineValues.root) {
+        if let inlineValues, let span = inlineValues.root.keySpan(of: path) {
             let shift = { (mark: Mark) in Mark(line: mark.line + inlineValues.lineOffset, column: mark.column) }
             return TracedLocation(file: inlineValues.file, span: Span(start: shift(span.start), end: shift(span.end)), exact: true)
         }
         for file in (release.valuesFiles.reversed() + [root + "/values.yaml"]) {
             guard let lines = text(file) else { continue }
             let bytes = Array(lines.joined(separator: "\n").utf8)
-            guard let document = YAMLParser.parse(bytes).documents.first?.root, let keySpan = Self.keySpan(path, in: document) else { continue }
+            guard let document = YAMLParser.parse(bytes).documents.first?.root, let keySpan = document.keySpan(of: path) else { continue }
             return TracedLocation(file: display(file), span: keySpan, exact: true)
         }
         return nil
-    }
-
-    /// The span of the last key of `path` in a values mapping, when every key is there.
-    static func keySpan(_ path: [String], in root: Node) -> Span? {
-        var node = root
-        var span: Span?
-        for key in path {
-            guard let pair = node.pair(key) else { return nil }
-            span = pair.key.span
-            node = pair.value
-        }
-        return span
     }
 }
 

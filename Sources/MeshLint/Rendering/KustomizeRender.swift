@@ -26,6 +26,9 @@ struct KustomizeRender: RenderedStream {
     let name: String
     var engineWords: String { "Kustomize build" }
     let reads: Set<String>
+    /// Finds the entry of the build that set a field the source does not write.
+    let attribution: KustomizeAttribution?
+    private let display: (String) -> String
     /// The rendered stream, parsed.
     let file: ManifestFile
     /// By the rendered object's origin (its document in the stream).
@@ -37,9 +40,15 @@ struct KustomizeRender: RenderedStream {
     /// `name`: the environment's (default: the root's path); `defaultNamespace`: where objects
     /// that name no namespace are deployed (an Argo CD Application's destination).
     init(root: String, bytes: [UInt8], scratch: String, renderedPath: String, reads: Set<String> = [], name: String? = nil,
-         defaultNamespace: String? = nil, display: (String) -> String, source: (String) -> ManifestFile?) {
+         defaultNamespace: String? = nil, chain: [KustomizeTree.Kustomization] = [], display: @escaping (String) -> String,
+         source: (String) -> ManifestFile?) {
         self.root = root
         self.reads = reads
+        self.display = display
+        attribution = chain.isEmpty ? nil : KustomizeAttribution(chain: chain, text: { path in
+            if case .bytes(let bytes) = FileReader.read(path: path, maxSize: 1 << 20) { return bytes }
+            return nil
+        })
         self.name = name ?? display(root)
         file = ManifestLoader.load(path: renderedPath, bytes: bytes, defaultNamespace: defaultNamespace)
         var sources: [ResourceOrigin: Source] = [:]
@@ -71,7 +80,19 @@ struct KustomizeRender: RenderedStream {
     /// object's source is unknown.
     func location(of span: Span, in resource: Resource) -> Location? {
         guard var location = fieldLocation(of: span, in: resource) else { return nil }
-        if !location.exact { location.remark = "(The Kustomize build sets this field; \(location.file) does not write it.)" }
+        guard !location.exact else { return location }
+        // The entry of the build that set the field: the line to change, the object's own line
+        // and the entry that applies a patch file as the way there.
+        if let attribution, let steps = Self.steps(to: span.start, in: resource.node)?.path, !steps.isEmpty,
+           let setter = attribution.setter(
+               of: steps, kind: resource.kind, name: sources[resource.origin]?.document?["metadata", "name"]?.string ?? resource.name,
+               renderedName: resource.name) {
+            var traced = Location(file: display(setter.file), span: setter.span, exact: true)
+            traced.chain = [("\(resource.kind) \(resource.name) in its source, before the build sets this field", location.file, location.span)]
+            if let entry = setter.entry { traced.chain.append(("the kustomization entry that applies \(setter.what)", display(entry.file), entry.span)) }
+            return traced
+        }
+        location.remark = "(The Kustomize build sets this field; \(location.file) does not write it.)"
         return location
     }
 

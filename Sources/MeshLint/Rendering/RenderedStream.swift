@@ -9,12 +9,19 @@ struct TracedLocation: Equatable {
     let exact: Bool
     /// A sentence for the finding's message when the location is not exact.
     var remark: String?
+    /// The way from the source to the location, as related locations: the object in its base,
+    /// the kustomization entry that applies a patch.
+    var chain: [(message: String, file: String, span: Span)] = []
 
     init(file: String, span: Span, exact: Bool, remark: String? = nil) {
         self.file = file
         self.span = span
         self.exact = exact
         self.remark = remark
+    }
+
+    static func == (lhs: TracedLocation, rhs: TracedLocation) -> Bool {
+        lhs.file == rhs.file && lhs.span == rhs.span && lhs.exact == rhs.exact && lhs.remark == rhs.remark
     }
 }
 
@@ -47,5 +54,19 @@ extension RenderedStream {
               let location = location(of: resource.nameSpan, in: resource)
         else { return nil }
         return "\(location.file):\(location.span.start.line)"
+    }
+}
+
+extension Node {
+    /// The span of the last key of `keys`, followed from this mapping, when every key is there.
+    func keySpan(of keys: [String]) -> Span? {
+        var node = self
+        var span: Span?
+        for key in keys {
+            guard let pair = node.pair(key) else { return nil }
+            span = pair.key.span
+            node = pair.value
+        }
+        return span
     }
 }

@@ -128,7 +128,7 @@ struct Renderer {
                     let reads = Set(closure.flatMap { [$0.file] + $0.files })
                     rendered.append(KustomizeRender(
                         root: root, bytes: bytes, scratch: scratch, renderedPath: "<kustomize build \(label)>", reads: reads,
-                        name: deployment.name, defaultNamespace: deployment.namespace, display: display, source: source))
+                        name: deployment.name, defaultNamespace: deployment.namespace, chain: closure, display: display, source: source))
                     owned.formUnion(reads)
                 }
             }
