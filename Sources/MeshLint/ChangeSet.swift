@@ -12,6 +12,9 @@ struct ChangeSet {
     var base: [String: [UInt8]] = [:]
     /// True when base content is known (a git revision was given).
     var hasBase = false
+    /// The git work tree and the base revision, when known.
+    var root: String?
+    var revision: String?
 
     /// The change since `revision` in the git work tree holding `directory`: committed, staged,
     /// unstaged and untracked manifest files.
@@ -26,7 +29,7 @@ struct ChangeSet {
         guard let diff = Subprocess.run(["git", "-C", root, "diff", "--name-status", "--no-renames", "-z", revision, "--"]),
               diff.status == 0
         else { throw ChangeSetError("git diff \(revision) failed") }
-        var set = ChangeSet(changed: [], hasBase: true)
+        var set = ChangeSet(changed: [], hasBase: true, root: root, revision: revision)
         let fields = diff.stdout.split(separator: 0, omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
         var index = 0
         var entries: [(status: String, path: String)] = []
@@ -52,6 +55,36 @@ struct ChangeSet {
             }
         }
         return set
+    }
+
+    /// A checkout of the base revision's files under `paths` (absolute, in the work tree), laid
+    /// out as the repository is, in a new temporary directory: read into a private index and
+    /// written with `git checkout-index`, so that the repository's own index and work tree are
+    /// never touched. `scratch` is removed with everything in it when done.
+    func baseTree(covering paths: [String]) -> (root: String, scratch: String)? {
+        guard let root, let revision, let scratch = TemporaryFiles.directory(prefix: "meshlint-base") else { return nil }
+        let tree = scratch + "/tree"
+        // The tree is a repository of its own for path confinement and Argo CD's source paths.
+        TemporaryFiles.makeDirectories(tree + "/.git")
+        let pathspecs = paths.compactMap { path -> String? in
+            path == root ? "." : RepositoryRoot.relative(path, to: root, workingDirectory: "/")
+        }
+        var options = Subprocess.Options()
+        options.environment = ProcessEnvironment.current.merging(["GIT_INDEX_FILE": scratch + "/index"]) { _, new in new }
+            .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        options.timeout = .seconds(120)
+        guard !pathspecs.isEmpty,
+              let listed = Subprocess.run(["git", "-C", root, "ls-tree", "-r", "-z", "--name-only", revision, "--"] + pathspecs, options: options),
+              listed.status == 0, TemporaryFiles.write(String(decoding: listed.stdout, as: UTF8.self), to: scratch + "/paths"),
+              let index = Subprocess.run(["git", "-C", root, "read-tree", revision], options: options), index.status == 0,
+              let checkout = Subprocess.run(
+                  ["git", "-C", root, "checkout-index", "-z", "--stdin", "-f", "-q", "--prefix=\(tree)/"], inputPath: scratch + "/paths", options: options),
+              checkout.status == 0
+        else {
+            TemporaryFiles.removeTree(scratch)
+            return nil
+        }
+        return (tree, scratch)
     }
 
     static func isManifest(_ path: String) -> Bool {

@@ -103,6 +103,12 @@ struct ScanCommand: ParsableCommand {
         """)
     var helm: String?
 
+    @Flag(name: .customLong("no-render-cache"), help: """
+        Render every root again instead of reusing the render kept for the same inputs (kept in MESHLINT_CACHE_DIR, \
+        else $XDG_CACHE_HOME/meshlint/renders, else ~/.cache/meshlint/renders).
+        """)
+    var noRenderCache = false
+
     @Flag(name: .customLong("no-render"), help: "Read kustomizations and chart templates as files instead of rendering them.")
     var noRender = false
 
@@ -410,7 +416,7 @@ struct ScanCommand: ParsableCommand {
             pruning: .standard.retaining(keys: customRules.reduce(into: Set<String>()) { $0.formUnion($1.fieldPathKeys) }),
             followSymlinks: followSymlinks)
         request.render = RenderRequest(
-            enabled: !noRender, kustomize: kustomize, helm: helm, allowOutsideRepository: allowOutsideRepository,
+            enabled: !noRender, kustomize: kustomize, helm: helm, cache: !noRenderCache, allowOutsideRepository: allowOutsideRepository,
             releases: configuration.render.releases, skip: configuration.render.skip,
             configurationDirectory: configuration.path.map { RepositoryRoot.absolute(Self.directory(of: $0), workingDirectory: Discovery.currentDirectory()) })
         request.standardInputNamespace = namespace

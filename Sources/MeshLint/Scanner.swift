@@ -121,44 +121,23 @@ struct Scanner {
         timings.note(Self.storageNote(manifests))
         readErrors += moreErrors
 
-        // Kustomize roots are built and each is an environment of its own; changed-files mode
-        // reads files only (the base revision would have to be built too).
-        var render = request.render
-        if change != nil { render.disabledReason = "changed-files mode reads files only (a full scan builds Kustomize roots)" }
+        // Kustomize roots, Helm charts and Argo CD Applications are rendered, each an environment
+        // of its own (in changed-files mode too: a change to a base shows in every environment).
         let environments: [Environment]
         (environments, manifests) = Environments.make(
-            manifests, request: render, workingDirectory: workingDirectory, deadline: request.deadline, timings: &timings)
+            manifests, request: request.render, workingDirectory: workingDirectory, deadline: request.deadline, timings: &timings)
 
         let linter = Linter(rules: request.rules, jobs: request.jobs, deadline: request.deadline)
-        var indexOptions = request.indexOptions
-        indexOptions.jobs = request.jobs
-        var lintedFindings: [Finding] = []
-        var notRun = Set<String>(), stopped = Set<String>()
-        var durations = [Duration](repeating: .zero, count: request.rules.count)
-        var indexes: [MeshIndex] = []
-        for environment in environments {
-            let index = timings.measure("index" + (environment.name.map { " (\($0))" } ?? "")) {
-                MeshIndex(resources: environment.files.flatMap(\.resources), options: indexOptions)
-            }
-            indexes.append(index)
-            let context = LintContext(
-                index: index,
-                inputProblems: environment.files.flatMap { file in file.problems.map { LintContext.FileProblem(file: file.path, problem: $0) } },
-                settings: request.settings)
-            let linted = timings.measure("rules (\(request.rules.count))" + (environment.name.map { " (\($0))" } ?? "")) { linter.timedLint(context) }
-            for (position, duration) in linted.durations.enumerated() { durations[position] += duration }
-            notRun.formUnion(linted.notRun)
-            stopped.formUnion(linted.stopped)
-            lintedFindings += Environments.sourced(linted.findings, in: environment)
-        }
-        lintedFindings = Environments.merged(lintedFindings)
-        timings.rules = zip(request.rules, durations).map { ($0.description.id, $1) }
-        let linted = Linter.Outcome(findings: [], durations: durations, notRun: notRun.sorted(), stopped: stopped.sorted())
+        let checked = lint(environments, request: request, linter: linter, timings: &timings)
+        var lintedFindings = checked.findings
+        let indexes = checked.indexes
+        timings.rules = zip(request.rules, checked.outcome.durations).map { ($0.description.id, $1) }
+        let linted = checked.outcome
         if let first = manifests.first, let incomplete = Linter.findingForIncompleteRules(linted, file: first.path) {
             lintedFindings.append(incomplete)
         }
         // Reports about one mesh (the posture report) see the plain files, else the first root.
-        let index = indexes.first ?? MeshIndex(resources: [], options: indexOptions)
+        let index = indexes.first ?? MeshIndex(resources: [], options: request.indexOptions)
         var findings = overridden(lintedFindings, request.severityOverrides)
 
         let filterStart = ContinuousClock.now
@@ -177,7 +156,13 @@ struct Scanner {
         var baseIncomplete = false
         if let change {
             var baseFingerprints: Set<String>?
-            if change.hasBase {
+            if change.hasBase, environments.contains(where: { !$0.renders.isEmpty }) {
+                // Rendered environments: the base revision is checked out and scanned the same way.
+                if let base = renderedBase(change, request: request, indexPaths: indexPaths, workingDirectory: workingDirectory, linter: linter, timings: &timings) {
+                    baseFingerprints = base.fingerprints
+                    baseIncomplete = base.incomplete
+                }
+            } else if change.hasBase {
                 let baseFiles = change.baseManifests(from: manifests, limits: request.limits, pruning: request.pruning)
                 let baseContext = LintContext(files: baseFiles, options: request.indexOptions, settings: request.settings)
                 let base = linter.timedLint(baseContext)
@@ -294,7 +279,7 @@ struct Scanner {
         }
     }
 
-    private static func overridden(_ findings: [Finding], _ overrides: [String: Severity]) -> [Finding] {
+    static func overridden(_ findings: [Finding], _ overrides: [String: Severity]) -> [Finding] {
         guard !overrides.isEmpty else { return findings }
         return findings.map { finding in
             var copy = finding

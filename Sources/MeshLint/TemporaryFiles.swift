@@ -11,7 +11,12 @@ enum TemporaryFiles {
 
     /// A new empty file named `prefix` and a random suffix; nil when none can be made.
     static func file(prefix: String) -> String? {
-        var template = Array((directory + "/" + prefix + "-XXXXXX").utf8CString)
+        file(in: directory, prefix: prefix)
+    }
+
+    /// A new empty private file in `parent`, named `prefix` and a random suffix.
+    static func file(in parent: String, prefix: String) -> String? {
+        var template = Array((parent + "/" + prefix + "-XXXXXX").utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { return nil }
         close(descriptor)
@@ -41,13 +46,53 @@ enum TemporaryFiles {
         rmdir(path)
     }
 
+    /// Makes `path` and the directories above it (mode 0700).
+    static func makeDirectories(_ path: String) {
+        var current = ""
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            mkdir(current, 0o700)
+        }
+    }
+
+    /// Removes `path` and everything below it, links as links (never followed).
+    static func removeTree(_ path: String) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        if info.st_mode & S_IFMT == S_IFDIR {
+            if let handle = opendir(path) {
+                var names: [String] = []
+                while let entry = readdir(handle) {
+                    let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                        String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                    }
+                    if name != "." && name != ".." { names.append(name) }
+                }
+                closedir(handle)
+                for name in names { removeTree(path + "/" + name) }
+            }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
+
     /// Writes `text` to a new private file at `path` (mode 0600); false when it cannot.
     static func write(_ text: String, to path: String) -> Bool {
+        write(bytes: Array(text.utf8), to: path)
+    }
+
+    static func write(bytes: [UInt8], to path: String) -> Bool {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
-        var bytes = Array(text.utf8)
-        return bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) } == bytes.count
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { return false }
+            written += count
+        }
+        return true
     }
 
     private static func path(_ template: [CChar]) -> String {

@@ -357,3 +357,103 @@ struct KustomizeScanTests {
         #expect(refused.status == 2 && refused.stderr.contains("--namespace must be a Kubernetes namespace name"))
     }
 }
+
+/// Changed-files mode through Kustomize roots: the head and the base revision are both built, so a
+/// change to a base reports what it causes in every overlay, and what was there before does not.
+@Suite("Changed files through Kustomize roots")
+struct KustomizeChangedFilesTests {
+    static let files: [String: String] = [
+        "base/kustomization.yaml": "resources: [ns.yaml, pa.yaml, deny.yaml]\n",
+        "base/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: pay\n",
+        "base/pa.yaml": "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\nspec:\n  mtls:\n    mode: STRICT\n",
+        "base/deny.yaml": "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: deny\nspec: {}\n",
+        "overlays/dev/kustomization.yaml": "namespace: pay\nresources: [../../base]\nlabels:\n  - pairs: {istio.io/dataplane-mode: ambient}\n",
+        "overlays/prod/kustomization.yaml": "namespace: pay\nresources: [../../base]\nlabels:\n  - pairs: {istio.io/dataplane-mode: ambient}\n",
+    ]
+
+    func located(_ json: [String: Any]) -> [String] {
+        (json["findings"] as? [[String: Any]] ?? []).map { finding in
+            "\(finding["rule"]!) \(finding["file"]!):\((finding["span"] as! [String: Any])["startLine"]!) \((finding["environments"] as? [String] ?? []).joined(separator: ","))"
+                + (finding["viaChange"] as? Bool == true ? " via change" : "")
+        }
+    }
+
+    @Test("A base change is reported in every overlay built from it; a finding it causes elsewhere is reported too",
+          .enabled(if: KustomizeRenderingTests.engineFound, "needs kubectl or kustomize on PATH"))
+    func baseChangeThroughOverlays() async throws {
+        let scratch = try Scratch(Self.files, git: true)
+        defer { scratch.cleanUp() }
+        #expect(located(try await scratch.scan(["--changed-since", "HEAD"]).json).isEmpty)
+        // mTLS relaxed in the base: the base's line, for both overlays.
+        try scratch.write("base/pa.yaml", Self.files["base/pa.yaml"]!.replacingOccurrences(of: "STRICT", with: "PERMISSIVE"))
+        #expect(located(try await scratch.scan(["--changed-since", "HEAD"]).json)
+            == ["peer-authentication-not-strict base/pa.yaml:7 overlays/dev,overlays/prod"])
+        // The default deny removed from the base's list: the overlays' namespaces lose it. Those
+        // findings are on the overlays' labels (unchanged files), caused by the change.
+        try scratch.write("base/pa.yaml", Self.files["base/pa.yaml"]!)
+        try scratch.write("base/kustomization.yaml", "resources: [ns.yaml, pa.yaml]\n")
+        #expect(located(try await scratch.scan(["--changed-since", "HEAD"]).json) == [
+            "ambient-namespace-without-default-deny overlays/dev/kustomization.yaml:4 overlays/dev via change",
+            "ambient-namespace-without-default-deny overlays/prod/kustomization.yaml:4 overlays/prod via change",
+        ])
+        // Committed, the same findings are no longer the change's: a change elsewhere shows none.
+        try scratch.shell("git add -A && git commit -qm 'drop the deny'")
+        try scratch.write("base/pa.yaml", "# mTLS for the payments namespace\n" + Self.files["base/pa.yaml"]!)
+        #expect(located(try await scratch.scan(["--changed-since", "HEAD"]).json).isEmpty)
+        // The pre-commit shape (`--context .` and the changed files): a finding whose way passes
+        // through a changed base file (the Namespace's own) is reported there, for each overlay.
+        try scratch.write("base/ns.yaml", Self.files["base/ns.yaml"]! + "  annotations: {owner: payments}\n")
+        let precommit = located(try await scratch.scan(["--context", ".", "base/ns.yaml"]).json)
+        #expect(precommit == [
+            "ambient-namespace-without-default-deny base/ns.yaml:4 overlays/dev via change",
+            "ambient-namespace-without-default-deny base/ns.yaml:4 overlays/prod via change",
+        ], "\(precommit)")
+    }
+}
+
+@Suite("Render cache")
+struct RenderCacheTests {
+    @Test("SHA-256 gives the standard's digests")
+    func digests() {
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        var pieces = SHA256()
+        for _ in 0..<1_000 { pieces.update(Array(repeating: UInt8(ascii: "a"), count: 1_000)) }
+        #expect(pieces.finalize() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test("A root is rendered once for the same inputs; a changed file, or --no-render-cache, renders it again",
+          .enabled(if: KustomizeRenderingTests.engineFound, "needs kubectl or kustomize on PATH"))
+    func renderedOncePerInputs() async throws {
+        let scratch = try Scratch(KustomizeChangedFilesTests.files, git: true)
+        defer { scratch.cleanUp() }
+        let cache = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        func scan(_ options: [String] = []) async throws -> (lines: [String], findings: String) {
+            let run = try await meshlint(["scan", ".", "--timings", "--format", "json"] + options, directory: scratch.root,
+                                         environment: ["MESHLINT_CACHE_DIR": cache.path])
+            let object = try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any]
+            let findings = (object?["findings"] as? [[String: Any]] ?? []).map { "\($0["rule"]!) \($0["file"]!)" }.joined(separator: "\n")
+            return (run.stderr.split(separator: "\n").map(String.init).filter { $0.contains("kustomize overlays/") }, findings)
+        }
+        let first = try await scan()
+        #expect(first.lines.count == 2 && !first.lines.contains { $0.hasSuffix("(cached)") }, "\(first.lines)")
+        let second = try await scan()
+        #expect(second.lines.count == 2 && second.lines.allSatisfy { $0.hasSuffix("(cached)") }, "\(second.lines)")
+        #expect(second.findings == first.findings)
+        // A change to the prod overlay renders prod again; dev is unchanged.
+        try scratch.write("overlays/prod/kustomization.yaml", KustomizeChangedFilesTests.files["overlays/prod/kustomization.yaml"]! + "commonAnnotations: {team: pay}\n")
+        let third = try await scan()
+        #expect(third.lines.filter { $0.hasSuffix("(cached)") }.map { $0.contains("overlays/dev") } == [true], "\(third.lines)")
+        #expect(try await scan(["--no-render-cache"]).lines.allSatisfy { !$0.hasSuffix("(cached)") })
+        // Entries are private to their owner.
+        let entries = try FileManager.default.contentsOfDirectory(atPath: cache.path)
+        #expect(entries.count == 3)
+        for entry in entries {
+            let mode = try FileManager.default.attributesOfItem(atPath: cache.path + "/" + entry)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+        }
+    }
+}

@@ -19,9 +19,14 @@ struct RunResult {
 }
 
 /// Runs `meshlint` with `arguments` from the package root (so reported paths are relative to it).
+/// The render cache of this test process.
+let testRenderCache = FileManager.default.temporaryDirectory.appendingPathComponent("meshlint-test-cache-\(ProcessInfo.processInfo.processIdentifier)").path
+
 func meshlint(_ arguments: [String], stdin: String? = nil, directory: URL = packageRoot, environment extra: [String: String] = [:]) async throws -> RunResult {
     var environment = ProcessInfo.processInfo.environment
     environment["NO_COLOR"] = "1"
+    // Renders are cached per test process, never in the user's cache.
+    environment["MESHLINT_CACHE_DIR"] = testRenderCache
     environment.merge(extra) { _, new in new }
     let child = try await runChild(
         meshlintExecutable, arguments, in: directory, environment: environment, input: stdin.map { Data($0.utf8) } ?? Data())

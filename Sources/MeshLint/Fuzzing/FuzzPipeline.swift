@@ -31,7 +31,7 @@ enum FuzzPipeline {
     /// broken promise, empty when the output is sound.
     static func violations(of bytes: [UInt8], name: String = "input.yaml", in directory: String) -> [String] {
         let path = directory + "/" + name
-        guard write(bytes, to: path) else { return ["could not write \(path)"] }
+        guard TemporaryFiles.write(bytes: bytes, to: path) else { return ["could not write \(path)"] }
         let request = Scanner.Request(paths: [path], jobs: 1)
         let result: Scanner.Result
         do {
@@ -116,18 +116,5 @@ enum FuzzPipeline {
             index += 1
         }
         return count
-    }
-
-    private static func write(_ bytes: [UInt8], to path: String) -> Bool {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            guard count > 0 else { return false }
-            written += count
-        }
-        return true
     }
 }

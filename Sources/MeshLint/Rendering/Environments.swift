@@ -24,6 +24,8 @@ struct RenderRequest {
     var kustomize: String?
     /// `--helm PATH`.
     var helm: String?
+    /// Renders are kept by the hash of their inputs (`--no-render-cache` turns it off).
+    var cache = true
     /// Why roots are not rendered in this scan, when they are not (changed-files mode).
     var disabledReason: String?
     /// `--allow-outside-repository`: a render may read files outside the repository.

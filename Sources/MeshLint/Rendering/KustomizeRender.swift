@@ -40,8 +40,8 @@ struct KustomizeRender: RenderedStream {
     /// `name`: the environment's (default: the root's path); `defaultNamespace`: where objects
     /// that name no namespace are deployed (an Argo CD Application's destination).
     init(root: String, bytes: [UInt8], scratch: String, renderedPath: String, reads: Set<String> = [], name: String? = nil,
-         defaultNamespace: String? = nil, chain: [KustomizeTree.Kustomization] = [], display: @escaping (String) -> String,
-         source: (String) -> ManifestFile?) {
+         defaultNamespace: String? = nil, chain: [KustomizeTree.Kustomization] = [], movedRepository: (from: String, to: String)? = nil,
+         display: @escaping (String) -> String, source: (String) -> ManifestFile?) {
         self.root = root
         self.reads = reads
         self.display = display
@@ -55,7 +55,11 @@ struct KustomizeRender: RenderedStream {
         var files: [String: ManifestFile?] = [:]
         for resource in file.resources {
             guard let origin = resource.annotations[Self.originAnnotation]?.value, let path = Self.originPath(origin) else { continue }
-            let absolute = RepositoryRoot.absolute(path, workingDirectory: scratch)
+            var absolute = RepositoryRoot.absolute(path, workingDirectory: scratch)
+            // A cached render made where the repository was then: its files are here now.
+            if let moved = movedRepository, moved.from != moved.to, absolute.hasPrefix(moved.from + "/") {
+                absolute = moved.to + absolute.dropFirst(moved.from.count)
+            }
             if files[absolute] == nil { files[absolute] = source(absolute) }
             let document = files[absolute]??.resources.first { Self.sameObject($0, resource) }?.node
             sources[resource.origin] = Source(file: display(absolute), document: document)

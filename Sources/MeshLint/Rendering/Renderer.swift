@@ -10,6 +10,7 @@ struct Renderer {
     /// The files the scan read, by absolute path: a render's sources are found among them first.
     let read: [String: ManifestFile]
     let sourceTexts = SourceTexts()
+    let cache: RenderCache
 
     private(set) var rendered: [any RenderedStream] = []
     /// The Argo CD Applications of the scan, by the source directory (absolute) they deploy.
@@ -25,6 +26,7 @@ struct Renderer {
         self.request = request
         self.workingDirectory = workingDirectory
         self.deadline = deadline
+        cache = RenderCache.located(enabled: request.cache)
         read = Dictionary(manifests.map { (RepositoryRoot.absolute($0.path, workingDirectory: workingDirectory), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -110,22 +112,36 @@ struct Renderer {
             let deployments: [(name: String?, namespace: String?)] = applications[root].map { bound in
                 bound.map { (Self.environmentName($0.application), $0.application.namespace) }
             } ?? [(nil, nil)]
+            let reads = Set(closure.flatMap { [$0.file] + $0.files })
+            let key = RenderCache.key(
+                parts: ["kustomize", RenderCache.engineIdentity(engine.command[0])] + engine.command.dropFirst()
+                    + [RepositoryRoot.relative(root, to: repository, workingDirectory: "/") ?? root],
+                directories: closure.map(\.directory), files: Array(reads), repository: repository)
             for deployment in deployments {
+                // Unique per stream: an Application may deploy several roots.
+                let label = display(root) + (deployment.name.map { " for \($0)" } ?? "")
+                if let key, cache.directory != nil, let entry = cache.read(key) {
+                    timings.record("kustomize \(label) (cached)", .zero)
+                    rendered.append(KustomizeRender(
+                        root: root, bytes: entry.bytes, scratch: entry.scratch, renderedPath: "<kustomize build \(label)>", reads: reads,
+                        name: deployment.name, defaultNamespace: deployment.namespace, chain: closure,
+                        movedRepository: (entry.repository, repository), display: display, source: source))
+                    owned.formUnion(reads)
+                    continue
+                }
                 guard let limit = timeLimit else { refuse("the time limit ran out first"); break }
                 guard let scratch = TemporaryFiles.directory(prefix: "meshlint-kustomize") else { refuse("no temporary directory"); break }
                 defer { TemporaryFiles.remove(directory: scratch) }
                 let started = ContinuousClock.now
                 let outcome = engine.render(root: root, scratch: scratch, timeout: limit)
-                // Unique per stream: an Application may deploy several roots.
-                let label = display(root) + (deployment.name.map { " for \($0)" } ?? "")
                 timings.record("kustomize \(label)", started.duration(to: .now))
+                if case .rendered(let bytes) = outcome, let key { cache.write(key, RenderCache.Entry(scratch: scratch, repository: repository, bytes: bytes)) }
                 switch outcome {
                 case .timedOut:
                     refuse("the build ran past its time limit")
                 case .failed(let message):
                     refuse("the build failed: \(message)")
                 case .rendered(let bytes):
-                    let reads = Set(closure.flatMap { [$0.file] + $0.files })
                     rendered.append(KustomizeRender(
                         root: root, bytes: bytes, scratch: scratch, renderedPath: "<kustomize build \(label)>", reads: reads,
                         name: deployment.name, defaultNamespace: deployment.namespace, chain: closure, display: display, source: source))
@@ -233,9 +249,23 @@ struct Renderer {
                     release.valuesFiles.append(scratch + "/values.yaml")
                 }
                 defer { if let scratch { TemporaryFiles.remove(directory: scratch) } }
+                let repositoryValues = configured.valuesFiles
+                let key = RenderCache.key(
+                    parts: ["helm", RenderCache.engineIdentity(engine.program), release.name, release.namespace,
+                            RepositoryRoot.relative(chart.directory, to: repository, workingDirectory: "/") ?? chart.directory]
+                        + repositoryValues.map { RepositoryRoot.relative($0, to: repository, workingDirectory: "/") ?? $0 }
+                        + [bound[name]?.source.inlineValues ?? ""],
+                    directories: [chart.directory], files: repositoryValues, repository: repository)
                 let started = ContinuousClock.now
-                let outcome = engine.render(release, timeout: limit)
-                timings.record("helm template \(name)", started.duration(to: .now))
+                var outcome: KustomizeEngine.Outcome
+                if let key, cache.directory != nil, let entry = cache.read(key) {
+                    outcome = .rendered(entry.bytes)
+                    timings.record("helm template \(name) (cached)", .zero)
+                } else {
+                    outcome = engine.render(release, timeout: limit)
+                    timings.record("helm template \(name)", started.duration(to: .now))
+                    if case .rendered(let bytes) = outcome, let key { cache.write(key, RenderCache.Entry(scratch: "/", repository: repository, bytes: bytes)) }
+                }
                 switch outcome {
                 case .timedOut:
                     refuse("helm template ran past its time limit")

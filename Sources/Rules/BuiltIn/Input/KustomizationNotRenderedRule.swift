@@ -15,7 +15,7 @@ struct KustomizationNotRenderedRule: InputProblemRule {
             that, and findings are both missed and false. MeshLint builds each Kustomize root it \
             finds with `kustomize build` or `kubectl kustomize`; this note marks a kustomization it \
             could not build (no Kustomize on PATH, a remote base it would have to fetch, a failed \
-            build, or a scan mode that reads files only), and says why.
+            build, or `--no-render`), and says why.
             """,
         remediation: """
             Install kubectl or kustomize (or name one with --kustomize PATH), vendor remote bases \
