@@ -59,6 +59,12 @@ struct AccessCheckCommand: ParsableCommand {
     @Option(help: "Configuration file (default: the nearest .meshlint.yaml).")
     var config: String?
 
+    @Option(help: "The environment (a Kustomize root, Helm release or Argo CD Application with variants); default: each in turn.")
+    var env: String?
+
+    @Flag(name: .customLong("no-render"), help: "Read kustomizations and chart templates as files instead of rendering them.")
+    var noRender = false
+
     func validate() throws {
         if noToken && !claim.isEmpty { throw ValidationError("--no-token and --claim exclude each other") }
         if let expect, AccessDecision(rawValue: expect) == nil {
@@ -76,29 +82,40 @@ struct AccessCheckCommand: ParsableCommand {
             FileHandle.writeToStandardError("meshlint: \(problem)\n")
             throw ExitCode.usageOrIOError
         }
-        let request = Scanner.Request(paths: scanPaths, indexOptions: configuration.indexOptions())
-        let (inputs, discoveryErrors) = Discovery.inputs(for: scanPaths)
-        let (manifests, _, readErrors) = Scanner.read(inputs, request: request)
-        for error in discoveryErrors + readErrors { FileHandle.writeToStandardError("meshlint: \(error)\n") }
-        let index = MeshIndex(resources: manifests.flatMap(\.resources), options: request.indexOptions)
+        let render = Meshes.renderRequest(configuration, enabled: !noRender, workingDirectory: Discovery.currentDirectory())
+        let meshes = try Meshes.select(Meshes.read(paths: scanPaths, configuration: configuration, render: render, deadline: .none).meshes, env: env)
 
-        let result: AccessResult
-        do {
-            let accessRequest = AccessRequest(
-                caller: try AccessSpecification.caller(from),
-                destination: try AccessSpecification.destination(to, direct: direct, index: index),
-                method: method, path: path, host: host, headers: try AccessSpecification.headers(header),
-                token: claim.isEmpty ? nil : try AccessSpecification.claims(claim))
-            result = try AccessEvaluator(index: index).evaluate(accessRequest)
-        } catch {
-            FileHandle.writeToStandardError("meshlint: \(error)\n")
-            throw ExitCode.usageOrIOError
+        // The request in each environment in turn (one mesh: the input as a whole).
+        var results: [(name: String?, result: AccessResult)] = []
+        for mesh in meshes {
+            do {
+                let accessRequest = AccessRequest(
+                    caller: try AccessSpecification.caller(from),
+                    destination: try AccessSpecification.destination(to, direct: direct, index: mesh.index),
+                    method: method, path: path, host: host, headers: try AccessSpecification.headers(header),
+                    token: claim.isEmpty ? nil : try AccessSpecification.claims(claim))
+                results.append((mesh.name, try AccessEvaluator(index: mesh.index).evaluate(accessRequest)))
+            } catch {
+                FileHandle.writeToStandardError("meshlint: \(mesh.name.map { "\($0): " } ?? "")\(error)\n")
+                throw ExitCode.usageOrIOError
+            }
         }
+        let named = results.count > 1 || results.first?.name != nil
         switch format {
-        case .text: FileHandle.writeToStandardOutput(result.description + "\n")
-        case .json: FileHandle.writeToStandardOutput(Self.json(result).serialized())
+        case .text:
+            FileHandle.writeToStandardOutput(results.map { named ? "Environment \($0.name ?? "(shared)"):\n\($0.result.description)\n" : $0.result.description + "\n" }
+                .joined(separator: "\n"))
+        case .json:
+            guard named else {
+                FileHandle.writeToStandardOutput(Self.json(results[0].result).serialized())
+                break
+            }
+            FileHandle.writeToStandardOutput(JSONValue.object([("environments", .array(results.map { entry in
+                guard case .object(let fields) = Self.json(entry.result) else { return .null }
+                return .object([("environment", entry.name.map(JSONValue.string) ?? .null)] + fields)
+            }))]).serialized())
         }
-        if let expect, result.decision.rawValue != expect { throw ExitCode.findings }
+        if let expect, results.contains(where: { $0.result.decision.rawValue != expect }) { throw ExitCode.findings }
     }
 
     static func json(_ result: AccessResult) -> JSONValue {

@@ -147,16 +147,28 @@ struct AccessMatrixCommand: ParsableCommand {
         try validateTimeout(timeout)
     }
 
+    @Option(help: "The environment (a Kustomize root, Helm release or Argo CD Application with variants); default: each in turn.")
+    var env: String?
+
+    @Flag(name: .customLong("no-render"), help: "Read kustomizations and chart templates as files instead of rendering them.")
+    var noRender = false
+
     func run() throws {
         let scanPaths = paths.isEmpty ? ["."] : paths
         try PathConfinement().require(scanPaths.map { ("path", $0) })
         let configuration = try loadConfiguration(config, scanPaths)
         let deadline = Deadline(timeout.map { ContinuousClock.now.advanced(by: .milliseconds(Int64(($0 * 1000).rounded(.up)))) })
-        let (index, read) = ManifestSnapshot.index(paths: scanPaths, configuration: configuration, deadline: deadline)
-        var writer = MatrixWriter(format: format, list: "rows")
+        let render = Meshes.renderRequest(configuration, enabled: !noRender, workingDirectory: Discovery.currentDirectory())
+        let read = Meshes.read(paths: scanPaths, configuration: configuration, render: render, deadline: deadline)
+        let meshes = try Meshes.select(read.meshes, env: env)
+        var writer = MatrixWriter(format: format, list: "rows", named: meshes.contains { $0.name != nil })
         FileHandle.writeToStandardOutput(writer.header())
-        let complete = read && AccessMatrix.stream(AccessMatrixPlan(index: index), shouldStop: { deadline.hasPassed }) { rows in
-            FileHandle.writeToStandardOutput(writer.rows(rows))
+        var complete = read.complete
+        for mesh in meshes where complete {
+            writer.environment = mesh.name
+            complete = AccessMatrix.stream(AccessMatrixPlan(index: mesh.index), shouldStop: { deadline.hasPassed }) { rows in
+                FileHandle.writeToStandardOutput(writer.rows(rows))
+            }
         }
         FileHandle.writeToStandardOutput(writer.footer(complete: complete))
         try finish(complete: complete, timeout: timeout)
@@ -192,26 +204,41 @@ struct AccessDiffCommand: ParsableCommand {
         try validateTimeout(timeout)
     }
 
+    @Option(help: "The environment (a Kustomize root, Helm release or Argo CD Application with variants); default: each in turn.")
+    var env: String?
+
+    @Flag(name: .customLong("no-render"), help: "Read kustomizations and chart templates as files instead of rendering them.")
+    var noRender = false
+
     func run() throws {
         let scanPaths = paths.isEmpty ? ["."] : paths
         try PathConfinement().require(scanPaths.map { ("path", $0) })
         let configuration = try loadConfiguration(config, scanPaths)
         let deadline = Deadline(timeout.map { ContinuousClock.now.advanced(by: .milliseconds(Int64(($0 * 1000).rounded(.up)))) })
-        let baseIndex: MeshIndex
+        let render = Meshes.renderRequest(configuration, enabled: !noRender, workingDirectory: Discovery.currentDirectory())
+        let head = Meshes.read(paths: scanPaths, configuration: configuration, render: render, deadline: deadline)
+        let baseMeshes: [Mesh]
         let baseRead: Bool
         do {
-            (baseIndex, baseRead) = try ManifestSnapshot.index(at: base, paths: scanPaths, configuration: configuration, deadline: deadline)
+            (baseMeshes, baseRead) = try Meshes.read(
+                at: base, paths: scanPaths, configuration: configuration, render: render, deadline: deadline, rendered: head.rendered)
         } catch {
             FileHandle.writeToStandardError("meshlint: \(error)\n")
             throw ExitCode.usageOrIOError
         }
-        let (headIndex, headRead) = ManifestSnapshot.index(paths: scanPaths, configuration: configuration, deadline: deadline)
-        var writer = MatrixWriter(format: format, list: "changes")
+        let meshes = try Meshes.select(head.meshes, env: env)
+        var writer = MatrixWriter(format: format, list: "changes", named: meshes.contains { $0.name != nil })
         FileHandle.writeToStandardOutput(writer.header())
-        let complete = baseRead && headRead && AccessMatrixChange.stream(
-            base: AccessMatrixPlan(index: baseIndex), head: AccessMatrixPlan(index: headIndex), shouldStop: { deadline.hasPassed }
-        ) { changes in
-            FileHandle.writeToStandardOutput(writer.changes(changes))
+        var complete = baseRead && head.complete
+        for mesh in meshes where complete {
+            // The same environment at the base revision; one that did not exist there was empty.
+            let before = baseMeshes.first { $0.name == mesh.name }?.index ?? MeshIndex(resources: [], options: mesh.index.options)
+            writer.environment = mesh.name
+            complete = AccessMatrixChange.stream(
+                base: AccessMatrixPlan(index: before), head: AccessMatrixPlan(index: mesh.index), shouldStop: { deadline.hasPassed }
+            ) { changes in
+                FileHandle.writeToStandardOutput(writer.changes(changes))
+            }
         }
         FileHandle.writeToStandardOutput(writer.footer(complete: complete))
         try finish(complete: complete, timeout: timeout)
@@ -246,34 +273,50 @@ struct MatrixWriter {
     let format: MatrixFormat
     /// The JSON array's key: `rows` or `changes`.
     let list: String
+    /// The input has environments: each row or change says which (JSON `environment`, a column in
+    /// Markdown, a `[NAME]` prefix in text).
+    let named: Bool
+    /// The environment of the rows and changes written next.
+    var environment: String?
     private var written = 0
 
-    init(format: MatrixFormat, list: String) {
+    init(format: MatrixFormat, list: String, named: Bool = false) {
         self.format = format
         self.list = list
+        self.named = named
     }
 
     func header() -> String {
         switch format {
         case .json: "{\n  \"schemaVersion\": 1,\n  \"\(list)\": ["
-        case .markdown: list == "rows" ? "| service | caller | reaches with |\n| --- | --- | --- |\n" : ""
+        case .markdown:
+            list == "rows" ? (named ? "| environment | service | caller | reaches with |\n| --- | --- | --- | --- |\n"
+                : "| service | caller | reaches with |\n| --- | --- | --- |\n") : ""
         case .text: ""
         }
+    }
+
+    /// The environment column of a Markdown row, the prefix of a text line, the JSON field.
+    private var cellPrefix: String { named ? "| \(Markdown.code(environment ?? "(shared)", inTable: true)) " : "" }
+    private var linePrefix: String { named ? "[\(environment ?? "shared")] " : "" }
+    private func tagged(_ value: JSONValue) -> JSONValue {
+        guard named, case .object(let fields) = value else { return value }
+        return .object([("environment", environment.map(JSONValue.string) ?? .null)] + fields)
     }
 
     mutating func rows(_ rows: [AccessMatrixRow]) -> String {
         switch format {
         case .json:
-            return items(rows.map(Self.json))
+            return items(rows.map { tagged(Self.json($0)) })
         case .markdown:
             written += rows.count
             return rows.map {
-                "| \(Markdown.code("\($0.service.name).\($0.service.namespace ?? "default"):\($0.port)", inTable: true)) | "
+                cellPrefix + "| \(Markdown.code("\($0.service.name).\($0.service.namespace ?? "default"):\($0.port)", inTable: true)) | "
                     + "\(Markdown.code($0.caller, inTable: true)) | \(Markdown.text(Self.cell($0))) |\n"
             }.joined()
         case .text:
             written += rows.count
-            return rows.map { "\($0.service.name).\($0.service.namespace ?? "default"):\($0.port) <- \($0.caller): \(Self.cell($0))\n" }.joined()
+            return rows.map { linePrefix + "\($0.service.name).\($0.service.namespace ?? "default"):\($0.port) <- \($0.caller): \(Self.cell($0))\n" }.joined()
         }
     }
 
@@ -281,25 +324,27 @@ struct MatrixWriter {
         switch format {
         case .json:
             return items(changes.map { change in
-                .object([
+                tagged(.object([
                     ("key", .string(change.key)),
                     ("widens", .bool(change.widens)),
                     ("before", change.before.map(Self.json) ?? .null),
                     ("after", change.after.map(Self.json) ?? .null),
-                ])
+                ]))
             })
         case .markdown:
             guard !changes.isEmpty else { return "" }
-            let header = written == 0 ? "| | service <- caller | before | after |\n| --- | --- | --- | --- |\n" : ""
+            let header = written == 0
+                ? (named ? "| environment | | service <- caller | before | after |\n| --- | --- | --- | --- | --- |\n"
+                    : "| | service <- caller | before | after |\n| --- | --- | --- | --- |\n") : ""
             written += changes.count
             return header + changes.map {
-                "| \($0.widens ? "newly allows" : "newly denies") | \(Markdown.code($0.key, inTable: true)) | "
+                cellPrefix + "| \($0.widens ? "newly allows" : "newly denies") | \(Markdown.code($0.key, inTable: true)) | "
                     + "\(Markdown.text(Self.cell($0.before))) | \(Markdown.text(Self.cell($0.after))) |\n"
             }.joined()
         case .text:
             written += changes.count
             return changes.map {
-                "\($0.widens ? "newly allows" : "newly denies"): \($0.key)\n  before: \(Self.cell($0.before))\n  after:  \(Self.cell($0.after))\n"
+                linePrefix + "\($0.widens ? "newly allows" : "newly denies"): \($0.key)\n  before: \(Self.cell($0.before))\n  after:  \(Self.cell($0.after))\n"
             }.joined()
         }
     }

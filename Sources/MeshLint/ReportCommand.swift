@@ -44,6 +44,9 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("complete"), help: "A namespace the input holds whole (patterns: '*', 'team-*'). Repeatable; adds to the configuration's complete:.")
     var complete: [String] = []
 
+    @Option(help: "The environment (a Kustomize root, Helm release or Argo CD Application with variants); default: each in turn (JSON and Markdown; HTML takes one).")
+    var env: String?
+
     func run() throws {
         // The scan the report rests on, configured as `meshlint scan` would be with these options.
         var arguments = config.map { ["--config", $0] } ?? []
@@ -60,8 +63,14 @@ struct ReportCommand: ParsableCommand {
             throw ExitCode.usageOrIOError
         }
         for error in result.readErrors { FileHandle.writeToStandardError("meshlint: \(error)\n") }
-        guard let index = result.index, result.summary.files > 0 || result.readErrors.isEmpty else {
+        guard result.index != nil, result.summary.files > 0 || result.readErrors.isEmpty else {
             FileHandle.writeToStandardError("meshlint: no input could be read\n")
+            throw ExitCode.usageOrIOError
+        }
+        let meshes = try Meshes.select(result.meshes.isEmpty ? [Mesh(name: nil, index: result.index!)] : result.meshes, env: env)
+        if meshes.count > 1, format == .html || compare != nil {
+            FileHandle.writeToStandardError("meshlint: the input has \(meshes.count) environments; "
+                + "\(format == .html ? "an HTML report" : "--compare") takes one: name it with --env (\(meshes.compactMap(\.name).joined(separator: ", ")))\n")
             throw ExitCode.usageOrIOError
         }
 
@@ -76,15 +85,25 @@ struct ReportCommand: ParsableCommand {
         let compliance = try Self.complianceMapping(
             directories: CustomRuleSources.directories(
                 paths: paths, extra: Configuration.rulesDirectories(explicit: config, paths: paths) + rulesDir))
-        let report = PostureReport(
-            header: header, index: index, findings: result.findings,
-            suppressions: result.suppressed.map {
-                PostureReport.Suppression(
-                    finding: $0.finding, kind: $0.kind.rawValue, reason: $0.reason,
-                    location: "\($0.file):\($0.span.start.line)", expires: $0.expires?.description)
-            },
-            sensitive: prepared.configuration.sensitiveNamespaces, compliance: compliance,
-            rules: prepared.request.rules.map(\.description))
+        // One report per environment: its mesh, and the findings found in it (or in what every
+        // environment shares).
+        let reports = meshes.map { mesh -> (name: String?, report: PostureReport) in
+            let held = { (finding: Finding) in mesh.name == nil || finding.environments.isEmpty || finding.environments.contains(mesh.name!) }
+            return (mesh.name, PostureReport(
+                header: header, index: mesh.index, findings: result.findings.filter(held),
+                suppressions: result.suppressed.filter { held($0.finding) }.map {
+                    PostureReport.Suppression(
+                        finding: $0.finding, kind: $0.kind.rawValue, reason: $0.reason,
+                        location: "\($0.file):\($0.span.start.line)", expires: $0.expires?.description)
+                },
+                sensitive: prepared.configuration.sensitiveNamespaces, compliance: compliance,
+                rules: prepared.request.rules.map(\.description), locate: mesh.sourced))
+        }
+        guard reports.count == 1 else {
+            try write(Self.each(reports, format: format))
+            return
+        }
+        let report = reports[0].report
 
         var comparison: PostureComparison?
         if let compare {
@@ -105,10 +124,33 @@ struct ReportCommand: ParsableCommand {
         case .markdown: rendered = PostureMarkdown(report: report, comparison: comparison).render()
         case .html: rendered = PostureHTML(report: report, comparison: comparison).render()
         }
+        try write(rendered)
+    }
+
+    private func write(_ rendered: String) throws {
         if let output {
             try AtomicFile.write(rendered, to: output)
         } else {
             FileHandle.writeToStandardOutput(rendered)
+        }
+    }
+
+    /// The reports of several environments, each in turn: Markdown one after another under a
+    /// heading naming the environment; JSON as `{"environments": [{"environment", "report"}]}`.
+    static func each(_ reports: [(name: String?, report: PostureReport)], format: Format) -> String {
+        switch format {
+        case .json:
+            let entries = reports.map { entry in
+                "    {\n      \"environment\": " + (entry.name.map { JSONValue.string($0).serialized(indent: 0) } ?? "null")
+                    + ",\n      \"report\": " + PostureJSON.render(entry.report, comparison: nil).trimmingSuffixNewlines()
+                    .split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n      ") + "\n    }"
+            }
+            return "{\n  \"environments\": [\n" + entries.joined(separator: ",\n") + "\n  ]\n}\n"
+        case .markdown, .html:
+            return reports.map { entry in
+                "<!-- environment -->\n# Environment \(Markdown.code(entry.name ?? "(shared)"))\n\n"
+                    + PostureMarkdown(report: entry.report, comparison: nil).render()
+            }.joined(separator: "\n---\n\n")
         }
     }
 

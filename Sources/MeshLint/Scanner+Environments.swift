@@ -48,31 +48,22 @@ extension Scanner {
     static func renderedBase(
         _ change: ChangeSet, request: Request, indexPaths: [String], workingDirectory: String, linter: Linter, timings: inout Timings
     ) -> (fingerprints: Set<String>, incomplete: Bool)? {
-        guard let repository = change.root,
-              let cwdInRepository = workingDirectory == repository ? "" : RepositoryRoot.relative(workingDirectory, to: repository, workingDirectory: "/")
+        guard let checkout = timings.measure("check out the base revision", { BaseCheckout(change, paths: indexPaths, workingDirectory: workingDirectory) })
         else { return nil }
-        let absolutePaths = indexPaths.filter { $0 != "-" }.map { RepositoryRoot.absolute($0, workingDirectory: workingDirectory) }
-        guard let tree = timings.measure("check out the base revision", { change.baseTree(covering: absolutePaths) }) else { return nil }
-        defer { TemporaryFiles.removeTree(tree.scratch) }
-        // The same places in the checked-out tree.
-        func mirrored(_ path: String) -> String? {
-            if path == repository { return tree.root }
-            return RepositoryRoot.relative(path, to: repository, workingDirectory: "/").map { tree.root + "/" + $0 }
-        }
-        let baseDirectory = cwdInRepository.isEmpty ? tree.root : tree.root + "/" + cwdInRepository
-        TemporaryFiles.makeDirectories(baseDirectory)
-        let paths = absolutePaths.compactMap(mirrored).filter(Discovery.exists)
+        defer { checkout.remove() }
+        let baseDirectory = checkout.workingDirectory
+        let paths = checkout.paths
         var (inputs, _) = Discovery.inputs(for: paths, workingDirectory: baseDirectory, followSymlinks: request.followSymlinks)
         if !request.exclude.isEmpty {
             inputs.removeAll { input in
                 guard case .file(_, let display) = input else { return false }
-                let fromRoot = RepositoryRoot.relative(display, to: tree.root, workingDirectory: baseDirectory)
+                let fromRoot = RepositoryRoot.relative(display, to: checkout.tree.root, workingDirectory: baseDirectory)
                 return request.exclude.contains { $0.matches(display) || fromRoot.map($0.matches) == true }
             }
         }
         let (manifests, _, _) = read(inputs, request: request)
         var render = request.render
-        render.configurationDirectory = render.configurationDirectory.flatMap(mirrored)
+        render.configurationDirectory = render.configurationDirectory.flatMap(checkout.mirrored)
         let (environments, baseManifests) = Environments.make(
             manifests, request: render, workingDirectory: baseDirectory, deadline: request.deadline, timings: &timings)
         let checked = lint(environments, request: request, linter: linter, timings: &timings)

@@ -54,6 +54,8 @@ struct Scanner {
         var unbaselined: [Finding] = []
         /// The index the rules read (the posture report reads it too).
         var index: MeshIndex?
+        /// Every environment's index, in order (one unnamed mesh without environments).
+        var meshes: [Mesh] = []
         /// The time limit stopped the scan before it read every file or ran every rule.
         var incomplete = false
     }
@@ -208,6 +210,7 @@ struct Scanner {
             findings: findings, suppressed: suppressed, summary: summary, readErrors: readErrors,
             standardInput: standardInput, standardInputName: request.standardInputName, renderedFiles: rendered,
             baseline: baselineReport, unbaselined: unbaselined, index: index,
+            meshes: zip(environments, indexes).map { Mesh(name: $0.name, index: $1, renders: $0.renders) },
             incomplete: unread || !linted.notRun.isEmpty || !linted.stopped.isEmpty || baseIncomplete)
     }
 

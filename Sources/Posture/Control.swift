@@ -92,7 +92,7 @@ public struct Control: Sendable {
     public let value: String
     /// A sentence saying why the state is what it is.
     public var explanation: String
-    public let evidence: [Evidence]
+    public var evidence: [Evidence]
     /// Findings in the namespace from the rules that bear on this control (fingerprints).
     public var findings: [String] = []
 }

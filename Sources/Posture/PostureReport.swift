@@ -137,7 +137,7 @@ public struct PostureReport: Sendable {
     /// with a waypoint).
     public init(
         header: Header, index: MeshIndex, findings: [Finding], suppressions: [Suppression], sensitive: [Glob]?,
-        compliance: ComplianceMapping, rules: [RuleDescription]
+        compliance: ComplianceMapping, rules: [RuleDescription], locate: (Evidence) -> Evidence = { $0 }
     ) {
         self.header = header
         self.compliance = compliance
@@ -150,6 +150,10 @@ public struct PostureReport: Sendable {
             let posture = namespaces[position]
             namespaces[position].isSensitive = sensitive.map { $0.contains { $0.matches(posture.name) } }
                 ?? (posture.control(.waypoint).value != "none")
+            // Evidence in a rendered stream is shown where its source writes it.
+            for control in namespaces[position].controls.indices {
+                namespaces[position].controls[control].evidence = namespaces[position].controls[control].evidence.map(locate)
+            }
         }
         self.namespaces = namespaces
         access = Self.accessSummary(index: index, namespaces: Set(namespaces.filter(\.isSensitive).map(\.name)))

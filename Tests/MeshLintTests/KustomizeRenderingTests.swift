@@ -457,3 +457,90 @@ struct RenderCacheTests {
         }
     }
 }
+
+/// `--env` for the access commands and the posture report: each environment in turn, or the one
+/// named; evidence placed in the sources.
+@Suite("Environments in access and the report")
+struct EnvironmentSelectionTests {
+    static let files: [String: String] = {
+        var files = KustomizeChangedFilesTests.files
+        files["base/kustomization.yaml"] = "resources: [ns.yaml, pa.yaml, deny.yaml, apps.yaml]\n"
+        files["base/apps.yaml"] = """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: checkout}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: checkout}
+            spec:
+              template:
+                metadata: {labels: {app: checkout}}
+                spec: {serviceAccountName: checkout}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: ledger}
+            spec:
+              selector: {app: ledger}
+              ports: [{name: http, port: 8080}]
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: ledger}
+            spec:
+              template:
+                metadata: {labels: {app: ledger}}
+
+            """
+        return files
+    }()
+
+    @Test("access matrix and diff take --env, default to each in turn, and tag each row with its environment",
+          .enabled(if: KustomizeRenderingTests.engineFound, "needs kubectl or kustomize on PATH"))
+    func accessPerEnvironment() async throws {
+        let scratch = try Scratch(Self.files, git: true)
+        defer { scratch.cleanUp() }
+        func rows(_ arguments: [String]) async throws -> [[String: Any]] {
+            let run = try await meshlint(["access"] + arguments + ["--format", "json"], directory: scratch.root)
+            let object = try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any]
+            return (object?["rows"] ?? object?["changes"]) as? [[String: Any]] ?? []
+        }
+        let all = try await rows(["matrix"])
+        #expect(Set(all.compactMap { $0["environment"] as? String }) == ["overlays/dev", "overlays/prod"])
+        let prod = try await rows(["matrix", "--env", "overlays/prod"])
+        #expect(!prod.isEmpty && prod.allSatisfy { $0["environment"] as? String == "overlays/prod" })
+        #expect(prod.count * 2 == all.count)
+        let unknown = try await meshlint(["access", "matrix", "--env", "overlays/qa"], directory: scratch.root)
+        #expect(unknown.status == 2 && unknown.stderr.contains("the environments are: overlays/dev, overlays/prod"))
+        // The deny removed from the base: both overlays newly allow checkout to reach the ledger,
+        // the base revision built from a checkout of its own files.
+        try scratch.write("base/kustomization.yaml", "resources: [ns.yaml, pa.yaml, apps.yaml]\n")
+        let changes = try await rows(["diff", "--base", "HEAD"])
+        let widened = changes.filter { $0["widens"] as? Bool == true && ($0["key"] as? String)?.contains("ledger") == true }
+        #expect(Set(widened.compactMap { $0["environment"] as? String }) == ["overlays/dev", "overlays/prod"], "\(changes)")
+        // One request, each environment in turn; --expect holds for every one.
+        let request = ["access", "--from", "pay/checkout", "--to", "ledger.pay:8080", "--method", "GET", "--path", "/"]
+        let each = try await meshlint(request + ["--expect", "allow"], directory: scratch.root)
+        #expect(each.status == 0 && each.stdout.contains("Environment overlays/dev:") && each.stdout.contains("Environment overlays/prod:"), "\(each.stdout)\(each.stderr)")
+    }
+
+    @Test("The posture report takes --env; without it, each environment in turn; evidence on the source lines",
+          .enabled(if: KustomizeRenderingTests.engineFound, "needs kubectl or kustomize on PATH"))
+    func reportPerEnvironment() async throws {
+        let scratch = try Scratch(Self.files, git: true)
+        defer { scratch.cleanUp() }
+        let one = try await meshlint(["report", ".", "--env", "overlays/prod", "--format", "json"], directory: scratch.root)
+        #expect(one.status == 0, "\(one.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: one.stdoutData) as? [String: Any])
+        #expect(report["schema"] as? String == "meshlint.io/posture-report/v1")
+        #expect(!one.stdout.contains("<kustomize build"))
+        #expect(one.stdout.contains("overlays/prod/kustomization.yaml"))
+        let each = try await meshlint(["report", ".", "--format", "json"], directory: scratch.root)
+        let wrapped = try #require(try JSONSerialization.jsonObject(with: each.stdoutData) as? [String: Any])
+        let environments = try #require(wrapped["environments"] as? [[String: Any]])
+        #expect(environments.map { $0["environment"] as? String } == ["overlays/dev", "overlays/prod"])
+        let html = try await meshlint(["report", ".", "--format", "html"], directory: scratch.root)
+        #expect(html.status == 2 && html.stderr.contains("name it with --env"))
+    }
+}
