@@ -319,6 +319,7 @@ struct ScanCommand: ParsableCommand {
         for error in result.readErrors {
             FileHandle.writeToStandardError("meshlint: \(error)\n")
         }
+        for notice in result.notices { FileHandle.writeToStandardError("meshlint: \(notice)\n") }
         if result.summary.files == 0 && !result.readErrors.isEmpty {
             FileHandle.writeToStandardError("meshlint: no input could be read\n")
             throw ExitCode.usageOrIOError
@@ -418,6 +419,7 @@ struct ScanCommand: ParsableCommand {
         request.render = RenderRequest(
             enabled: !noRender, kustomize: kustomize, helm: helm, cache: !noRenderCache, allowOutsideRepository: allowOutsideRepository,
             releases: configuration.render.releases, skip: configuration.render.skip,
+            names: configuration.render.names, clusters: configuration.render.clusters, repositories: configuration.render.repositories,
             configurationDirectory: configuration.path.map { RepositoryRoot.absolute(Self.directory(of: $0), workingDirectory: Discovery.currentDirectory()) })
         request.standardInputNamespace = namespace
         if let baseline {

@@ -56,6 +56,8 @@ struct Scanner {
         var index: MeshIndex?
         /// Every environment's index, in order (one unnamed mesh without environments).
         var meshes: [Mesh] = []
+        /// Said once on standard error: an engine that is missing.
+        var notices: [String] = []
         /// The time limit stopped the scan before it read every file or ran every rule.
         var incomplete = false
     }
@@ -126,8 +128,10 @@ struct Scanner {
         // Kustomize roots, Helm charts and Argo CD Applications are rendered, each an environment
         // of its own (in changed-files mode too: a change to a base shows in every environment).
         let environments: [Environment]
+        var notices: [String] = []
         (environments, manifests) = Environments.make(
-            manifests, request: request.render, workingDirectory: workingDirectory, deadline: request.deadline, timings: &timings)
+            manifests, request: request.render, workingDirectory: workingDirectory, deadline: request.deadline, timings: &timings,
+            notices: &notices)
 
         let linter = Linter(rules: request.rules, jobs: request.jobs, deadline: request.deadline)
         let checked = lint(environments, request: request, linter: linter, timings: &timings)
@@ -210,7 +214,7 @@ struct Scanner {
             findings: findings, suppressed: suppressed, summary: summary, readErrors: readErrors,
             standardInput: standardInput, standardInputName: request.standardInputName, renderedFiles: rendered,
             baseline: baselineReport, unbaselined: unbaselined, index: index,
-            meshes: zip(environments, indexes).map { Mesh(name: $0.name, index: $1, renders: $0.renders) },
+            meshes: zip(environments, indexes).map { Mesh(name: $0.name, index: $1, renders: $0.renders) }, notices: notices,
             incomplete: unread || !linted.notRun.isEmpty || !linted.stopped.isEmpty || baseIncomplete)
     }
 

@@ -64,8 +64,27 @@ public struct Configuration: Sendable {
         public var releases: [HelmRelease] = []
         /// `render.skip`: roots (globs, from the configuration's directory) read as files, not rendered.
         public var skip: [Glob] = []
+        /// `render.names`: an environment's name in reports, by its root (from the configuration's
+        /// directory) or the name MeshLint gives it.
+        public var names: [String: String] = [:]
+        /// `render.clusters`: environments deployed into one cluster, checked as one mesh: by the
+        /// cluster's name, globs on environment names or roots.
+        public var clusters: [Cluster] = []
+        /// `render.repositories`: Argo CD `repoURL`s of other repositories, and the local
+        /// directory (from the configuration's directory) each is checked out in.
+        public var repositories: [String: String] = [:]
 
         public init() {}
+    }
+
+    public struct Cluster: Sendable, Equatable {
+        public var name: String
+        public var patterns: [Glob]
+
+        public init(name: String, patterns: [Glob]) {
+            self.name = name
+            self.patterns = patterns
+        }
     }
 
     public struct HelmRelease: Sendable, Equatable {
@@ -252,17 +271,31 @@ private struct Reader {
 
     func render(_ node: Node) throws -> Configuration.Render {
         var render = Configuration.Render()
-        for entry in try mapping(node, shape: "render: {releases: [...], skip: [...]}") {
+        for entry in try mapping(node, shape: "render: {releases: [...], skip: [...], names: {...}, clusters: {...}}") {
             switch entry.key.scalar {
             case "skip":
                 render.skip = try strings(entry.value, field: "render.skip").map(Glob.init)
+            case "repositories":
+                for pair in try mapping(entry.value, shape: "render.repositories: {<repoURL>: <local directory>}") {
+                    render.repositories[try string(pair.key, field: "render.repositories key")] = try string(pair.value, field: "render.repositories value")
+                }
+            case "names":
+                for pair in try mapping(entry.value, shape: "render.names: {<root or environment>: <name>}") {
+                    render.names[try string(pair.key, field: "render.names key")] = try string(pair.value, field: "render.names value")
+                }
+            case "clusters":
+                for pair in try mapping(entry.value, shape: "render.clusters: {<cluster>: [<environment or root glob>, ...]}") {
+                    render.clusters.append(Configuration.Cluster(
+                        name: try string(pair.key, field: "render.clusters key"),
+                        patterns: try strings(pair.value, field: "render.clusters.\(pair.key.scalar ?? "")").map(Glob.init)))
+                }
             case "releases":
                 guard entry.value.kind == .sequence else {
                     throw Problem(file: file, mark: entry.value.span.start, message: "render.releases must be a list of {chart, name, release, namespace, values}")
                 }
                 render.releases = try entry.value.items.map(release)
             default:
-                throw unknown(entry.key, expected: "releases, skip")
+                throw unknown(entry.key, expected: "releases, skip, names, clusters, repositories")
             }
         }
         return render

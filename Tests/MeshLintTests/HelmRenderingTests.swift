@@ -232,6 +232,9 @@ struct HelmScanTests {
         let notes = try findings(run, rule: "helm-template-not-rendered")
         #expect(notes.count == 3)
         #expect(notes.allSatisfy { ($0["message"] as? String)?.contains("the chart payments was not rendered: no Helm was found: install Helm") == true })
+        // Said once on standard error, with the install hint.
+        #expect(run.stderr.components(separatedBy: "no Helm was found, so 1 chart was read as files").count == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("install Helm (https://helm.sh/docs/intro/install/)"))
         // --no-render says so too.
         let off = try await meshlint(["scan", ".", "--format", "json", "--no-render"], directory: root)
         #expect(try findings(off, rule: "helm-template-not-rendered").allSatisfy { ($0["message"] as? String)?.contains("rendering is off (--no-render)") == true })
@@ -379,6 +382,45 @@ struct ArgoApplicationTests {
         let run = try await meshlint(["scan", ".", "--format", "json"], directory: root)
         let notes = try findings(run, rule: "namespace-not-in-input")
         #expect(notes.contains { ($0["resource"] as? [String: Any])?["namespace"] as? String == "istio-ingress" }, "\(run.stdout)")
+    }
+
+    @Test("render.repositories maps another repository's URL to its checkout; one outside the repository is refused")
+    func otherRepositories() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let elsewhere = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
+        try write(["deploy/x.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"], under: elsewhere)
+        try write([
+            ".git/HEAD": "ref: refs/heads/main\n",
+            ".meshlint.yaml": "render:\n  repositories:\n    https://github.com/org/platform: vendor/platform\n    https://github.com/org/secrets: \(elsewhere.path)\n",
+            "app.yaml": """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Application
+                metadata: {name: mesh, namespace: argocd}
+                spec:
+                  source: {repoURL: "git@github.com:org/platform.git", path: deploy/mesh}
+                  destination: {namespace: mesh}
+                  syncPolicy:
+                    managedNamespaceMetadata: {labels: {istio.io/dataplane-mode: ambient}}
+                    syncOptions: [CreateNamespace=true]
+                ---
+                apiVersion: argoproj.io/v1alpha1
+                kind: Application
+                metadata: {name: secrets, namespace: argocd}
+                spec:
+                  source: {repoURL: "https://github.com/org/secrets", path: deploy}
+                  destination: {namespace: secrets}
+
+                """,
+            "vendor/platform/deploy/mesh/deny.yaml": "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: deny}\nspec: {}\n",
+        ], under: root)
+        let run = try await meshlint(["scan", ".", "--format", "json"], directory: root)
+        // The vendored checkout's default deny is deployed into mesh: no finding about it.
+        #expect(try findings(run, rule: "ambient-namespace-without-default-deny").isEmpty, "\(run.stdout)")
+        #expect(run.stderr.contains("render.repositories names \(elsewhere.path)") && run.stderr.contains("outside the repository"), "\(run.stderr)")
+        #expect(ArgoApplication.normalizedURL("git@GitHub.com:org/platform.git") == "github.com/org/platform")
+        #expect(ArgoApplication.normalizedURL("https://user@github.com/org/platform/") == "github.com/org/platform")
     }
 
     @Test("Applications are read from Application and ApplicationSet objects, with their generators")

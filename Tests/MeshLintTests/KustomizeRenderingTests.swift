@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import YAMLModel
 @testable import MeshLint
+import MeshLintConfig
 
 /// Kustomize roots found, rendered by the real engine (kubectl's built-in Kustomize or kustomize
 /// on PATH) offline, and each rendered object traced to its source document and field.
@@ -542,5 +543,41 @@ struct EnvironmentSelectionTests {
         #expect(environments.map { $0["environment"] as? String } == ["overlays/dev", "overlays/prod"])
         let html = try await meshlint(["report", ".", "--format", "html"], directory: scratch.root)
         #expect(html.status == 2 && html.stderr.contains("name it with --env"))
+    }
+}
+
+@Suite("Naming and grouping environments")
+struct EnvironmentConfigurationTests {
+    @Test("render.names renames an environment; render.clusters makes several one mesh",
+          .enabled(if: KustomizeRenderingTests.engineFound, "needs kubectl or kustomize on PATH"))
+    func namesAndClusters() async throws {
+        var files = KustomizeChangedFilesTests.files
+        files["base/kustomization.yaml"] = "resources: [ns.yaml, pa.yaml]\n"
+        files["overlays/prod/kustomization.yaml"] = nil
+        for region in ["eu", "us"] {
+            files["overlays/prod-\(region)/kustomization.yaml"] = "namespace: pay-\(region)\nnameSuffix: -\(region)\nresources: [../../base]\n"
+                + "labels:\n  - pairs: {istio.io/dataplane-mode: ambient}\n"
+        }
+        files[".meshlint.yaml"] = """
+            render:
+              names: {overlays/dev: development}
+              clusters:
+                prod: ["overlays/prod-*"]
+
+            """
+        let scratch = try Scratch(files, git: true)
+        defer { scratch.cleanUp() }
+        let result = try await scratch.scan(["."])
+        let findings = try #require(result.json["findings"] as? [[String: Any]])
+        let environments = Set(findings.flatMap { $0["environments"] as? [String] ?? [] })
+        #expect(environments == ["development", "prod"], "\(findings)")
+        // prod is one mesh: the two regions' namespaces are checked together (each has no deny).
+        let prod = findings.filter { $0["rule"] as? String == "ambient-namespace-without-default-deny" && ($0["environments"] as? [String]) == ["prod"] }
+        #expect(Set(prod.compactMap { ($0["resource"] as? [String: Any])?["namespace"] as? String ?? ($0["resource"] as? [String: Any])?["name"] as? String })
+            == ["pay-eu", "pay-us"], "\(prod)")
+        // The access commands know the new names.
+        let matrix = try await meshlint(["access", "matrix", "--env", "prod"], directory: scratch.root)
+        #expect(matrix.status == 0, "\(matrix.stderr)")
+        #expect(throws: Configuration.Problem.self) { try Configuration.parse(Array("render:\n  clusters: {prod: x}\n".utf8), file: "c") }
     }
 }

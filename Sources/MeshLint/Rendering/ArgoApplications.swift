@@ -80,19 +80,22 @@ struct ArgoApplication {
     static let group = "argoproj.io"
 
     /// The Applications of `resources`, and of the ApplicationSets among them.
-    static func applications(in resources: [Resource], workingDirectory: String) -> [ArgoApplication] {
+    /// `repositories`: other repositories' URLs (as written, or normalised) and the directories
+    /// they are checked out in.
+    static func applications(in resources: [Resource], workingDirectory: String, repositories: [String: String] = [:]) -> [ArgoApplication] {
+        let checkouts = Dictionary(repositories.map { (normalizedURL($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
         var found: [ArgoApplication] = []
         for resource in resources where resource.group == group {
             let file = RepositoryRoot.absolute(resource.origin.file, workingDirectory: workingDirectory)
             switch resource.kind {
             case "Application":
                 guard let spec = resource.node["spec"] else { continue }
-                found.append(read(spec: spec, name: resource.name, resource: resource, file: file, parameters: [:]))
+                found.append(read(spec: spec, name: resource.name, resource: resource, file: file, parameters: [:], checkouts: checkouts))
             case "ApplicationSet":
                 guard let template = resource.node["spec", "template"], let spec = template["spec"] else { continue }
                 for parameters in generatedParameters(resource.node["spec", "generators"], file: file) {
                     let name = substitute(template["metadata", "name"]?.string ?? resource.name, parameters)
-                    found.append(read(spec: spec, name: name, resource: resource, file: file, parameters: parameters))
+                    found.append(read(spec: spec, name: name, resource: resource, file: file, parameters: parameters, checkouts: checkouts))
                 }
             default:
                 continue
@@ -102,7 +105,9 @@ struct ArgoApplication {
     }
 
     /// An Application's spec, its strings after substitution of `parameters`.
-    static func read(spec: Node, name: String, resource: Resource, file: String, parameters: [String: String]) -> ArgoApplication {
+    static func read(
+        spec: Node, name: String, resource: Resource, file: String, parameters: [String: String], checkouts: [String: String] = [:]
+    ) -> ArgoApplication {
         func text(_ node: Node?) -> String? { node?.string.map { substitute($0, parameters) } }
         var application = ArgoApplication(name: name, resource: resource)
         application.namespace = text(spec["destination", "namespace"]).flatMap { $0.isEmpty ? nil : $0 }
@@ -112,7 +117,9 @@ struct ArgoApplication {
                 if let chart = text(source["chart"]) { application.unresolved.append("chart \(chart) from \(text(source["repoURL"]) ?? "a Helm repository")") }
                 continue
             }
-            guard let directory = resolve(path, from: file) else {
+            // Another repository checked out where the configuration says, else this one.
+            let checkout = text(source["repoURL"]).flatMap { checkouts[normalizedURL($0)] }
+            guard let directory = checkout.map({ resolve(path, under: $0) }) ?? resolve(path, from: file) else {
                 application.unresolved.append("path \(path) of \(text(source["repoURL"]) ?? "its repository")")
                 continue
             }
@@ -171,6 +178,29 @@ struct ArgoApplication {
             guard directory != "/", directory != tree else { return nil }
             directory = parent(of: directory)
         }
+    }
+
+    /// `path` under a checkout of another repository.
+    static func resolve(_ path: String, under checkout: String) -> String? {
+        let relative = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+        guard !relative.hasPrefix("/"), !relative.split(separator: "/").contains("..") else { return nil }
+        let candidate = relative.isEmpty || relative == "." ? checkout : checkout + "/" + relative
+        return Discovery.isDirectory(candidate) ? candidate : nil
+    }
+
+    /// A repository URL as a key: no scheme, user, `.git` or trailing `/`, an scp-style
+    /// `git@host:org/repo` as `host/org/repo`, lower-case host.
+    static func normalizedURL(_ url: String) -> String {
+        var text = Substring(url.trimmingTrailing("/"))
+        if let scheme = text.firstRange(of: "://") { text = text[scheme.upperBound...] }
+        if let at = text.firstIndex(of: "@"), !text[..<at].contains("/") { text = text[text.index(after: at)...] }
+        var value = String(text)
+        if let colon = value.firstIndex(of: ":"), !value[..<colon].contains("/") {
+            value.replaceSubrange(colon...colon, with: "/")
+        }
+        if value.hasSuffix(".git") { value.removeLast(4) }
+        let slash = value.firstIndex(of: "/") ?? value.endIndex
+        return value[..<slash].lowercased() + value[slash...]
     }
 
     // MARK: ApplicationSet generators
@@ -369,6 +399,12 @@ extension Substring {
 }
 
 extension String {
+    fileprivate func trimmingTrailing(_ character: Character) -> String {
+        var text = self
+        while text.last == character { text.removeLast() }
+        return text
+    }
+
     fileprivate func replacingSpaces() -> String { filter { $0 != " " } }
 
     fileprivate func leftPadded(to width: Int) -> String {

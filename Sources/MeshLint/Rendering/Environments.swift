@@ -34,6 +34,11 @@ struct RenderRequest {
     var releases: [Configuration.HelmRelease] = []
     /// `render.skip` of the configuration.
     var skip: [Glob] = []
+    /// `render.names` and `render.clusters` of the configuration.
+    var names: [String: String] = [:]
+    var clusters: [Configuration.Cluster] = []
+    /// `render.repositories`: other repositories' URLs and their local directories (absolute).
+    var repositories: [String: String] = [:]
     /// The directory the configuration's paths are relative to (absolute).
     var configurationDirectory: String?
 }
@@ -46,11 +51,25 @@ enum Environments {
         _ manifests: [ManifestFile], request: RenderRequest, workingDirectory: String, deadline: ContinuousClock.Instant?,
         timings: inout Timings
     ) -> (environments: [Environment], manifests: [ManifestFile]) {
+        var notices: [String] = []
+        return make(manifests, request: request, workingDirectory: workingDirectory, deadline: deadline, timings: &timings, notices: &notices)
+    }
+
+    /// `notices`: what the scan says once, on standard error (an engine that is missing).
+    static func make(
+        _ manifests: [ManifestFile], request: RenderRequest, workingDirectory: String, deadline: ContinuousClock.Instant?,
+        timings: inout Timings, notices: inout [String]
+    ) -> (environments: [Environment], manifests: [ManifestFile]) {
+        var renderNotices: [String] = []
+        defer { notices += renderNotices }
         func absolute(_ path: String) -> String { RepositoryRoot.absolute(path, workingDirectory: workingDirectory) }
         let kustomizationFiles = manifests.filter { $0.problems.contains { $0.kind == .kustomizationNotRendered } }
         var chartFiles = manifests.map { absolute($0.path) }.filter { $0.hasSuffix("/Chart.yaml") }
         let applications = manifests.contains { $0.resources.contains { $0.group == ArgoApplication.group } } && request.enabled
-            ? ArgoApplication.applications(in: manifests.flatMap(\.resources), workingDirectory: workingDirectory) : []
+            ? ArgoApplication.applications(
+                in: manifests.flatMap(\.resources), workingDirectory: workingDirectory,
+                repositories: confinedCheckouts(request, workingDirectory: workingDirectory))
+            : []
         guard !kustomizationFiles.isEmpty || !chartFiles.isEmpty || !applications.isEmpty else {
             return ([Environment(name: nil, files: manifests, renders: [])], manifests)
         }
@@ -65,6 +84,7 @@ enum Environments {
         }
         if !chartFiles.isEmpty { renderer.renderHelm(charts: HelmChart.charts(chartFiles: Array(Set(chartFiles))), timings: &timings) }
         var rendered = renderer.rendered
+        renderNotices = renderer.notices
         let variantNames = Set(variants(of: rendered).map(\.name))
         // The namespaces Argo CD creates, where no manifest defines them: in the environment of
         // the Application that creates it when that is a variant (ledger-dev's namespace is not
@@ -72,7 +92,7 @@ enum Environments {
         let defined = Set((manifests.flatMap(\.resources) + rendered.flatMap(\.file.resources)).filter { $0.kind == "Namespace" && $0.group.isEmpty }.map(\.name))
         var sharedCreators: [ArgoApplication] = []
         for application in applications where application.createsNamespace && application.namespaceIsManaged {
-            let name = Renderer.environmentName(application)
+            let name = renderer.environmentName(application)
             guard variantNames.contains(name) else {
                 sharedCreators.append(application)
                 continue
@@ -129,12 +149,31 @@ enum Environments {
         return (environments, updated)
     }
 
+    /// `render.repositories` as absolute directories, those that resolve outside the
+    /// configuration's repository left out (a pull request writes the configuration), unless
+    /// `--allow-outside-repository`.
+    static func confinedCheckouts(_ request: RenderRequest, workingDirectory: String) -> [String: String] {
+        let base = request.configurationDirectory ?? workingDirectory
+        let confinement = PathConfinement(allowOutside: request.allowOutsideRepository)
+        let repository = PathConfinement.workTree(containing: base) ?? base
+        return request.repositories.mapValues { RepositoryRoot.absolute($0, workingDirectory: base) }.filter { _, directory in
+            guard let refusal = confinement.refusal(for: directory, what: "render.repositories names", root: repository) else { return true }
+            FileHandle.writeToStandardError("meshlint: \(refusal)\n")
+            return false
+        }
+    }
+
     /// The renders that read a file another render of another name reads: variants of one
     /// application (overlays of one base, releases of one chart, Applications of one source).
     static func variants(of rendered: [any RenderedStream]) -> [any RenderedStream] {
-        rendered.filter { render in
-            rendered.contains { other in other.name != render.name && !other.reads.isDisjoint(with: render.reads) }
-        }
+        // Renders of one name (an Application's sources, a cluster the configuration groups) are
+        // one environment: their files together.
+        var reads: [String: Set<String>] = [:]
+        for render in rendered { reads[render.name, default: []].formUnion(render.reads) }
+        let variantNames = Set(reads.keys.filter { name in
+            reads.contains { other in other.key != name && !other.value.isDisjoint(with: reads[name]!) }
+        })
+        return rendered.filter { variantNames.contains($0.name) }
     }
 
     private static func parent(of path: String) -> String {

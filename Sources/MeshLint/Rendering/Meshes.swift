@@ -36,6 +36,9 @@ enum Meshes {
         request.enabled = enabled
         request.releases = configuration.render.releases
         request.skip = configuration.render.skip
+        request.names = configuration.render.names
+        request.clusters = configuration.render.clusters
+        request.repositories = configuration.render.repositories
         request.configurationDirectory = configuration.path.map {
             RepositoryRoot.absolute(ScanCommand.directory(of: $0), workingDirectory: workingDirectory)
         }

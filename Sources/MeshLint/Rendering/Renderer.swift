@@ -21,6 +21,21 @@ struct Renderer {
     private(set) var kustomizeReasons: [String: String] = [:]
     /// Why the templates of a chart were not rendered, by template file (absolute).
     private(set) var helmReasons: [String: String] = [:]
+    /// Said once for the whole scan: an engine that is missing, with how to install one.
+    var notices: [String] {
+        var said: [String] = []
+        if missingKustomize > 0 {
+            said.append("no Kustomize was found, so \(missingKustomize) Kustomize root\(missingKustomize == 1 ? " was" : "s were") read as files "
+                + "(each kustomization-not-rendered note says so): " + KustomizeEngine.installHint)
+        }
+        if missingHelm > 0 {
+            said.append("no Helm was found, so \(missingHelm) chart\(missingHelm == 1 ? " was" : "s were") read as files "
+                + "(each helm-template-not-rendered note says so): " + HelmEngine.installHint)
+        }
+        return said
+    }
+    private var missingKustomize = 0
+    private var missingHelm = 0
 
     init(request: RenderRequest, workingDirectory: String, deadline: ContinuousClock.Instant?, manifests: [ManifestFile]) {
         self.request = request
@@ -38,7 +53,20 @@ struct Renderer {
     }
 
     /// The environment name of an Application.
-    static func environmentName(_ application: ArgoApplication) -> String { "Application \(application.name)" }
+    func environmentName(_ application: ArgoApplication) -> String {
+        environmentName("Application \(application.name)", root: application.sources.first?.directory)
+    }
+
+    /// An environment's name: the configuration's `render.names` for its root or its own name,
+    /// then the cluster of `render.clusters` it belongs to.
+    func environmentName(_ name: String, root: String?) -> String {
+        let relative = root.flatMap { RepositoryRoot.relative($0, to: request.configurationDirectory ?? workingDirectory, workingDirectory: workingDirectory) }
+        let named = request.names[name] ?? relative.flatMap { request.names[$0] } ?? name
+        let cluster = request.clusters.first { cluster in
+            cluster.patterns.contains { $0.matches(named) || $0.matches(name) || relative.map($0.matches) == true }
+        }
+        return cluster?.name ?? named
+    }
 
     func absolute(_ path: String) -> String { RepositoryRoot.absolute(path, workingDirectory: workingDirectory) }
     func display(_ path: String) -> String { Discovery.displayPath(path, workingDirectory: workingDirectory) }
@@ -72,7 +100,7 @@ struct Renderer {
                 }
                 guard !files.isEmpty else { continue }
                 rendered.append(DirectoryRender(
-                    directory: directory, label: display(directory), name: Self.environmentName(application), namespace: application.namespace, files: files))
+                    directory: directory, label: display(directory), name: environmentName(application), namespace: application.namespace, files: files))
                 owned.formUnion(files.map(\.absolute))
             }
         }
@@ -93,7 +121,11 @@ struct Renderer {
             }
             if let reason = scanWideRefusal { refuse(reason); continue }
             if isSkipped(root) { refuse("the configuration's render.skip names it"); continue }
-            guard let engine else { refuse("no Kustomize was found: " + KustomizeEngine.installHint); continue }
+            guard let engine else {
+                missingKustomize += 1
+                refuse("no Kustomize was found: " + KustomizeEngine.installHint)
+                continue
+            }
             let remote = tree.remoteEntries(of: root)
             if !remote.isEmpty {
                 refuse("it needs \(remote[0])\(remote.count > 1 ? " and \(remote.count - 1) more remote entries" : ""), and MeshLint renders offline")
@@ -110,7 +142,7 @@ struct Renderer {
             }
             // Once as it stands, or once for each Application that deploys it (its namespace).
             let deployments: [(name: String?, namespace: String?)] = applications[root].map { bound in
-                bound.map { (Self.environmentName($0.application), $0.application.namespace) }
+                bound.map { (environmentName($0.application), $0.application.namespace) }
             } ?? [(nil, nil)]
             let reads = Set(closure.flatMap { [$0.file] + $0.files })
             let key = RenderCache.key(
@@ -124,7 +156,7 @@ struct Renderer {
                     timings.record("kustomize \(label) (cached)", .zero)
                     rendered.append(KustomizeRender(
                         root: root, bytes: entry.bytes, scratch: entry.scratch, renderedPath: "<kustomize build \(label)>", reads: reads,
-                        name: deployment.name, defaultNamespace: deployment.namespace, chain: closure,
+                        name: deployment.name ?? environmentName(display(root), root: root), defaultNamespace: deployment.namespace, chain: closure,
                         movedRepository: (entry.repository, repository), display: display, source: source))
                     owned.formUnion(reads)
                     continue
@@ -144,7 +176,7 @@ struct Renderer {
                 case .rendered(let bytes):
                     rendered.append(KustomizeRender(
                         root: root, bytes: bytes, scratch: scratch, renderedPath: "<kustomize build \(label)>", reads: reads,
-                        name: deployment.name, defaultNamespace: deployment.namespace, chain: closure, display: display, source: source))
+                        name: deployment.name ?? environmentName(display(root), root: root), defaultNamespace: deployment.namespace, chain: closure, display: display, source: source))
                     owned.formUnion(reads)
                 }
             }
@@ -173,7 +205,7 @@ struct Renderer {
                     namespace: application.namespace ?? "default",
                     valuesFiles: source.valueFiles.filter { !$0.hasPrefix("$") }.map { RepositoryRoot.absolute($0, workingDirectory: chart.directory) })
                 release.namespaceIsKnown = application.namespace != nil
-                return (Self.environmentName(application), release)
+                return (environmentName(application), release)
             }
         }
         let configured = request.releases.filter { entry in
@@ -190,7 +222,9 @@ struct Renderer {
                 return (name.map { "\($0) (\(file))" } ?? "\(display(chart.directory)) (\(file))", release)
             }
         }
-        guard !configured.isEmpty else { return automatic(release: nil, namespace: nil, name: nil) }
+        guard !configured.isEmpty else {
+            return automatic(release: nil, namespace: nil, name: nil).map { (environmentName($0.name, root: chart.directory), $0.release) }
+        }
         return configured.flatMap { entry -> [(name: String, release: HelmEngine.Release)] in
             guard let values = entry.values else { return automatic(release: entry.release, namespace: entry.namespace, name: entry.name) }
             var release = HelmEngine.Release(
@@ -198,7 +232,7 @@ struct Renderer {
                 valuesFiles: values.map { RepositoryRoot.absolute($0, workingDirectory: chart.directory) })
             release.namespaceIsKnown = entry.namespace != nil
             return [(entry.name ?? display(chart.directory) + (values.isEmpty ? "" : " (\(values.joined(separator: ", ")))"), release)]
-        }
+        }.map { (environmentName($0.name, root: chart.directory), $0.release) }
     }
 
     /// True when the configuration's `render.skip` names `root`.
@@ -218,7 +252,11 @@ struct Renderer {
             }
             if let reason = scanWideRefusal { refuse(reason); continue }
             if isSkipped(chart.directory) { refuse("the configuration's render.skip names it"); continue }
-            guard let engine else { refuse("no Helm was found: " + HelmEngine.installHint); continue }
+            guard let engine else {
+                missingHelm += 1
+                refuse("no Helm was found: " + HelmEngine.installHint)
+                continue
+            }
             if !chart.missingDependencies.isEmpty {
                 refuse("it depends on \(chart.missingDependencies.joined(separator: ", ")), not vendored in its charts/ directory "
                     + "(`helm dependency build` would pull it, and MeshLint renders offline)")
@@ -237,7 +275,7 @@ struct Renderer {
                 continue
             }
             var renderedAny = false
-            let bound = Dictionary(applications[chart.directory]?.map { (Self.environmentName($0.application), $0) } ?? [],
+            let bound = Dictionary(applications[chart.directory]?.map { (environmentName($0.application), $0) } ?? [],
                                    uniquingKeysWith: { first, _ in first })
             for (name, configured) in releases {
                 guard let limit = timeLimit else { refuse("the time limit ran out first"); break }
