@@ -159,6 +159,17 @@ struct Scanner {
         }
         defer { timings.record("suppressions, scope, baseline", filterStart.duration(to: .now)) }
         var (kept, suppressed) = Suppressor.apply(findings, resources: resources, settings: request.settings)
+        // An annotation in a rendered object is written in its source: shown there.
+        let renders = Dictionary(environments.flatMap(\.renders).map { ($0.file.path, $0) }, uniquingKeysWith: { first, _ in first })
+        if !renders.isEmpty {
+            suppressed = suppressed.map { entry in
+                guard entry.kind == .annotation, let origin = entry.finding.origin, let render = renders[origin.file],
+                      let resource = resources[origin], let location = render.location(of: entry.span, in: resource)
+                else { return entry }
+                return SuppressedFinding(finding: entry.finding, kind: entry.kind, reason: entry.reason, file: location.file,
+                                         expires: entry.expires, span: location.span)
+            }
+        }
         var baseIncomplete = false
         if let change {
             var baseFingerprints: Set<String>?

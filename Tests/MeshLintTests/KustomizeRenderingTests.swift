@@ -581,3 +581,34 @@ struct EnvironmentConfigurationTests {
         #expect(throws: Configuration.Problem.self) { try Configuration.parse(Array("render:\n  clusters: {prod: x}\n".utf8), file: "c") }
     }
 }
+
+@Suite("Kustomize findings in every output")
+struct KustomizeOutputTests {
+    @Test("SARIF and baselines work on the source locations; a suppression in a base holds in every overlay",
+          .enabled(if: KustomizeRenderingTests.engineFound, "needs kubectl or kustomize on PATH"))
+    func sourceLocationsEverywhere() async throws {
+        var files = KustomizeChangedFilesTests.files
+        files["base/pa.yaml"] = files["base/pa.yaml"]!.replacingOccurrences(of: "STRICT", with: "PERMISSIVE")
+        let scratch = try Scratch(files, git: true)
+        defer { scratch.cleanUp() }
+        let sarif = try await meshlint(["scan", ".", "--format", "sarif"], directory: scratch.root)
+        let log = try #require(try JSONSerialization.jsonObject(with: sarif.stdoutData) as? [String: Any])
+        let results = try #require(((log["runs"] as? [[String: Any]])?.first?["results"]) as? [[String: Any]])
+        let permissive = try #require(results.first { $0["ruleId"] as? String == "peer-authentication-not-strict" })
+        let location = ((permissive["locations"] as? [[String: Any]])?.first?["physicalLocation"]) as? [String: Any]
+        #expect((location?["artifactLocation"] as? [String: Any])?["uri"] as? String == "base/pa.yaml")
+        #expect((location?["region"] as? [String: Any])?["startLine"] as? Int == 7)
+        #expect((permissive["properties"] as? [String: Any])?["environments"] as? [String] == ["overlays/dev", "overlays/prod"])
+        // A baseline written from the rendered scan holds it.
+        let baseline = scratch.root.appendingPathComponent("baseline.json").path
+        #expect(try await meshlint(["scan", ".", "--write-baseline", baseline], directory: scratch.root).status == 0)
+        #expect(try await meshlint(["scan", ".", "--baseline", baseline], directory: scratch.root).status == 0)
+        // Suppressed in the base: in neither overlay.
+        try scratch.write("base/pa.yaml", files["base/pa.yaml"]!.replacingOccurrences(
+            of: "  name: default\n", with: "  name: default\n  annotations:\n    ignore.meshlint.io/peer-authentication-not-strict: \"legacy clients until 2027\"\n"))
+        let suppressed = try await scratch.scan(["."])
+        #expect((suppressed.json["findings"] as? [[String: Any]] ?? []).allSatisfy { $0["rule"] as? String != "peer-authentication-not-strict" })
+        let entry = (suppressed.json["suppressed"] as? [[String: Any]])?.first?["suppression"] as? [String: Any]
+        #expect(entry?["file"] as? String == "base/pa.yaml" && (entry?["span"] as? [String: Any])?["startLine"] as? Int == 6, "\(suppressed.json)")
+    }
+}
