@@ -109,6 +109,12 @@ struct ScanCommand: ParsableCommand {
         """)
     var noRenderCache = false
 
+    @Flag(name: .customLong("allow-remote"), help: """
+        Let Kustomize fetch remote bases and Helm pull chart dependencies (into a copy of the chart), with the network; \
+        by default MeshLint renders offline and says which roots it could not.
+        """)
+    var allowRemote = false
+
     @Flag(name: .customLong("no-render"), help: "Read kustomizations and chart templates as files instead of rendering them.")
     var noRender = false
 
@@ -421,6 +427,7 @@ struct ScanCommand: ParsableCommand {
             releases: configuration.render.releases, skip: configuration.render.skip,
             names: configuration.render.names, clusters: configuration.render.clusters, repositories: configuration.render.repositories,
             configurationDirectory: configuration.path.map { RepositoryRoot.absolute(Self.directory(of: $0), workingDirectory: Discovery.currentDirectory()) })
+        request.render.allowRemote = allowRemote
         request.standardInputNamespace = namespace
         if let baseline {
             switch FileReader.read(path: baseline, maxSize: 64 << 20) {

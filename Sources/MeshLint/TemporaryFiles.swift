@@ -55,6 +55,26 @@ enum TemporaryFiles {
         }
     }
 
+    /// Copies `files` (absolute, below `source`) to the same places below `destination`; links
+    /// are copied as links. False when one cannot be.
+    static func copy(_ files: [String], from source: String, to destination: String) -> Bool {
+        makeDirectories(destination)
+        for file in files where file.hasPrefix(source + "/") {
+            let target = destination + file.dropFirst(source.count)
+            if let slash = target.lastIndex(of: "/") { makeDirectories(String(target[..<slash])) }
+            var info = stat()
+            guard lstat(file, &info) == 0 else { return false }
+            if info.st_mode & S_IFMT == S_IFLNK {
+                var link = [CChar](repeating: 0, count: 4096)
+                let count = readlink(file, &link, link.count - 1)
+                guard count > 0, symlink(link, target) == 0 else { return false }
+                continue
+            }
+            guard case .bytes(let bytes) = FileReader.read(path: file, maxSize: 64 << 20), write(bytes: bytes, to: target) else { return false }
+        }
+        return true
+    }
+
     /// Removes `path` and everything below it, links as links (never followed).
     static func removeTree(_ path: String) {
         var info = stat()

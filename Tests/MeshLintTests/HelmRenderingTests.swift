@@ -260,6 +260,37 @@ struct HelmScanTests {
         #expect(!linked.isEmpty && linked.allSatisfy { ($0["message"] as? String)?.contains("outside the repository") == true })
     }
 
+    @Test("A file:// dependency is put in a copy's charts/ and traced to its own templates; a remote one is pulled only with --allow-remote",
+          .enabled(if: HelmRenderingTests.helperFound, Comment(rawValue: HelmRenderingTests.skipMessage)))
+    func dependencies() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write([
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "charts/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n- name: mesh\n  version: 1.0.0\n  repository: file://../mesh\n",
+            "charts/app/templates/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {{ .Release.Namespace }}\n  labels: {istio.io/dataplane-mode: ambient}\n",
+            "charts/mesh/Chart.yaml": "apiVersion: v2\nname: mesh\nversion: 1.0.0\n",
+            "charts/mesh/templates/pa.yaml": "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\nspec:\n  mtls:\n    mode: PERMISSIVE\n",
+            "charts/remote/Chart.yaml": "apiVersion: v2\nname: remote\nversion: 1.0.0\ndependencies:\n- name: istiod\n  version: 1.28.0\n  repository: https://istio-release.storage.googleapis.com/charts\n",
+            "charts/remote/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
+            ".meshlint.yaml": "render:\n  releases:\n    - chart: charts/app\n      namespace: pay\n",
+        ], under: root)
+        let helm = try #require(HelmRenderingTests.helper)
+        let run = try await meshlint(["scan", ".", "--format", "json", "--helm", helm], directory: root)
+        let permissive = try findings(run, rule: "peer-authentication-not-strict")
+        #expect(permissive.count == 1 && permissive.first?["file"] as? String == "charts/mesh/templates/pa.yaml" && permissive.first.map(line) == 7, "\(run.stdout)")
+        // The dependency is rendered through the chart that uses it, not released on its own.
+        #expect(!run.stdout.contains("<helm template charts/mesh"))
+        #expect(!run.stdout.contains("\"namespace\" : \"default\"") && !run.stdout.contains("\"namespace\": \"default\""))
+        #expect(try findings(run).allSatisfy { ($0["environments"] as? [String] ?? []).allSatisfy { !$0.hasPrefix("charts/mesh") } })
+        let offline = try findings(run, rule: "helm-template-not-rendered").filter { ($0["file"] as? String)?.hasPrefix("charts/remote/") == true }
+        #expect(offline.first.flatMap { $0["message"] as? String }?.contains("--allow-remote pulls it into a copy") == true)
+        // With --allow-remote, Helm is asked to pull (the test helm cannot: its error is the note).
+        let online = try await meshlint(["scan", ".", "--format", "json", "--helm", helm, "--allow-remote"], directory: root)
+        let attempted = try findings(online, rule: "helm-template-not-rendered").filter { ($0["file"] as? String)?.hasPrefix("charts/remote/") == true }
+        #expect(attempted.first.flatMap { $0["message"] as? String }?.contains("helm dependency build exited") == true, "\(online.stdout)")
+    }
+
     @Test("An Argo CD Application releases a chart: its name, namespace and inline values, found on the Application's line",
           .enabled(if: HelmRenderingTests.helperFound, Comment(rawValue: HelmRenderingTests.skipMessage)))
     func applicationReleasesAChart() async throws {

@@ -30,6 +30,9 @@ struct RenderRequest {
     var disabledReason: String?
     /// `--allow-outside-repository`: a render may read files outside the repository.
     var allowOutsideRepository = false
+    /// `--allow-remote`: remote Kustomize bases are fetched and chart dependencies pulled
+    /// (into a copy of the chart); such renders are not cached.
+    var allowRemote = false
     /// `render.releases` of the configuration.
     var releases: [Configuration.HelmRelease] = []
     /// `render.skip` of the configuration.

@@ -16,6 +16,13 @@ struct HelmChart {
     /// `dependencies` of `Chart.yaml` with no chart in `charts/` (a directory or an archive):
     /// `helm template` stops on them, and only a pull (`helm dependency build`) brings them.
     let missingDependencies: [String]
+    /// `dependencies` with a `file://` repository and no chart in `charts/`: the chart's directory
+    /// (absolute) by name. MeshLint puts them in a copy's `charts/`, as `helm dependency build`
+    /// would, without a pull.
+    var localDependencies: [(name: String, directory: String)] = []
+    /// Every `file://` dependency's directory (absolute), vendored or not: a chart rendered
+    /// through this one, not a release of its own.
+    var fileDependencies: [String] = []
     /// Values files beside `values.yaml` named for an environment (`values-prod.yaml`,
     /// `values.dev.yaml`), absolute and sorted: each is a release of its own.
     let environmentValues: [String]
@@ -28,10 +35,13 @@ struct HelmChart {
     /// subcharts left out.
     static func charts(chartFiles: [String]) -> [HelmChart] {
         let directories = Set(chartFiles.filter { $0.hasSuffix("/Chart.yaml") }.map { String($0.dropLast("/Chart.yaml".count)) })
-        return directories.sorted().filter { directory in
+        let charts = directories.sorted().filter { directory in
             // A subchart: some enclosing chart directory holds it under its `charts/`.
             !directories.contains { other in other != directory && directory.hasPrefix(other + "/charts/") }
         }.compactMap(read)
+        // A chart another one depends on by `file://` is rendered through it.
+        let dependencies = Set(charts.flatMap(\.fileDependencies))
+        return charts.filter { !dependencies.contains($0.directory) }
     }
 
     static func read(directory: String) -> HelmChart? {
@@ -46,18 +56,28 @@ struct HelmChart {
             guard path.hasPrefix(prefix) else { return nil }
             return path.dropFirst(prefix.count).split(separator: "/").first.map(String.init)
         })
-        let missing = (root["dependencies"]?.items ?? []).compactMap { dependency -> String? in
+        var local: [(name: String, directory: String)] = []
+        let fileDependencies = (root["dependencies"]?.items.map { $0 } ?? []).compactMap { dependency -> String? in
+            guard let repository = dependency["repository"]?.string, repository.hasPrefix("file://") else { return nil }
+            return RepositoryRoot.absolute(String(repository.dropFirst("file://".count)), workingDirectory: directory)
+        }
+        let missing = (root["dependencies"]?.items.map { $0 } ?? []).compactMap { dependency -> String? in
             guard let name = dependency["name"]?.string else { return nil }
             // A vendored dependency is a directory named for the chart or an archive NAME-VERSION.tgz.
             let present = vendored.contains(name) || vendored.contains { $0.hasPrefix(name + "-") && $0.hasSuffix(".tgz") }
-            return present ? nil : name + (dependency["repository"]?.string.map { " (\($0))" } ?? "")
+            guard !present else { return nil }
+            if let repository = dependency["repository"]?.string, repository.hasPrefix("file://") {
+                local.append((name, RepositoryRoot.absolute(String(repository.dropFirst("file://".count)), workingDirectory: directory)))
+                return nil
+            }
+            return name + (dependency["repository"]?.string.map { " (\($0))" } ?? "")
         }
         let environmentValues = listing.files.filter { path in
             guard path.hasPrefix(directory + "/"), !path.dropFirst(directory.count + 1).contains("/") else { return false }
             return isEnvironmentValues(String(path.dropFirst(directory.count + 1)))
         }.sorted()
         return HelmChart(
-            directory: directory, name: name, missingDependencies: missing, environmentValues: environmentValues,
+            directory: directory, name: name, missingDependencies: missing, localDependencies: local, fileDependencies: fileDependencies, environmentValues: environmentValues,
             files: listing.files, links: listing.links)
     }
 

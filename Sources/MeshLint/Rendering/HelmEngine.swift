@@ -33,6 +33,21 @@ struct HelmEngine {
             + release.valuesFiles.flatMap { ["--values", $0] }
     }
 
+    /// `helm dependency build` on a copy of a chart (`--allow-remote`): the pull it needs, never
+    /// in the repository's own tree. nil when it worked, else why not.
+    func buildDependencies(of chart: String, timeout: Duration) -> String? {
+        var options = Subprocess.Options()
+        options.timeout = timeout
+        options.captureErrors = true
+        guard let output = Subprocess.run([program, "dependency", "build", chart], options: options) else { return "\(program) could not be started" }
+        if output.timedOut { return "helm dependency build ran past its time limit" }
+        guard output.status == 0 else {
+            return "helm dependency build exited \(output.status): "
+                + String(decoding: output.stderr, as: UTF8.self).split(separator: "\n").prefix(3).joined(separator: " ")
+        }
+        return nil
+    }
+
     func render(_ release: Release, timeout: Duration) -> KustomizeEngine.Outcome {
         var options = Subprocess.Options()
         options.timeout = timeout

@@ -17,6 +17,8 @@ struct HelmRender: RenderedStream {
     let templates: [ResourceOrigin: String]
     /// The chart's name: the first part of each template path.
     let chartName: String
+    /// `file://` dependencies the render put in `charts/`: their own directories, by name.
+    let localDependencies: [String: String]
     /// An Argo CD Application's inline values: its file (as shown), their mapping, and the lines
     /// to add to its positions. They override every values file.
     let inlineValues: (file: String, root: Node, lineOffset: Int)?
@@ -33,6 +35,7 @@ struct HelmRender: RenderedStream {
         self.name = name
         self.release = release
         chartName = chart.name
+        localDependencies = Dictionary(chart.localDependencies.map { ($0.name, $0.directory) }, uniquingKeysWith: { first, _ in first })
         reads = Set(chart.files + release.valuesFiles)
         self.display = display
         self.text = text
@@ -60,7 +63,12 @@ struct HelmRender: RenderedStream {
     func templateFile(_ template: String) -> String? {
         guard template.hasPrefix(chartName + "/") else { return nil }
         let relative = template.dropFirst(chartName.count + 1)
-        guard !relative.split(separator: "/").contains("..") else { return nil }
+        let parts = relative.split(separator: "/")
+        guard !parts.contains("..") else { return nil }
+        // A `file://` dependency's template is in its own directory of the repository.
+        if parts.count > 2, parts[0] == "charts", let directory = localDependencies[String(parts[1])] {
+            return directory + "/" + parts.dropFirst(2).joined(separator: "/")
+        }
         return root + "/" + relative
     }
 

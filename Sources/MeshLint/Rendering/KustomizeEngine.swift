@@ -50,13 +50,14 @@ struct KustomizeEngine {
     /// kustomization in `scratch` includes the root by a relative path and asks for
     /// `buildMetadata: [originAnnotations]`, so that each rendered object names the file it came
     /// from (relative to `scratch`).
-    func render(root: String, scratch: String, timeout: Duration) -> Outcome {
+    /// `online`: `--allow-remote`, the environment as it is (remote bases are fetched).
+    func render(root: String, scratch: String, timeout: Duration, online: Bool = false) -> Outcome {
         let wrapper = "resources:\n- \(Self.quoted(Self.relativePath(from: scratch, to: root)))\nbuildMetadata: [originAnnotations]\n"
         guard TemporaryFiles.write(wrapper, to: scratch + "/kustomization.yaml") else { return .failed("cannot write the wrapper kustomization in \(scratch)") }
         var options = Subprocess.Options()
         options.timeout = timeout
         options.captureErrors = true
-        options.environment = Self.offlineEnvironment()
+        options.environment = online ? nil : Self.offlineEnvironment()
         guard let output = Subprocess.run(command + [scratch], options: options) else {
             return .failed("\(command[0]) could not be started")
         }

@@ -127,8 +127,9 @@ struct Renderer {
                 continue
             }
             let remote = tree.remoteEntries(of: root)
-            if !remote.isEmpty {
-                refuse("it needs \(remote[0])\(remote.count > 1 ? " and \(remote.count - 1) more remote entries" : ""), and MeshLint renders offline")
+            if !remote.isEmpty, !request.allowRemote {
+                refuse("it needs \(remote[0])\(remote.count > 1 ? " and \(remote.count - 1) more remote entries" : ""), and MeshLint renders offline "
+                    + "(--allow-remote fetches them)")
                 continue
             }
             if closure.contains(where: \.inflatesHelm) { refuse("it inflates Helm charts (helmCharts), which needs a chart pull"); continue }
@@ -145,7 +146,8 @@ struct Renderer {
                 bound.map { (environmentName($0.application), $0.application.namespace) }
             } ?? [(nil, nil)]
             let reads = Set(closure.flatMap { [$0.file] + $0.files })
-            let key = RenderCache.key(
+            // What is fetched is not in the key: a render that fetches is not kept.
+            let key = !remote.isEmpty ? nil : RenderCache.key(
                 parts: ["kustomize", RenderCache.engineIdentity(engine.command[0])] + engine.command.dropFirst()
                     + [RepositoryRoot.relative(root, to: repository, workingDirectory: "/") ?? root],
                 directories: closure.map(\.directory), files: Array(reads), repository: repository)
@@ -165,7 +167,7 @@ struct Renderer {
                 guard let scratch = TemporaryFiles.directory(prefix: "meshlint-kustomize") else { refuse("no temporary directory"); break }
                 defer { TemporaryFiles.remove(directory: scratch) }
                 let started = ContinuousClock.now
-                let outcome = engine.render(root: root, scratch: scratch, timeout: limit)
+                let outcome = engine.render(root: root, scratch: scratch, timeout: limit, online: !remote.isEmpty)
                 timings.record("kustomize \(label)", started.duration(to: .now))
                 if case .rendered(let bytes) = outcome, let key { cache.write(key, RenderCache.Entry(scratch: scratch, repository: repository, bytes: bytes)) }
                 switch outcome {
@@ -247,8 +249,10 @@ struct Renderer {
         let engine = scanWideRefusal == nil ? HelmEngine.locate(explicit: request.helm) : nil
         for chart in charts {
             let chartWords = "the chart \(display(chart.directory)) was not rendered"
+            // The chart's files and those of the charts it takes by `file://`: rendered through it.
+            let files = chart.files + chart.fileDependencies.flatMap { HelmChart.read(directory: $0)?.files ?? [] }
             func refuse(_ reason: String) {
-                for file in chart.files where helmReasons[file] == nil { helmReasons[file] = "\(chartWords): \(reason)" }
+                for file in files where helmReasons[file] == nil { helmReasons[file] = "\(chartWords): \(reason)" }
             }
             if let reason = scanWideRefusal { refuse(reason); continue }
             if isSkipped(chart.directory) { refuse("the configuration's render.skip names it"); continue }
@@ -257,9 +261,9 @@ struct Renderer {
                 refuse("no Helm was found: " + HelmEngine.installHint)
                 continue
             }
-            if !chart.missingDependencies.isEmpty {
+            if !chart.missingDependencies.isEmpty, !request.allowRemote {
                 refuse("it depends on \(chart.missingDependencies.joined(separator: ", ")), not vendored in its charts/ directory "
-                    + "(`helm dependency build` would pull it, and MeshLint renders offline)")
+                    + "(`helm dependency build` would pull it, and MeshLint renders offline; --allow-remote pulls it into a copy)")
                 continue
             }
             let confinement = PathConfinement(allowOutside: request.allowOutsideRepository)
@@ -268,7 +272,40 @@ struct Renderer {
                 refuse(outside)
                 continue
             }
-            let releases = releases(of: chart)
+            var releases = releases(of: chart)
+            // --allow-remote: the dependencies pulled into a copy of the chart, rendered from there.
+            var pulled: String?
+            defer { if let pulled { TemporaryFiles.removeTree(pulled) } }
+            if !chart.missingDependencies.isEmpty || !chart.localDependencies.isEmpty {
+                guard let limit = timeLimit, let copy = TemporaryFiles.directory(prefix: "meshlint-chart") else { refuse("the time limit ran out first"); continue }
+                pulled = copy
+                let chartCopy = copy + "/" + (chart.directory.split(separator: "/").last.map(String.init) ?? "chart")
+                guard TemporaryFiles.copy(chart.files, from: chart.directory, to: chartCopy) else { refuse("the chart could not be copied"); continue }
+                // `file://` dependencies: their charts, from the repository, in the copy's charts/.
+                var vendored = true
+                for dependency in chart.localDependencies {
+                    if let outside = confinement.refusal(for: dependency.directory, what: "its dependency \(dependency.name)", root: repository) {
+                        refuse(outside)
+                        vendored = false
+                        break
+                    }
+                    guard let local = HelmChart.read(directory: dependency.directory),
+                          TemporaryFiles.copy(local.files, from: local.directory, to: chartCopy + "/charts/" + dependency.name)
+                    else {
+                        refuse("its dependency \(dependency.name) (file://) is not a chart MeshLint can read")
+                        vendored = false
+                        break
+                    }
+                }
+                guard vendored else { continue }
+                if !chart.missingDependencies.isEmpty, let failure = engine.buildDependencies(of: chartCopy, timeout: limit) { refuse(failure); continue }
+                releases = releases.map { name, release in
+                    var moved = release
+                    moved = HelmEngine.Release(chart: chartCopy, name: release.name, namespace: release.namespace, valuesFiles: release.valuesFiles)
+                    moved.namespaceIsKnown = release.namespaceIsKnown
+                    return (name, moved)
+                }
+            }
             if let outside = releases.lazy.flatMap(\.release.valuesFiles)
                 .compactMap({ confinement.refusal(for: $0, what: "its values file", root: repository) }).first {
                 refuse(outside)
@@ -288,7 +325,7 @@ struct Renderer {
                 }
                 defer { if let scratch { TemporaryFiles.remove(directory: scratch) } }
                 let repositoryValues = configured.valuesFiles
-                let key = RenderCache.key(
+                let key = pulled != nil ? nil : RenderCache.key(
                     parts: ["helm", RenderCache.engineIdentity(engine.program), release.name, release.namespace,
                             RepositoryRoot.relative(chart.directory, to: repository, workingDirectory: "/") ?? chart.directory]
                         + repositoryValues.map { RepositoryRoot.relative($0, to: repository, workingDirectory: "/") ?? $0 }
@@ -319,7 +356,7 @@ struct Renderer {
                     renderedAny = true
                 }
             }
-            if renderedAny { owned.formUnion(chart.files) }
+            if renderedAny { owned.formUnion(files) }
         }
     }
 }
