@@ -335,3 +335,53 @@ struct MeshIndexEnrollmentTests {
         #expect(result.evidence?.valueSpan.start.line == line(of: "istio.io/dataplane-mode: none", in: yaml))
     }
 }
+
+/// Sidecar injection decided as istio/istio's injector does (pkg/kube/inject/webhook.go and the
+/// selectors of its four webhooks).
+@Suite("MeshIndex: injection precedence")
+struct InjectionPrecedenceTests {
+    static func pod(_ name: String, in namespace: String, labels: String = "", annotations: String = "") -> String {
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: \(name), namespace: \(namespace)}
+        spec:
+          template:
+            metadata:
+              labels: {app: \(name)\(labels.isEmpty ? "" : ", " + labels)}
+              annotations: {\(annotations)}
+        """
+    }
+
+    func mode(_ namespaceLabels: String?, labels: String = "", annotations: String = "") throws -> (DataplaneMode, Enrollment.Reason) {
+        let namespace = namespaceLabels.map { "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: {\($0)}\n---\n" } ?? ""
+        let index = meshIndex(namespace + Self.pod("api", in: "shop", labels: labels, annotations: annotations))
+        let result = index.enrollment(of: try workload(index, "shop", "api"))
+        return (result.mode, result.reason)
+    }
+
+    @Test("istio-injection: disabled beats the pod's sidecar.istio.io/inject: \"true\" label")
+    func disabledNamespaceBeatsThePodLabel() throws {
+        #expect(try mode("istio.io/dataplane-mode: ambient, istio-injection: disabled", labels: "sidecar.istio.io/inject: \"true\"") == (.ambient, .namespaceLabel))
+        // A revision label on the namespace selects it for the namespace webhooks, not the object one.
+        #expect(try mode("istio.io/rev: canary", labels: "sidecar.istio.io/inject: \"true\"") == (.sidecar, .sidecarInNamespace))
+        // Neither label: the object webhook injects the pod that asks.
+        #expect(try mode("team: shop", labels: "sidecar.istio.io/inject: \"true\"") == (.sidecar, .sidecarOnPod))
+        #expect(try mode("team: shop", labels: "istio.io/rev: canary") == (.sidecar, .sidecarOnPod))
+        // The namespace's labels unknown: the pod's own request is taken.
+        #expect(try mode(nil, labels: "sidecar.istio.io/inject: \"true\"") == (.sidecar, .sidecarOnPod))
+    }
+
+    @Test("the pod annotation sidecar.istio.io/inject: \"false\" opts out as the label does; the label wins over it")
+    func annotationOptOut() throws {
+        #expect(try mode("istio-injection: enabled, istio.io/dataplane-mode: ambient", annotations: "sidecar.istio.io/inject: \"false\"")
+            == (.ambient, .namespaceLabel))
+        #expect(try mode("istio-injection: enabled", annotations: "sidecar.istio.io/inject: \"false\"") == (DataplaneMode.none, .namespaceNotEnrolled))
+        #expect(try mode("istio-injection: enabled", labels: "sidecar.istio.io/inject: \"true\"", annotations: "sidecar.istio.io/inject: \"false\"")
+            == (.sidecar, .sidecarInNamespace))
+        // An annotation asking for a sidecar never reaches the object webhook, which selects on labels.
+        #expect(try mode("team: shop", annotations: "sidecar.istio.io/inject: \"true\"") == (DataplaneMode.none, .namespaceNotEnrolled))
+        // Only the exact text counts.
+        #expect(try mode("istio-injection: enabled", labels: "sidecar.istio.io/inject: \"False\"") == (.sidecar, .sidecarInNamespace))
+    }
+}

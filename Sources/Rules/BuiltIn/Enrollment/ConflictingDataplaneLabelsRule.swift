@@ -17,8 +17,10 @@ struct ConflictingDataplaneLabelsRule: BuiltInRule {
             label and a sidecar label (at the sidecar label); a pod template forcing injection in an \
             ambient namespace, or beside its own ambient label (at the pod's sidecar label); and a pod \
             template labelled ambient in a namespace that injects sidecars (at the pod's ambient label). \
-            `istio-injection: disabled` and `sidecar.istio.io/inject: "false"` turn injection off and \
-            never conflict.
+            `istio-injection: disabled` and `sidecar.istio.io/inject: "false"` (a pod label or annotation) \
+            turn injection off and never conflict; a namespace with `istio-injection` of any value or \
+            `istio.io/rev` is not selected by the webhook that honours a pod's own \
+            `sidecar.istio.io/inject: "true"` (istio/istio pkg/kube/inject, the injector webhooks' selectors).
             """,
         remediation: """
             Keep one data plane. For ambient, remove the sidecar label and restart the pods:
@@ -34,6 +36,7 @@ struct ConflictingDataplaneLabelsRule: BuiltInRule {
             "https://istio.io/latest/docs/ambient/usage/add-workloads/",
             "https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/",
             "https://istio.io/latest/docs/ambient/architecture/data-plane/",
+            "https://github.com/istio/istio/blob/master/pkg/kube/inject/webhook.go",
         ],
         inputs: [.namespace, .deployment, .statefulSet, .daemonSet, .pod, .job, .cronJob],
         triggeringExamples: [
@@ -230,6 +233,47 @@ struct ConflictingDataplaneLabelsRule: BuiltInRule {
                   labels: {istio.io/dataplane-mode: ambient}
                 spec:
                   containers: [{name: probe, image: probe:1.0}]
+                """),
+            // `istio-injection: disabled` on the namespace beats the pod's `sidecar.istio.io/inject:
+            // "true"`: the object webhook selects only namespaces without the label. No sidecar.
+            Example("""
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: payments
+                  labels: {istio.io/dataplane-mode: ambient, istio-injection: disabled}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: ledger, namespace: payments}
+                spec:
+                  selector: {matchLabels: {app: ledger}}
+                  template:
+                    metadata:
+                      labels: {app: ledger, sidecar.istio.io/inject: "true"}
+                    spec:
+                      containers: [{name: ledger, image: ledger:1.0}]
+                """),
+            // The pod annotation `sidecar.istio.io/inject: "false"` opts a pod labelled ambient out of
+            // its sidecar namespace's injection, as the label does.
+            Example("""
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: legacy
+                  labels: {istio-injection: enabled}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: cache, namespace: legacy}
+                spec:
+                  selector: {matchLabels: {app: cache}}
+                  template:
+                    metadata:
+                      labels: {app: cache, istio.io/dataplane-mode: ambient}
+                      annotations: {sidecar.istio.io/inject: "false"}
+                    spec:
+                      containers: [{name: cache, image: cache:1.0}]
                 """),
         ])
 
