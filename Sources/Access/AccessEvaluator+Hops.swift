@@ -157,6 +157,13 @@ extension Evaluation {
             steps.append(AccessStep("ztunnel sees no HTTP: the token is neither validated nor read here", outcome: .info))
         }
         let policies: [AuthorizationPolicyView]
+        // A `selector: {}` carried over from sidecar days attaches to no ambient workload.
+        for ignored in index.emptySelectorPolicies(affecting: namespace) {
+            steps.append(AccessStep(
+                "\(ignored.action == .deny ? "DENY" : ignored.action == .audit ? "AUDIT" : "ALLOW") \(ignored.namespace ?? "default")/\(ignored.name) "
+                    + "has `selector: {}`: ztunnel ignores it (an empty selector attaches to no ambient workload; a sidecar would apply it to every pod)",
+                at: ignored.selectorSpan ?? ignored.resource.nameSpan, of: ignored.resource, outcome: .info))
+        }
         if let workload {
             policies = index.ztunnelPolicies(for: workload)
         } else {

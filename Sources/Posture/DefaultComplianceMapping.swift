@@ -108,6 +108,9 @@ spec:
     duplicate-resource:
       nist-sp-800-204b: []
       pci-dss-4.0: ["12.5.1"]
+    empty-selector-in-ambient:
+      nist-sp-800-204b: [topic-abac-authorization-policy, topic-proxy-policy-enforcement]
+      pci-dss-4.0: ["1.3.1", "7.3.1"]
     helm-template-not-rendered:
       nist-sp-800-204b: []
       pci-dss-4.0: []

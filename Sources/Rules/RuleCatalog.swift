@@ -8,6 +8,7 @@ public enum RuleCatalog {
         AuthorizationPolicyInvalidRule.self,
         ConflictingDataplaneLabelsRule.self,
         DuplicateResourceRule.self,
+        EmptySelectorInAmbientRule.self,
         HelmTemplateNotRenderedRule.self,
         IngressBypassesWaypointRule.self,
         InputLimitExceededRule.self,

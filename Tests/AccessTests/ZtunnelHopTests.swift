@@ -42,6 +42,18 @@ struct ZtunnelHopTests {
         #expect(waypointAdmitted.hasStep("ALLOW shop/api-allow: rule 0 matches", .matched))
     }
 
+    /// `selector: {}` attaches to no ambient workload (istiod: workload-selector scope, attached only
+    /// by a non-empty selector): ztunnel ignores the deny-all, and the trace says so.
+    @Test func anEmptySelectorAttachesToNoAmbientWorkload() throws {
+        let denyAll = Fixture.authorizationPolicy("deny-all", in: "shop", spec: "selector: {}")
+        let result = try evaluate(directShop(denyAll), AccessRequest(caller: identity("shop/web"), destination: service("shop", "api", port: 80)))
+        #expect(result.decision == .allow)
+        #expect(result.hasStep("ALLOW shop/deny-all has `selector: {}`: ztunnel ignores it", .info))
+        // The same policy without the selector is namespace-wide: ztunnel enforces it.
+        let namespaceWide = Fixture.authorizationPolicy("deny-all", in: "shop", spec: "{}")
+        #expect(try evaluate(directShop(namespaceWide), AccessRequest(caller: identity("shop/web"), destination: service("shop", "api", port: 80))).decision == .deny)
+    }
+
     /// The pod port, not the Service port, is what ztunnel's `ports` see.
     @Test func ztunnelSeesTheTargetPort() throws {
         let index = directShop(allowAPI(from: "cluster.local/ns/shop/sa/web"))

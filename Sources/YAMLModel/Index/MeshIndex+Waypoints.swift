@@ -80,9 +80,19 @@ extension MeshIndex {
         return result
     }
 
+    /// The AuthorizationPolicies of `namespace` (and the root namespace) with `selector: {}`:
+    /// enforced by no ztunnel, though a sidecar would apply them to every pod.
+    public func emptySelectorPolicies(affecting namespace: String) -> [AuthorizationPolicyView] {
+        let candidates = authorizationPolicies(in: namespace) + (namespace == rootNamespace ? [] : authorizationPolicies(in: rootNamespace))
+        return candidates.filter { attachment(of: $0).scope == .workloadSelector && $0.selector?.isEmptyWorkloadSelector == true }
+    }
+
     /// The AuthorizationPolicies ztunnel applies to a workload: selector policies that match its pod
     /// labels (from its namespace, or the root namespace for every namespace), its namespace's
-    /// namespace-wide policies, and the root namespace's mesh-wide ones.
+    /// namespace-wide policies, and the root namespace's mesh-wide ones. A `selector: {}` (no labels)
+    /// attaches to no workload in ambient: istiod gives the policy workload-selector scope
+    /// (ambient `authorization.go` `convertAuthorizationPolicy`) and attaches selector policies only
+    /// when their selector is not empty (krt `FilterSelectsNonEmpty`), so ztunnel never receives it.
     public func ztunnelPolicies(for workload: WorkloadView) -> [AuthorizationPolicyView] {
         let namespace = workload.namespace ?? "default"
         let labels = workload.podLabelValues
@@ -91,7 +101,7 @@ extension MeshIndex {
         return candidates.filter { policy in
             switch attachment(of: policy).scope {
             case .namespace, .mesh: return true
-            case .workloadSelector: return policy.selector?.matches(labels) ?? false
+            case .workloadSelector: return policy.selector.map { !$0.isEmptyWorkloadSelector && $0.matches(labels) } ?? false
             case .targetRefs, .selectorAndTargetRefs: return false
             }
         }

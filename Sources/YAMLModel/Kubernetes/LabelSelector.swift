@@ -31,6 +31,11 @@ public struct LabelSelector: Sendable {
     /// An empty selector matches everything (a PDB) — callers that treat it otherwise say so.
     public var isEmpty: Bool { matchLabels.isEmpty && matchExpressions.isEmpty }
 
+    /// An Istio workload selector with no labels (`selector: {}`): Istio's selector has
+    /// `matchLabels` only, and one without any selects every pod for a sidecar but no workload in
+    /// ambient.
+    public var isEmptyWorkloadSelector: Bool { matchLabels.isEmpty }
+
     public func matches(_ labels: [String: String]) -> Bool {
         for entry in matchLabels where labels[entry.key] != entry.value {
             return false
