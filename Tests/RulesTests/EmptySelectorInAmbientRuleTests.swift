@@ -56,4 +56,20 @@ struct EmptySelectorInAmbientRuleTests {
         let finding = try #require(findings(of: "empty-selector-in-ambient", in: example).findings.first)
         #expect(finding.message.contains("the DENY denies nothing for any ambient workload of the mesh"))
     }
+
+    @Test("ambient-namespace-without-default-deny names the empty-selector deny-all as what it is")
+    func defaultDenyNamesTheEmptySelector() throws {
+        let example = Example("""
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: payments, labels: {istio.io/dataplane-mode: ambient}}
+            ---
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: deny-all, namespace: payments}
+            spec: {selector: {}}
+            """)
+        let finding = try #require(findings(of: "ambient-namespace-without-default-deny", in: example).findings.first)
+        #expect(finding.related.contains { $0.message.contains("uses `selector: {}`: in ambient it attaches to no workload") })
+    }
 }

@@ -202,6 +202,8 @@ struct AmbientNamespaceWithoutDefaultDenyRule: BuiltInRule {
         return switch reason {
         case .allowsEverything: "\(name) has a rule that admits every caller (`{}`, or principals/namespaces \"*\"): it allows every request"
         case .dryRun: "\(name) is annotated istio.io/dry-run: \"true\": it is logged, not enforced"
+        case .selectsWorkloads where policy.selector?.isEmptyWorkloadSelector == true:
+            "\(name) uses `selector: {}`: in ambient it attaches to no workload (see empty-selector-in-ambient)"
         case .selectsWorkloads: "\(name) uses a selector: it denies by default only for the workloads it selects"
         case .targetsWaypoint: "\(name) uses targetRefs: it is enforced at a waypoint, not by ztunnel for the namespace"
         }
