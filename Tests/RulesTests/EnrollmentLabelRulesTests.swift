@@ -13,6 +13,9 @@ struct EnrollmentLabelRulesTests {
               labels: {team: pay, istio.io/dataplane-mode: ambient, istio.io/rev: stable}
             """)
         let finding = try #require(findings(of: "conflicting-dataplane-labels", in: example).findings.first)
+        // Mid-migration (istio.io "Enable ambient mode"): a warning naming the step that remains.
+        #expect(finding.severity == .warning)
+        #expect(finding.message.contains("it is mid-migration") && finding.message.contains("Remaining step: remove it and restart"))
         #expect(finding.remediation.contains("kubectl label namespace payments istio.io/rev-"))
         #expect(finding.remediation.contains("  labels:\n    team: pay\n    istio.io/dataplane-mode: ambient\n"))
         #expect(finding.related.first?.message.contains("asks for ambient") == true)
@@ -36,6 +39,8 @@ struct EnrollmentLabelRulesTests {
                     spec: {restartPolicy: Never, containers: [{name: r, image: r:1.0}]}
             """)
         let finding = try #require(findings(of: "conflicting-dataplane-labels", in: example).findings.first)
+        // A pod template that asks for both is still an error.
+        #expect(finding.severity == .error)
         #expect(finding.remediation.contains("""
             spec:
               jobTemplate:

@@ -14,7 +14,9 @@ struct ConflictingDataplaneLabelsRule: BuiltInRule {
             to their sidecar. They are not captured by ztunnel, so ztunnel-enforced AuthorizationPolicies \
             and PeerAuthentications, and waypoints bound to their pods, no longer apply the way the \
             ambient configuration says. Three cases are reported: a Namespace carrying both the ambient \
-            label and a sidecar label (at the sidecar label); a pod template forcing injection in an \
+            label and a sidecar label (at the sidecar label, as a warning: it is the state istio.io's \
+            "Enable ambient mode" step leaves while pods restart, and the message names the step that \
+            remains); a pod template forcing injection in an \
             ambient namespace, or beside its own ambient label (at the pod's sidecar label); and a pod \
             template labelled ambient in a namespace that injects sidecars (at the pod's ambient label). \
             `istio-injection: disabled` and `sidecar.istio.io/inject: "false"` (a pod label or annotation) \
@@ -37,6 +39,7 @@ struct ConflictingDataplaneLabelsRule: BuiltInRule {
             "https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/",
             "https://istio.io/latest/docs/ambient/architecture/data-plane/",
             "https://github.com/istio/istio/blob/master/pkg/kube/inject/webhook.go",
+            "https://istio.io/latest/docs/ambient/migrate/enable-ambient-mode/",
         ],
         inputs: [.namespace, .deployment, .statefulSet, .daemonSet, .pod, .job, .cronJob],
         triggeringExamples: [
@@ -295,9 +298,14 @@ struct ConflictingDataplaneLabelsRule: BuiltInRule {
         guard let object = namespace.object, let ambient = namespace.dataplaneLabel,
               ambient.value == WellKnown.dataplaneModeAmbient, let sidecar = namespace.sidecarLabel
         else { return nil }
+        // Both labels on a namespace is the state istio.io's migration guide prescribes while pods are
+        // restarted ("Enable ambient mode", step 2: the sidecar takes precedence for pods that have
+        // one): a step to finish, reported as a warning. A pod template that forces both stays an error.
         let message = "Namespace \(namespace.name) is labelled both \(EnrollmentRemediation.describe(ambient)) and "
-            + "\(EnrollmentRemediation.describe(sidecar)): sidecar injection wins, so its pods get sidecars and leave ambient "
-            + "(ztunnel does not capture them, and ambient policies and waypoints do not apply to them as configured)."
+            + "\(EnrollmentRemediation.describe(sidecar)): it is mid-migration. Pods created with a sidecar keep it, and the sidecar "
+            + "takes precedence over ztunnel (ambient policies and waypoints do not apply to them as configured); new pods get "
+            + "sidecars too while \(EnrollmentRemediation.describe(sidecar)) stays. Remaining step: remove it and restart the "
+            + "namespace's workloads."
         let kept = EnrollmentRemediation.labels(object.labels, removing: [sidecar.key])
         let remediation = """
             Keep the namespace in ambient: remove \(EnrollmentRemediation.describe(sidecar)) and restart its workloads so \
@@ -306,11 +314,13 @@ struct ConflictingDataplaneLabelsRule: BuiltInRule {
             \(EnrollmentRemediation.namespace(namespace.name, labels: kept))
             (If sidecars are intended, remove `\(WellKnown.dataplaneModeLabel)` instead.)
             """
-        return finding(
+        var found = finding(
             message, on: object.resource, at: sidecar.entrySpan,
             related: [RelatedLocation(
                 "\(EnrollmentRemediation.describe(ambient)) asks for ambient", in: object.resource, at: ambient.entrySpan)],
             remediation: remediation)
+        found.severity = .warning
+        return found
     }
 
     // MARK: Pod templates
