@@ -77,11 +77,24 @@ extension Evaluation {
                 outcome: .info))
             return .accepted(nil)
         }
-        let issuer = token.issuer
-        let candidates = rules.filter { $0.rule.issuer?.value == issuer }
-        guard let firstCandidate = candidates.first else {
+        // Envoy reads a token only where a jwtRule says: naming `fromHeaders`, `fromParams` or
+        // `fromCookies` replaces the default `Authorization: Bearer`. A token nowhere read is absent.
+        let location = request.tokenLocation
+        let readers = rules.filter { $0.rule.reads(location) }
+        guard !readers.isEmpty else {
             let first = rules[0]
-            let issuers = Test.list(rules.compactMap { $0.rule.issuer?.value })
+            let places = Test.list(Array(Set(rules.flatMap { entry in entry.rule.tokenLocations.map { $0.description } })).sorted())
+            steps.append(AccessStep(
+                "the token is sent in \(location), where no jwtRule here reads it (they read \(places)): it is ignored, "
+                    + "and the request goes on as anonymous (no request principal)",
+                at: first.rule.node.span, of: first.policy.resource, outcome: .info))
+            return .accepted(nil)
+        }
+        let issuer = token.issuer
+        let candidates = readers.filter { $0.rule.issuer?.value == issuer }
+        guard let firstCandidate = candidates.first else {
+            let first = readers[0]
+            let issuers = Test.list(readers.compactMap { $0.rule.issuer?.value })
             steps.append(AccessStep(
                 "the token's issuer \(issuer ?? "<none>") is accepted by no jwtRule here (issuers \(issuers)): 401 (Jwt issuer is not configured)",
                 at: first.rule.issuer?.span ?? first.rule.node.span, of: first.policy.resource, outcome: .unauthorized))

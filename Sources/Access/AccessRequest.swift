@@ -65,8 +65,10 @@ public struct AccessRequest: Sendable {
     public var host: String?
     /// Request headers; names are matched case-insensitively.
     public var headers: [String: String]
-    /// The bearer token's claims; nil when the request carries no token.
+    /// The token's claims; nil when the request carries no token.
     public var token: JWTClaims?
+    /// Where the token travels (default `Authorization: Bearer`).
+    public var tokenLocation: TokenLocation = .bearer
 
     public init(
         caller: AccessCaller, destination: AccessDestination, method: String = "GET", path: String = "/",

@@ -42,6 +42,22 @@ public enum AccessSpecification {
         return .workload(workload.key, port: target)
     }
 
+    /// `--token-in`: `bearer` (`Authorization: Bearer`, the default), `header:NAME`, `param:NAME`
+    /// or `cookie:NAME`.
+    public static func tokenLocation(_ text: String) throws(Problem) -> TokenLocation {
+        if text == "bearer" { return .bearer }
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[1].isEmpty else {
+            throw Problem("--token-in \"\(text)\" must be bearer, header:NAME, param:NAME or cookie:NAME")
+        }
+        switch parts[0] {
+        case "header": return .header(parts[1])
+        case "param": return .parameter(parts[1])
+        case "cookie": return .cookie(parts[1])
+        default: throw Problem("--token-in \"\(text)\" must be bearer, header:NAME, param:NAME or cookie:NAME")
+        }
+    }
+
     /// `name=value` claims; a name given twice becomes a list (`--claim roles=a --claim roles=b`).
     public static func claims(_ pairs: [String]) throws(Problem) -> JWTClaims {
         var claims: [String: ClaimValue] = [:]

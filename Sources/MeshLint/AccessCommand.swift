@@ -44,6 +44,9 @@ struct AccessCheckCommand: ParsableCommand {
     @Option(help: "A JWT claim, name=value (a name given twice is a list). Repeatable.")
     var claim: [String] = []
 
+    @Option(name: .customLong("token-in"), help: "Where the token travels: bearer (Authorization: Bearer, the default), header:NAME, param:NAME or cookie:NAME.")
+    var tokenIn: String?
+
     @Flag(name: .customLong("no-token"), help: "Send no token (the default when no --claim is given).")
     var noToken = false
 
@@ -89,11 +92,12 @@ struct AccessCheckCommand: ParsableCommand {
         var results: [(name: String?, result: AccessResult)] = []
         for mesh in meshes {
             do {
-                let accessRequest = AccessRequest(
+                var accessRequest = AccessRequest(
                     caller: try AccessSpecification.caller(from),
                     destination: try AccessSpecification.destination(to, direct: direct, index: mesh.index),
                     method: method, path: path, host: host, headers: try AccessSpecification.headers(header),
                     token: claim.isEmpty ? nil : try AccessSpecification.claims(claim))
+                if let tokenIn { accessRequest.tokenLocation = try AccessSpecification.tokenLocation(tokenIn) }
                 results.append((mesh.name, try AccessEvaluator(index: mesh.index).evaluate(accessRequest)))
             } catch {
                 FileHandle.writeToStandardError("meshlint: \(mesh.name.map { "\($0): " } ?? "")\(error)\n")

@@ -49,6 +49,26 @@ struct AuthenticationTests {
         #expect(valid.hasStep("request principal https://idp.example.com/alice", .matched))
     }
 
+    /// `fromHeaders` replaces the default `Authorization: Bearer`: a bearer token is not read, the
+    /// request is anonymous (and the DENY requiring a principal refuses it); sent in the named
+    /// header, the same token is validated.
+    @Test func fromHeadersIgnoresABearerToken() throws {
+        let index = shop(Self.jwt(extra: "    fromHeaders: [{name: X-Jwt-Assertion}]"), Self.requireJWT)
+        let token: JWTClaims = ["iss": .string(Self.issuer), "sub": "alice"]
+        let bearer = try call(index, token: token)
+        #expect(bearer.decision == .deny)
+        #expect(bearer.hasStep("the token is sent in Authorization: Bearer, where no jwtRule here reads it (they read [header x-jwt-assertion])", .info))
+        var inHeader = AccessRequest(caller: identity("shop/web"), destination: service("shop", "api", port: 80), token: token)
+        inHeader.tokenLocation = try AccessSpecification.tokenLocation("header:x-jwt-assertion")
+        let validated = try evaluate(index, inHeader)
+        #expect(validated.decision == .allow)
+        #expect(validated.hasStep("request principal https://idp.example.com/alice", .matched))
+        // Without a named location, the access_token parameter is read as well as the bearer header.
+        inHeader.tokenLocation = try AccessSpecification.tokenLocation("param:access_token")
+        #expect(try evaluate(shop(Self.jwt(), Self.requireJWT), inHeader).decision == .allow)
+        #expect(throws: AccessSpecification.Problem.self) { try AccessSpecification.tokenLocation("body:x") }
+    }
+
     /// A v2 Entra issuer with an `api://` audience never accepts a v2 token, whose `aud` is the
     /// client ID (a GUID): Envoy answers 403.
     @Test func v2IssuerWithAppIDURIAudienceIs403() throws {

@@ -42,6 +42,20 @@ public struct RequestAuthenticationView: WorkloadPolicyView {
         public func splits(claim: String) -> Bool {
             claim == "scope" || claim == "permission" || spaceDelimitedClaims.contains { $0.value == claim }
         }
+        /// Where Envoy looks for this issuer's token: `fromHeaders`, `fromParams` and `fromCookies`;
+        /// with none of them, `Authorization: Bearer` and the `access_token` query parameter (the
+        /// JWTRule's default). Naming a location replaces the defaults: a bearer token is then not read.
+        public var tokenLocations: [TokenLocation] {
+            let headers = (node["fromHeaders"]?.items ?? []).compactMap { $0["name"]?.string.map(TokenLocation.header) }
+            let parameters = (node["fromParams"]?.items ?? []).compactMap { $0.string.map(TokenLocation.parameter) }
+            let cookies = (node["fromCookies"]?.items ?? []).compactMap { $0.string.map(TokenLocation.cookie) }
+            let named = headers + parameters + cookies
+            return named.isEmpty ? [.bearer, .parameter("access_token")] : named
+        }
+        /// True when this rule reads a token sent at `location`.
+        public func reads(_ location: TokenLocation) -> Bool { tokenLocations.contains(location) }
+        /// True when `fromHeaders`, `fromParams` or `fromCookies` is set.
+        public var namesTokenLocations: Bool { node["fromHeaders"] != nil || node["fromParams"] != nil || node["fromCookies"] != nil }
         /// True when `audience` passes this rule's audience check (no `audiences` accepts any).
         public func accepts(audience: String) -> Bool {
             let audiences = self.audiences
@@ -50,6 +64,28 @@ public struct RequestAuthenticationView: WorkloadPolicyView {
     }
 
     public var jwtRules: [JWTRule] { (spec?["jwtRules"]?.items ?? []).map(JWTRule.init(node:)) }
+}
+
+/// Where a request carries its JWT. `Authorization: Bearer` is the header `authorization`
+/// (header names compare without case).
+public enum TokenLocation: Sendable, Hashable, CustomStringConvertible {
+    case headerNamed(String)
+    case parameter(String)
+    case cookie(String)
+
+    public static let bearer = TokenLocation.headerNamed("authorization")
+
+    /// A header location; the name is compared without case.
+    public static func header(_ name: String) -> TokenLocation { .headerNamed(name.lowercased()) }
+
+    public var description: String {
+        switch self {
+        case .headerNamed("authorization"): "Authorization: Bearer"
+        case .headerNamed(let name): "header \(name)"
+        case .parameter(let name): "query parameter \(name)"
+        case .cookie(let name): "cookie \(name)"
+        }
+    }
 }
 
 /// An Istio `PeerAuthentication`: the mTLS mode ztunnel enforces.
