@@ -15,6 +15,11 @@ extension Evaluation {
         steps.append(AccessStep(
             "the request reaches waypoint \(waypoint.key) with the caller's identity (\(facts.peerDescription)), port \(facts.port)",
             at: gateway.nameSpan, of: gateway, outcome: .info))
+        let asSent = String(request.path.prefix { $0 != "?" && $0 != "#" })
+        if facts.path != asSent {
+            steps.append(AccessStep(
+                "the waypoint normalizes the path (Istio's default BASE normalization): \(asSent) is matched as \(facts.path)", outcome: .info))
+        }
         switch authenticate(at: waypoint, service: service, steps: &steps) {
         case .rejected(let decision):
             return AccessHop(place: .waypoint(waypoint.key), steps: steps, decision: decision)

@@ -280,7 +280,7 @@ struct Evaluation {
         for (name, value) in request.headers { headers[name.lowercased()] = value }
         return RequestFacts(
             peer: peer, callerLog: isCaller ? callerLog : nil, trustDomain: index.trustDomain, port: port,
-            method: request.method, path: request.path, host: host, headers: headers, token: token)
+            method: request.method, path: PathNormalization.base(request.path), host: host, headers: headers, token: token)
     }
 
     func principal(_ identity: MeshIdentity) -> String {

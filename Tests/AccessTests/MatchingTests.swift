@@ -98,3 +98,35 @@ struct MatchingTests {
         #expect(Matching.port("http") == nil)
     }
 }
+
+@Suite("Path normalization at the waypoint")
+struct PathNormalizationTests {
+    @Test("Istio's BASE normalization: unreserved %HH decoded once, backslashes, dot segments; slashes kept")
+    func base() {
+        #expect(PathNormalization.base("/public/../admin/keys") == "/admin/keys")
+        #expect(PathNormalization.base("/public/./data/abc/../xyz") == "/public/data/xyz")
+        #expect(PathNormalization.base("/some%2fdata/%61%62%63") == "/some%2fdata/abc")
+        #expect(PathNormalization.base("/a/%2e%2e/admin") == "/admin")
+        #expect(PathNormalization.base("/%252e%252e/x") == "/%252e%252e/x")
+        #expect(PathNormalization.base("/some\\data") == "/some/data")
+        #expect(PathNormalization.base("/a//b?x=/../y") == "/a//b")
+        #expect(PathNormalization.base("/../../etc") == "/etc")
+        #expect(PathNormalization.base("/") == "/")
+    }
+
+    @Test("A DENY on /admin/* at the waypoint denies /public/../admin/keys, and the trace says why")
+    func dotSegmentsCannotSlipPastADeny() throws {
+        let deny = Fixture.authorizationPolicy("no-admin", in: "shop", spec: """
+            \(Fixture.targetingService("api"))
+            action: DENY
+            rules:
+              - to:
+                  - operation:
+                      paths: ["/admin/*"]
+            """)
+        let result = try evaluate(shop(deny), AccessRequest(
+            caller: identity("shop/web"), destination: service("shop", "api", port: 80), path: "/public/../admin/keys"))
+        #expect(result.decision == .deny)
+        #expect(result.hasStep("the waypoint normalizes the path (Istio's default BASE normalization): /public/../admin/keys is matched as /admin/keys", .info))
+    }
+}
