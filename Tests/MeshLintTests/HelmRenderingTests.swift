@@ -153,7 +153,6 @@ struct HelmRenderingTests {
         let app = try #require(charts.first)
         #expect(app.missingDependencies == ["db (https://charts.example.com)"])
         #expect(app.environmentValues == ["\(root.path)/app/values-prod.yaml", "\(root.path)/app/values.staging.yml"])
-        #expect(app.environmentValues.map(HelmChart.environmentName) == ["prod", "staging"])
         #expect(app.files.contains("\(root.path)/app/charts/cache/Chart.yaml"))
         #expect(HelmEngine.releaseName(for: "My_Chart.v2") == "my-chart-v2")
         #expect(HelmEngine(program: "/bin/helm").arguments(for: HelmEngine.Release(chart: "/c", name: "r", namespace: "ns", valuesFiles: ["/c/v.yaml"]))
@@ -321,6 +320,26 @@ struct HelmScanTests {
         #expect(permissive.first?["file"] as? String == "apps/payments-qa.yaml" && permissive.first.map(line) == 12)
         #expect(permissive.first?["environments"] as? [String] == ["Application payments-qa"])
         #expect((permissive.first?["resource"] as? [String: Any])?["namespace"] as? String == "payments-qa")
+    }
+
+    @Test("An Application whose path is a link to a chart outside the repository renders nothing from it",
+          .enabled(if: HelmRenderingTests.helperFound, Comment(rawValue: HelmRenderingTests.skipMessage)))
+    func linkedChartOutsideTheRepository() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let outside = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try write([
+            "Chart.yaml": "apiVersion: v2\nname: foreign\nversion: 1.0.0\n",
+            "templates/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: foreign\n  labels: {istio.io/dataplane-mode: ambient}\n",
+        ], under: outside)
+        try write([
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "app.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: foreign}\nspec:\n  source: {repoURL: x, path: linked}\n  destination: {namespace: foreign}\n",
+        ], under: root)
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("linked"), withDestinationURL: outside)
+        let run = try await meshlint(["scan", ".", "--format", "json", "--helm", try #require(HelmRenderingTests.helper)], directory: root)
+        #expect(try findings(run, rule: "ambient-namespace-without-default-deny").isEmpty)
     }
 
     @Test("render.releases names the release and its namespace; without it a chart is released into default")

@@ -35,7 +35,7 @@ struct EmptySelectorInAmbientRuleTests {
         #expect(finding.message.contains("the allow-nothing blocks nothing for namespace shop's ambient workloads"))
         #expect(finding.message.contains("it still applies to the sidecar pods (Deployment shop/web)"))
         #expect(finding.related.first?.message == "the pods of Deployment shop/cart are in ambient")
-        #expect(finding.remediation.contains("# the same spec, without `selector`"))
+        #expect(finding.remediation.contains(#"kubectl patch authorizationpolicy deny-all -n shop --type json -p '[{"op": "remove", "path": "/spec/selector"}]'"#))
     }
 
     @Test("a selector: {} in the root namespace is reported when any namespace is in ambient")
@@ -71,5 +71,21 @@ struct EmptySelectorInAmbientRuleTests {
             """)
         let finding = try #require(findings(of: "ambient-namespace-without-default-deny", in: example).findings.first)
         #expect(finding.related.contains { $0.message.contains("uses `selector: {}`: in ambient it attaches to no workload") })
+    }
+
+    @Test("a name a shell could misread gets no command in the fix")
+    func hostileNameGetsNoCommand() throws {
+        let example = Example("""
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: payments, labels: {istio.io/dataplane-mode: ambient}}
+            ---
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: "x;rm -rf ~", namespace: payments}
+            spec: {selector: {}}
+            """)
+        let finding = try #require(findings(of: "empty-selector-in-ambient", in: example).findings.first)
+        #expect(!finding.remediation.contains("kubectl"))
     }
 }

@@ -94,14 +94,6 @@ struct HelmChart {
         return false
     }
 
-    /// The environment a values file names: `prod` for `values-prod.yaml`.
-    static func environmentName(ofValues path: String) -> String {
-        let fileName = path.split(separator: "/").last.map(String.init) ?? path
-        var stem = String(fileName.dropFirst("values".count + 1))
-        for suffix in [".yaml", ".yml"] where stem.hasSuffix(suffix) { stem.removeLast(suffix.count) }
-        return stem
-    }
-
     /// A bounded walk of a chart directory: regular files and links, not followed.
     private struct Listing {
         static let maxEntries = 20_000

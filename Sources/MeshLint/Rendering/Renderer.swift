@@ -268,7 +268,8 @@ struct Renderer {
             }
             let confinement = PathConfinement(allowOutside: request.allowOutsideRepository)
             let repository = PathConfinement.workTree(containing: chart.directory) ?? absolute(".")
-            if let outside = chart.links.lazy.compactMap({ confinement.refusal(for: $0, what: "it reads", root: repository) }).first {
+            // The chart's own directory too: an Application's `path` may be a link out of the repository.
+            if let outside = ([chart.directory] + chart.links).lazy.compactMap({ confinement.refusal(for: $0, what: "it reads", root: repository) }).first {
                 refuse(outside)
                 continue
             }

@@ -84,7 +84,13 @@ extension MeshIndex {
     /// enforced by no ztunnel, though a sidecar would apply them to every pod.
     public func emptySelectorPolicies(affecting namespace: String) -> [AuthorizationPolicyView] {
         let candidates = authorizationPolicies(in: namespace) + (namespace == rootNamespace ? [] : authorizationPolicies(in: rootNamespace))
-        return candidates.filter { attachment(of: $0).scope == .workloadSelector && $0.selector?.isEmptyWorkloadSelector == true }
+        return candidates.filter(hasEmptyWorkloadSelector)
+    }
+
+    /// True when `policy` is a selector policy whose selector has no labels (`selector: {}`): a
+    /// sidecar applies it to every pod, ztunnel to none.
+    public func hasEmptyWorkloadSelector(_ policy: AuthorizationPolicyView) -> Bool {
+        attachment(of: policy).scope == .workloadSelector && policy.selector?.isEmptyWorkloadSelector == true
     }
 
     /// The AuthorizationPolicies ztunnel applies to a workload: selector policies that match its pod
@@ -101,7 +107,7 @@ extension MeshIndex {
         return candidates.filter { policy in
             switch attachment(of: policy).scope {
             case .namespace, .mesh: return true
-            case .workloadSelector: return policy.selector.map { !$0.isEmptyWorkloadSelector && $0.matches(labels) } ?? false
+            case .workloadSelector: return !hasEmptyWorkloadSelector(policy) && (policy.selector?.matches(labels) ?? false)
             case .targetRefs, .selectorAndTargetRefs: return false
             }
         }

@@ -111,9 +111,7 @@ struct EmptySelectorInAmbientRule: BuiltInRule {
     func check(_ context: LintContext) -> [Finding] {
         let index = context.index
         var findings: [Finding] = []
-        for policy in index.authorizationPolicies
-        where policy.targetRefs.isEmpty && index.attachment(of: policy).scope == .workloadSelector
-            && policy.selector?.isEmptyWorkloadSelector == true {
+        for policy in index.authorizationPolicies where index.hasEmptyWorkloadSelector(policy) {
             let namespace = policy.namespace ?? "default"
             let isRoot = namespace == index.rootNamespace
             let namespaces = isRoot ? index.namespaces : [index.namespace(namespace)]
@@ -149,17 +147,21 @@ struct EmptySelectorInAmbientRule: BuiltInRule {
     }
 
     private static func remediation(for policy: AuthorizationPolicyView) -> String {
-        """
-        Remove the empty selector: the policy is then namespace-wide (mesh-wide from the root namespace) and ztunnel \
-        enforces it for every ambient pod, as the empty selector did for sidecars:
-        apiVersion: security.istio.io/v1
-        kind: AuthorizationPolicy
-        metadata:
-          name: \(policy.name)
-          namespace: \(policy.namespace ?? "default")
-        spec:
-          # the same spec, without `selector`
-        (Rules on HTTP attributes (methods, paths, JWT claims) move to the waypoint, with targetRefs.)
-        """
+        let namespace = policy.namespace ?? "default"
+        // A command only for names a shell cannot read as anything else (a pull request writes them).
+        let command = [policy.name, namespace].allSatisfy(Self.isPlainName)
+            ? "\nkubectl patch authorizationpolicy \(policy.name) -n \(namespace) --type json -p '[{\"op\": \"remove\", \"path\": \"/spec/selector\"}]'"
+            : ""
+        return """
+            Remove the empty selector: the policy is then namespace-wide (mesh-wide from the root namespace) and ztunnel \
+            enforces it for every ambient pod, as the empty selector did for sidecars. In the manifest, delete \
+            `selector: {}` from spec; in the cluster:\(command)
+            (Rules on HTTP attributes (methods, paths, JWT claims) move to the waypoint, with targetRefs.)
+            """
+    }
+
+    /// Letters, digits, `-` and `.`: a Kubernetes name, safe on a command line.
+    private static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E }
     }
 }
