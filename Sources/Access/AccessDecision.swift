@@ -87,14 +87,19 @@ public struct AccessStep: Sendable, CustomStringConvertible {
     }
 }
 
-/// One enforcement point a request passes: a waypoint, or the ztunnel in front of the destination's pods.
+/// One enforcement point a request passes: an ingress gateway's proxy, a waypoint, or the sidecar or
+/// ztunnel in front of the destination's pods.
 public struct AccessHop: Sendable, CustomStringConvertible {
     /// Which enforcement point.
     public enum Place: Sendable, Hashable {
+        /// The proxy of the ingress Gateway the request enters by.
+        case gateway(ObjectKey)
         case waypoint(ObjectKey)
         /// The ztunnel of a destination workload's node; nil when the Service's workloads are not in
         /// the input (only namespace-wide and mesh-wide policies are then known).
         case ztunnel(workload: ObjectKey?, namespace: String)
+        /// The sidecar in a destination workload's pods (nil workload: not in the input).
+        case sidecar(workload: ObjectKey?, namespace: String)
     }
 
     public let place: Place
@@ -106,9 +111,12 @@ public struct AccessHop: Sendable, CustomStringConvertible {
     /// `waypoint ns/name` or `ztunnel of ns/workload`.
     public var title: String {
         switch place {
+        case .gateway(let key): "ingress gateway \(key)"
         case .waypoint(let key): "waypoint \(key)"
         case .ztunnel(let workload?, _): "ztunnel of \(workload)"
         case .ztunnel(nil, let namespace): "ztunnel of the Service's pods (namespace \(namespace), workloads not in the input)"
+        case .sidecar(let workload?, _): "sidecar of \(workload)"
+        case .sidecar(nil, let namespace): "sidecar of the Service's pods (namespace \(namespace), workloads not in the input)"
         }
     }
 

@@ -67,14 +67,26 @@ struct Verdict: Sendable {
     }
 }
 
-// MARK: - At a waypoint (Envoy's RBAC filter)
+// MARK: - At an Envoy (a waypoint, sidecar or gateway: Envoy's RBAC filter)
 
-/// Evaluates AuthorizationPolicy rules with every attribute, as a waypoint's Envoy does.
-struct WaypointRuleMatcher {
+/// Evaluates AuthorizationPolicy rules as an Envoy's RBAC filter does: with every attribute on the
+/// HTTP filter chain; on the TCP chain without the HTTP-only ones, which istiod drops (istio/istio
+/// `pilot/pkg/security/authz/model/model.go` `rule.checkError`, `builder/builder.go` `build`).
+struct EnvoyRuleMatcher {
     let facts: RequestFacts
     let policyNamespace: String
+    var chain: FilterChain = .http
+    var action: AuthorizationPolicyView.Action = .allow
 
     func verdict(for rule: AuthorizationRule) -> Verdict {
+        let dropped = chain == .tcp ? rule.httpOnlyAttributes : []
+        let droppedNames = Test.list(dropped.map(\.value))
+        if !dropped.isEmpty, action == .allow {
+            return Verdict(
+                matched: false,
+                reason: "rule \(rule.index) uses HTTP-only \(droppedNames): on the TCP filter chain istiod leaves this ALLOW rule out, so it never matches",
+                span: dropped[0].span)
+        }
         var clauses: [Verdict] = []
         let sources = rule.sources
         if !sources.isEmpty {
@@ -84,16 +96,24 @@ struct WaypointRuleMatcher {
         if !operations.isEmpty {
             clauses.append(Verdict.any(operations.enumerated().map { entry($1, label: "to[\($0)].operation") }, span: rule.span, label: "operation"))
         }
-        clauses += rule.conditions.map(condition)
+        clauses += rule.conditions
+            .filter { chain == .http || !AuthorizationAttributes.isHTTPOnly(conditionKey: $0.key?.value ?? "") }
+            .map(condition)
         var result = Verdict.all(clauses, span: rule.span)
-        result.reason = result.matched
-            ? "rule \(rule.index) matches" + (rule.matchesEverything ? " (it has no from, to or when: every request)" : "")
-            : "rule \(rule.index) does not match: \(result.reason)"
+        if result.matched, !dropped.isEmpty {
+            result.reason = "rule \(rule.index) matches on the TCP filter chain, which drops its HTTP-only \(droppedNames): "
+                + "the \(action.rawValue) is broader than written"
+        } else {
+            result.reason = result.matched
+                ? "rule \(rule.index) matches" + (rule.matchesEverything ? " (it has no from, to or when: every request)" : "")
+                : "rule \(rule.index) does not match: \(result.reason)"
+        }
         return result
     }
 
     private func entry(_ entry: RuleEntry, label: String) -> Verdict {
-        let checks = entry.fields.compactMap { field($0, in: label) }
+        let kept = entry.fields.filter { chain == .http || !AuthorizationAttributes.isHTTPOnly(field: $0.name, in: entry.kind) }
+        let checks = kept.compactMap { field($0, in: label) }
         return Verdict.all(checks, span: entry.node.span)
     }
 

@@ -201,6 +201,9 @@ spec:
     waypoint-bypass-possible:
       nist-sp-800-204b: [topic-abac-authorization-policy, topic-proxy-policy-enforcement]
       pci-dss-4.0: ["1.3.1", "7.3.1"]
+    waypoint-bypassed-by-sidecar-callers:
+      nist-sp-800-204b: [topic-abac-authorization-policy, topic-proxy-policy-enforcement]
+      pci-dss-4.0: ["1.3.1", "7.3.1"]
     waypoint-identity-not-allowed:
       nist-sp-800-204b: [topic-abac-authorization-policy, topic-service-mutual-authentication]
       pci-dss-4.0: ["7.2.1"]

@@ -36,6 +36,7 @@ public enum RuleCatalog {
         UnknownPrincipalRule.self,
         UnknownWaypointRule.self,
         WaypointBypassPossibleRule.self,
+        WaypointBypassedBySidecarCallersRule.self,
         WaypointIdentityNotAllowedRule.self,
         WaypointLabelWithoutAmbientRule.self,
         WaypointListenerInvalidRule.self,

@@ -16,6 +16,8 @@ public struct ServicePortTarget: Sendable {
     /// The pod port the traffic arrives on; nil when `targetPort` names a container port that the
     /// workload's pod template does not declare (or no workload was given to look it up in).
     public let targetPort: Int?
+    /// What the port carries, as istiod reads its `protocol`, `appProtocol` and name.
+    public let portProtocol: PortProtocol
 }
 
 extension MeshIndex {
@@ -40,7 +42,10 @@ extension MeshIndex {
         } else {
             target = port
         }
-        return ServicePortTarget(port: port, name: name, span: entry.span, targetPortText: targetText, targetPort: target)
+        let portProtocol = PortProtocol(
+            transport: entry["protocol"]?.string, appProtocol: entry["appProtocol"]?.string, name: name, port: port)
+        return ServicePortTarget(
+            port: port, name: name, span: entry.span, targetPortText: targetText, targetPort: target, portProtocol: portProtocol)
     }
 
     /// The `containerPort` a workload's pod template declares under `name`, in its containers (and

@@ -116,4 +116,40 @@ public enum AuthorizationAttributes {
     public static func layer(ofConditionKey key: String) -> AttributeLayer {
         l4ConditionKeys.contains(key) ? .l4 : .l7
     }
+
+    // MARK: An Envoy's TCP filter chain
+
+    /// Source fields Envoy's network RBAC filter evaluates; the rest are HTTP only (istio/istio
+    /// `pilot/pkg/security/authz/model/generator.go`: request principals, claims and headers fail
+    /// with "is HTTP only" on a TCP chain).
+    static let tcpSourceFields: Set<String> = l4SourceFields.union(["remoteIpBlocks", "notRemoteIpBlocks"])
+    /// `when` keys Envoy evaluates on a TCP chain.
+    static let tcpConditionKeys: Set<String> = l4ConditionKeys.union(["remote.ip", "source.serviceAccount", "connection.sni"])
+
+    /// True for a source or operation field a TCP chain cannot evaluate (methods, paths, hosts,
+    /// request principals).
+    public static func isHTTPOnly(field: String, in kind: RuleEntry.Kind) -> Bool {
+        switch kind {
+        case .source: !tcpSourceFields.contains(field)
+        case .operation: !l4OperationFields.contains(field)
+        }
+    }
+
+    /// True for a `when` key a TCP chain cannot evaluate (`request.*`).
+    public static func isHTTPOnly(conditionKey key: String) -> Bool { !tcpConditionKeys.contains(key) }
+}
+
+extension AuthorizationRule {
+    /// The attributes an Envoy's TCP filter chain drops from this rule, with their spans.
+    public var httpOnlyAttributes: [Spanned<String>] {
+        var found: [Spanned<String>] = []
+        for entry in sources + operations {
+            found += entry.fields.filter { AuthorizationAttributes.isHTTPOnly(field: $0.name, in: entry.kind) }
+                .map { Spanned($0.name, span: $0.keySpan) }
+        }
+        for condition in conditions {
+            if let key = condition.key, AuthorizationAttributes.isHTTPOnly(conditionKey: key.value) { found.append(key) }
+        }
+        return found
+    }
 }

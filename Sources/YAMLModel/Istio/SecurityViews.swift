@@ -38,6 +38,10 @@ public struct RequestAuthenticationView: WorkloadPolicyView {
         public var jwksUri: Spanned<String>? { node.spannedString("jwksUri") }
         /// Claims Istio splits on spaces before matching (1.28+); `scope` and `permission` always are.
         public var spaceDelimitedClaims: [Spanned<String>] { node.spannedStrings("spaceDelimitedClaims") }
+        /// `forwardOriginalToken: true`: Envoy keeps the token on the request it forwards. By default
+        /// it removes a token it validated (istio/istio `pilot/pkg/security/authn/policy_applier.go`
+        /// sets the provider's `forward` from this field), so the next proxy sees none.
+        public var forwardsOriginalToken: Bool { node["forwardOriginalToken"]?.bool == true }
         /// True when `claim` is split on spaces for this issuer's tokens.
         public func splits(claim: String) -> Bool {
             claim == "scope" || claim == "permission" || spaceDelimitedClaims.contains { $0.value == claim }

@@ -149,7 +149,7 @@ struct EmptySelectorInAmbientRule: BuiltInRule {
     private static func remediation(for policy: AuthorizationPolicyView) -> String {
         let namespace = policy.namespace ?? "default"
         // A command only for names a shell cannot read as anything else (a pull request writes them).
-        let command = [policy.name, namespace].allSatisfy(Self.isPlainName)
+        let command = [policy.name, namespace].allSatisfy(UntrustedText.isPlainName)
             ? "\nkubectl patch authorizationpolicy \(policy.name) -n \(namespace) --type json -p '[{\"op\": \"remove\", \"path\": \"/spec/selector\"}]'"
             : ""
         return """
@@ -158,10 +158,5 @@ struct EmptySelectorInAmbientRule: BuiltInRule {
             `selector: {}` from spec; in the cluster:\(command)
             (Rules on HTTP attributes (methods, paths, JWT claims) move to the waypoint, with targetRefs.)
             """
-    }
-
-    /// Letters, digits, `-` and `.`: a Kubernetes name, safe on a command line.
-    private static func isPlainName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E }
     }
 }

@@ -225,25 +225,7 @@ struct WaypointBypassPossibleRule: BuiltInRule {
     }
 
     private static func remediation(service: ServiceView, identity: MeshIdentity) -> String {
-        let labels = service.selector?.matchLabels.map { "      \($0.key): \($0.value)" }.joined(separator: "\n")
-            ?? "      <labels of the Service's pods>"
-        return """
-            Deny every direct caller but the waypoint at the Service's pods (enforced by ztunnel):
-            apiVersion: security.istio.io/v1
-            kind: AuthorizationPolicy
-            metadata:
-              name: \(service.name)-deny-waypoint-bypass
-              namespace: \(service.namespace ?? "default")
-            spec:
-              action: DENY
-              selector:
-                matchLabels:
-            \(labels)
-              rules:
-              - from:
-                - source:
-                    notPrincipals:
-                    - \(identity.principal)
-            """
+        "Deny every direct caller but the waypoint at the Service's pods (enforced by ztunnel):\n"
+            + WaypointRemediation.denyAllButWaypoint(service: service, identity: identity, name: "\(service.name)-deny-waypoint-bypass")
     }
 }

@@ -2,6 +2,30 @@ import YAMLModel
 
 /// Pasteable YAML that the waypoint rules' fixes share, filled in with the real names.
 enum WaypointRemediation {
+    /// A ztunnel DENY at `service`'s pods for every peer but the waypoint's `identity`: only traffic
+    /// that passed the waypoint reaches them.
+    static func denyAllButWaypoint(service: ServiceView, identity: MeshIdentity, name: String) -> String {
+        let labels = service.selector?.matchLabels.map { "      \($0.key): \($0.value)" }.joined(separator: "\n")
+            ?? "      <labels of the Service's pods>"
+        return """
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata:
+              name: \(name)
+              namespace: \(service.namespace ?? "default")
+            spec:
+              action: DENY
+              selector:
+                matchLabels:
+            \(labels)
+              rules:
+              - from:
+                - source:
+                    notPrincipals:
+                    - \(identity.principal)
+            """
+    }
+
     /// A waypoint Gateway: class `istio-waypoint`, the HBONE listener, `istio.io/waypoint-for` when
     /// the traffic type is not the default (`service`), and `allowedRoutes` admitting `clientNamespaces`
     /// when they use it from other namespaces.
