@@ -53,7 +53,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "YAMLModelTests", dependencies: ["YAMLModel"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "YAMLModel", "MeshLintConfig"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "YAMLModel", "MeshLintConfig", "Access"]),
         .testTarget(name: "AccessTests", dependencies: ["Access", "YAMLModel"]),
         .testTarget(name: "CustomRulesTests", dependencies: ["CustomRules", "Rules", "YAMLModel", "MeshLintConfig"]),
         .testTarget(name: "MeshLintTests", dependencies: ["MeshLint", "MeshLintConfig", "Rules", "YAMLModel"], exclude: ["Fixtures"]),

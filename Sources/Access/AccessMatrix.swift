@@ -47,18 +47,20 @@ public enum AccessMatrix {
     ///
     /// Each request is evaluated for all callers at once (`AccessEvaluator.outcomes`), so a large
     /// mesh costs a few evaluations per request, not one per caller.
-    public static func compute(index: MeshIndex, including: (ServiceView) -> Bool = { _ in true }) -> [AccessMatrixRow] {
-        summarize(index: index, including: including) { $0 }.flatMap { $0 }
+    public static func compute(
+        index: MeshIndex, audiences: MintedAudiences = MintedAudiences(), including: (ServiceView) -> Bool = { _ in true }
+    ) -> [AccessMatrixRow] {
+        summarize(index: index, audiences: audiences, including: including) { $0 }.flatMap { $0 }
     }
 
     /// The matrix one Service port at a time: `summary` turns each port's rows (one per caller)
     /// into what the caller keeps, on the worker that computed them, so a large mesh's full matrix
     /// is never held at once. The summaries come in the order of `compute`'s rows.
     public static func summarize<Summary: Sendable>(
-        index: MeshIndex, including: (ServiceView) -> Bool = { _ in true },
+        index: MeshIndex, audiences: MintedAudiences = MintedAudiences(), including: (ServiceView) -> Bool = { _ in true },
         _ summary: @escaping @Sendable ([AccessMatrixRow]) -> Summary
     ) -> [Summary] {
-        let plan = AccessMatrixPlan(index: index, including: including)
+        let plan = AccessMatrixPlan(index: index, audiences: audiences, including: including)
         return plan.summarize(0..<plan.services.count, summary)
     }
 
@@ -81,15 +83,20 @@ public enum AccessMatrix {
 
     /// Requests worth trying against a Service beyond the plain one: a valid token, and one per
     /// ALLOW rule at its waypoint.
-    static func witnessRequests(for service: ServiceView, index: MeshIndex) -> [(request: AccessRequest, description: String)] {
+    static func witnessRequests(
+        for service: ServiceView, index: MeshIndex, audiences: MintedAudiences = MintedAudiences()
+    ) -> [(request: AccessRequest, description: String)] {
         let placeholder = AccessDestination.service(service.key, port: 0)
         guard let waypoint = index.binding(of: service.resource).waypoint else { return [] }
         let authentications = index.requestAuthentications(at: waypoint).filter { $0.covers(service.key) }
         let jwtRule = authentications.lazy.flatMap(\.policy.jwtRules).first { $0.issuer != nil }
+        // The token as the issuer mints it for this Service, which the jwtRule may not accept.
         func token(_ extra: [String: ClaimValue]) -> JWTClaims? {
             guard let jwtRule, let issuer = jwtRule.issuer?.value else { return extra.isEmpty ? nil : JWTClaims(extra) }
             var claims: [String: ClaimValue] = ["iss": .string(issuer), "sub": "meshlint-witness"]
-            if let audience = jwtRule.audiences.first?.value { claims["aud"] = .string(audience) }
+            if let audience = audiences.audience(issuer: issuer, service: service.key, accepted: jwtRule.audiences.map(\.value)) {
+                claims["aud"] = .string(audience)
+            }
             for (key, value) in extra { claims[key] = value }
             return JWTClaims(claims)
         }
@@ -131,6 +138,37 @@ public enum AccessMatrix {
         return witnesses
     }
 
+    /// Requests that a plain GET / does not stand for: other methods on another path, and one per
+    /// DENY rule at the Service's waypoint (built as the ALLOW witnesses are). A caller is shown
+    /// reaching "any request" only when all of them get through too.
+    static func probeRequests(for service: ServiceView, index: MeshIndex) -> [AccessRequest] {
+        let placeholder = AccessDestination.service(service.key, port: 0)
+        var probes = ["POST", "DELETE"].map {
+            AccessRequest(caller: .anonymous, destination: placeholder, method: $0, path: "/meshlint-probe/x")
+        }
+        guard let waypoint = index.binding(of: service.resource).waypoint else { return probes }
+        let denies = index.authorizationPolicies(at: waypoint)
+            .filter { $0.covers(service.key) && $0.policy.action == .deny && !$0.policy.isDryRun }
+        for policy in denies {
+            for rule in policy.policy.rules {
+                let operation = rule.operations.first
+                let method = operation?.field("methods")?.values.first?.value ?? "GET"
+                let path = operation?.field("paths")?.values.first.map { concretePath($0.value) } ?? "/"
+                probes.append(AccessRequest(caller: .anonymous, destination: placeholder, method: method, path: path))
+            }
+        }
+        return probes
+    }
+
+    /// The workloads behind a Service bound to a waypoint that pod-IP traffic reaches without it
+    /// (the workload is not bound to that waypoint itself).
+    static func directTargets(for service: ServiceView, index: MeshIndex) -> [(workload: WorkloadView, waypoint: Waypoint)] {
+        guard let waypoint = index.binding(of: service.resource).waypoint else { return [] }
+        return index.workloads(behind: service)
+            .filter { index.binding(of: $0.resource).waypoint?.key != waypoint.key }
+            .map { ($0, waypoint) }
+    }
+
     /// A path that a path pattern matches: templates and wildcards filled in.
     static func concretePath(_ pattern: String) -> String {
         var path = pattern.replacingTemplate("{**}", with: "x").replacingTemplate("{*}", with: "x")
@@ -156,8 +194,12 @@ public struct AccessMatrixPlan: Sendable {
     /// How many chunks a batch is cut into (and so how many tables there are).
     private static let chunks = 16
 
-    public init(index: MeshIndex, including: (ServiceView) -> Bool = { _ in true }) {
+    /// What the identity providers mint, for the requests tried with a token.
+    let audiences: MintedAudiences
+
+    public init(index: MeshIndex, audiences: MintedAudiences = MintedAudiences(), including: (ServiceView) -> Bool = { _ in true }) {
         self.index = index
+        self.audiences = audiences
         let evaluator = AccessEvaluator(index: index)
         let callers = AccessMatrix.callers(in: index, evaluator: evaluator)
         self.evaluator = evaluator
@@ -193,32 +235,51 @@ public struct AccessMatrixPlan: Sendable {
         let chunks = stride(from: 0, to: selected.count, by: chunkSize).enumerated().map { number, start in
             (number, Array(selected[start..<min(start + chunkSize, selected.count)]))
         }
-        let (index, evaluator, names, tables) = (self.index, self.evaluator, self.names, self.tables)
+        let (index, evaluator, names, tables, audiences) = (self.index, self.evaluator, self.names, self.tables, self.audiences)
         return chunks.parallelMap { number, chunk -> [Summary] in
             let everyone = tables[number]
             var summaries: [Summary] = []
             for service in chunk {
                 let ports = service.ports.compactMap { $0["port"]?.int }
-                let witnesses = AccessMatrix.witnessRequests(for: service, index: index)
+                let witnesses = AccessMatrix.witnessRequests(for: service, index: index, audiences: audiences)
+                let probes = AccessMatrix.probeRequests(for: service, index: index)
+                let direct = AccessMatrix.directTargets(for: service, index: index)
                 for port in ports {
                     let destination = AccessDestination.service(service.key, port: port)
                     guard let plain = try? evaluator.outcomes(of: AccessRequest(caller: .anonymous, destination: destination), for: everyone)
                     else { continue }
-                    let witnessed = witnesses.map { witness -> [AccessOutcome]? in
-                        var request = witness.request
-                        request.destination = destination
-                        return try? evaluator.outcomes(of: request, for: everyone)
+                    let evaluate = { (requests: [AccessRequest]) in
+                        requests.map { witness -> [AccessOutcome]? in
+                            var request = witness
+                            request.destination = destination
+                            return try? evaluator.outcomes(of: request, for: everyone)
+                        }
+                    }
+                    let witnessed = evaluate(witnesses.map(\.request))
+                    let probed = evaluate(probes)
+                    // Pod-IP traffic to the pods behind the Service, which skips a `service` waypoint.
+                    let dialled = direct.map { target -> (String, [AccessOutcome]?) in
+                        let pod = index.servicePort(port, of: service, on: target.workload)?.targetPort ?? port
+                        let request = AccessRequest(caller: .anonymous, destination: .workload(target.workload.key, port: pod))
+                        return ("any request to the pods of \(target.workload.key) by pod IP, skipping waypoint \(target.waypoint.key)",
+                                try? evaluator.outcomes(of: request, for: everyone))
                     }
                     var rows: [AccessMatrixRow] = []
                     rows.reserveCapacity(names.count)
                     for (position, name) in names.enumerated() {
                         var allowed: [String] = []
-                        if plain[position].decision == .allow {
+                        let plainAllowed = plain[position].decision == .allow
+                        if plainAllowed, probed.allSatisfy({ $0?[position].decision == .allow }) {
                             allowed = ["any request"]
                         } else {
+                            // GET / gets through, but another method, path or a DENY's request does not.
+                            if plainAllowed { allowed.append("GET /") }
                             for (witness, outcomes) in zip(witnesses, witnessed)
                             where outcomes?[position].decision == .allow && !allowed.contains(witness.description) {
                                 allowed.append(witness.description)
+                            }
+                            for (description, outcomes) in dialled where outcomes?[position].decision == .allow {
+                                allowed.append(description)
                             }
                         }
                         rows.append(AccessMatrixRow(

@@ -166,7 +166,8 @@ struct AccessMatrixCommand: ParsableCommand {
         var complete = read.complete
         for mesh in meshes where complete {
             writer.environment = mesh.name
-            complete = AccessMatrix.stream(AccessMatrixPlan(index: mesh.index), shouldStop: { deadline.hasPassed }) { rows in
+            let plan = AccessMatrixPlan(index: mesh.index, audiences: configuration.mintedAudiences)
+            complete = AccessMatrix.stream(plan, shouldStop: { deadline.hasPassed }) { rows in
                 FileHandle.writeToStandardOutput(writer.rows(rows))
             }
         }
@@ -235,7 +236,8 @@ struct AccessDiffCommand: ParsableCommand {
             let before = baseMeshes.first { $0.name == mesh.name }?.index ?? MeshIndex(resources: [], options: mesh.index.options)
             writer.environment = mesh.name
             complete = AccessMatrixChange.stream(
-                base: AccessMatrixPlan(index: before), head: AccessMatrixPlan(index: mesh.index), shouldStop: { deadline.hasPassed }
+                base: AccessMatrixPlan(index: before, audiences: configuration.mintedAudiences),
+                head: AccessMatrixPlan(index: mesh.index, audiences: configuration.mintedAudiences), shouldStop: { deadline.hasPassed }
             ) { changes in
                 FileHandle.writeToStandardOutput(writer.changes(changes))
             }

@@ -1,3 +1,4 @@
+import Access
 import Rules
 import MeshLintConfig
 #if canImport(Glibc)
@@ -103,5 +104,13 @@ enum Today {
         var parts = tm()
         gmtime_r(&now, &parts)
         return CalendarDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
+    }
+}
+
+extension Configuration {
+    /// The audiences `identity.audiences` declares, as the access matrix reads them: a token tried
+    /// "with a valid token" carries what the issuer mints, not what the policy accepts.
+    var mintedAudiences: MintedAudiences {
+        MintedAudiences(declared: audiences.mapValues(\.values))
     }
 }

@@ -97,7 +97,8 @@ struct ReportCommand: ParsableCommand {
                         location: "\($0.file):\($0.span.start.line)", expires: $0.expires?.description)
                 },
                 sensitive: prepared.configuration.sensitiveNamespaces, compliance: compliance,
-                rules: prepared.request.rules.map(\.description), locate: mesh.sourced))
+                rules: prepared.request.rules.map(\.description), audiences: prepared.configuration.mintedAudiences,
+                locate: mesh.sourced))
         }
         guard reports.count == 1 else {
             try write(Self.each(reports, format: format))

@@ -28,8 +28,8 @@ public enum ControlID: String, Sendable, CaseIterable {
         switch self {
         case .dataplane: ["conflicting-dataplane-labels", "waypoint-label-without-ambient"]
         case .mtls: ["peer-authentication-not-strict"]
-        case .defaultDeny: ["ambient-namespace-without-default-deny", "overly-broad-allow"]
-        case .waypoint: ["singleton-waypoint", "unknown-waypoint", "waypoint-traffic-type-mismatch", "waypoint-listener-invalid", "waypoint-bypass-possible", "ingress-bypasses-waypoint"]
+        case .defaultDeny: ["ambient-namespace-without-default-deny", "overly-broad-allow", "empty-selector-in-ambient", "waypoint-admits-any-identity"]
+        case .waypoint: ["singleton-waypoint", "unknown-waypoint", "waypoint-traffic-type-mismatch", "waypoint-listener-invalid", "waypoint-bypass-possible", "ingress-bypasses-waypoint", "waypoint-bypassed-by-sidecar-callers"]
         case .jwtValidation: ["waypoint-without-request-authentication", "jwt-audience-mismatch", "jwt-audience-unrestricted", "jwt-issuer-jwks-mismatch", "request-authentication-without-waypoint"]
         case .tokenRequired: ["jwt-not-required"]
         case .l7Policies: ["l7-policy-without-waypoint", "authorization-policy-invalid", "policy-target-invalid", "jwt-scope-claim-not-split"]

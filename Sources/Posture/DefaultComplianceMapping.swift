@@ -198,6 +198,9 @@ spec:
     unknown-waypoint:
       nist-sp-800-204b: [topic-proxy-policy-enforcement]
       pci-dss-4.0: ["2.2.6"]
+    waypoint-admits-any-identity:
+      nist-sp-800-204b: [topic-abac-authorization-policy, topic-proxy-policy-enforcement]
+      pci-dss-4.0: ["1.3.1", "7.2.1", "7.3.1"]
     waypoint-bypass-possible:
       nist-sp-800-204b: [topic-abac-authorization-policy, topic-proxy-policy-enforcement]
       pci-dss-4.0: ["1.3.1", "7.3.1"]

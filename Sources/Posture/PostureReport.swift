@@ -134,10 +134,12 @@ public struct PostureReport: Sendable {
     public let suppressions: [Suppression]
 
     /// Builds the report. `sensitive` selects the namespaces whose access is summarised (nil: those
-    /// with a waypoint).
+    /// with a waypoint); `audiences` says what the identity providers mint, for the requests the
+    /// access summary tries with a token.
     public init(
         header: Header, index: MeshIndex, findings: [Finding], suppressions: [Suppression], sensitive: [Glob]?,
-        compliance: ComplianceMapping, rules: [RuleDescription], locate: (Evidence) -> Evidence = { $0 }
+        compliance: ComplianceMapping, rules: [RuleDescription], audiences: MintedAudiences = MintedAudiences(),
+        locate: (Evidence) -> Evidence = { $0 }
     ) {
         self.header = header
         self.compliance = compliance
@@ -156,7 +158,7 @@ public struct PostureReport: Sendable {
             }
         }
         self.namespaces = namespaces
-        access = Self.accessSummary(index: index, namespaces: Set(namespaces.filter(\.isSensitive).map(\.name)))
+        access = Self.accessSummary(index: index, namespaces: Set(namespaces.filter(\.isSensitive).map(\.name)), audiences: audiences)
 
         let ambient = namespaces.filter { $0.dataplaneMode == .ambient }
         summary = Summary(
@@ -175,9 +177,11 @@ public struct PostureReport: Sendable {
 
     /// The access matrix of the sensitive namespaces' Services, grouped by namespace; each port's
     /// rows are summarised as they are computed, so the full matrix is never held.
-    static func accessSummary(index: MeshIndex, namespaces: Set<String>) -> [AccessNamespace] {
+    static func accessSummary(index: MeshIndex, namespaces: Set<String>, audiences: MintedAudiences) -> [AccessNamespace] {
         guard !namespaces.isEmpty else { return [] }
-        let entries = AccessMatrix.summarize(index: index, including: { namespaces.contains($0.namespace ?? "default") }) { rows in
+        let entries = AccessMatrix.summarize(
+            index: index, audiences: audiences, including: { namespaces.contains($0.namespace ?? "default") }
+        ) { rows in
             Self.entry(rows)
         }.compactMap { $0 }
         let byNamespace = Dictionary(grouping: entries) { $0.service.split(separator: "/").first.map(String.init) ?? "" }

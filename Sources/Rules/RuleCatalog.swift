@@ -35,6 +35,7 @@ public enum RuleCatalog {
         SuppressionUnknownRuleRule.self,
         UnknownPrincipalRule.self,
         UnknownWaypointRule.self,
+        WaypointAdmitsAnyIdentityRule.self,
         WaypointBypassPossibleRule.self,
         WaypointBypassedBySidecarCallersRule.self,
         WaypointIdentityNotAllowedRule.self,
