@@ -40,6 +40,8 @@ let package = Package(
         .target(name: "CustomRules", dependencies: ["YAMLModel", "Rules", "Access", "MeshLintConfig", "RE2Matcher"]),
         // The auditors' posture report: controls per namespace with evidence, the compliance mapping.
         .target(name: "Posture", dependencies: ["YAMLModel", "Rules", "Access"]),
+        // `meshlint migrate`: a namespace's move from sidecars to ambient, its policies converted.
+        .target(name: "Migration", dependencies: ["YAMLModel", "Access"]),
         .executableTarget(
             name: "MeshLint",
             dependencies: [
@@ -49,6 +51,7 @@ let package = Package(
                 "Access",
                 "CustomRules",
                 "Posture",
+                "Migration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +61,7 @@ let package = Package(
         .testTarget(name: "CustomRulesTests", dependencies: ["CustomRules", "Rules", "YAMLModel", "MeshLintConfig"]),
         .testTarget(name: "MeshLintTests", dependencies: ["MeshLint", "MeshLintConfig", "Rules", "YAMLModel"], exclude: ["Fixtures"]),
         .testTarget(name: "PostureTests", dependencies: ["Posture", "Rules", "YAMLModel"]),
+        .testTarget(name: "MigrationTests", dependencies: ["Migration", "Access", "YAMLModel"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

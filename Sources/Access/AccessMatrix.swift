@@ -170,7 +170,7 @@ public enum AccessMatrix {
     }
 
     /// A path that a path pattern matches: templates and wildcards filled in.
-    static func concretePath(_ pattern: String) -> String {
+    public static func concretePath(_ pattern: String) -> String {
         var path = pattern.replacingTemplate("{**}", with: "x").replacingTemplate("{*}", with: "x")
         if path.hasPrefix("*") { path = "/x" + path.dropFirst() }
         if path.hasSuffix("*") { path = path.dropLast() + "x" }
@@ -312,10 +312,17 @@ public struct AccessMatrixChange: Sendable, Hashable {
 
     public var key: String { (after ?? before)!.key }
 
-    /// True when the change lets something through that did not get through before.
+    /// True when the change lets something through that did not get through before: an entry
+    /// after that no entry before covers ("any request" covers every request, "any request with a
+    /// valid token" every request with one; otherwise the same request).
     public var widens: Bool {
-        let old = Set(before?.allowedWhen ?? [])
-        return (after?.allowedWhen ?? []).contains { !old.contains($0) }
+        let old = before?.allowedWhen ?? []
+        return (after?.allowedWhen ?? []).contains { entry in !old.contains { Self.covers($0, entry) } }
+    }
+
+    static func covers(_ broader: String, _ entry: String) -> Bool {
+        broader == entry || broader == "any request"
+            || (broader == "any request with a valid token" && entry.contains("with a valid token"))
     }
 
     /// The changes between two inputs' matrices, in batches of Services (by key, over both

@@ -19,7 +19,7 @@ public struct MintedAudiences: Sendable {
     /// for the issuer; for an Entra ID v2 issuer, which always puts the API's client ID (a GUID) in
     /// `aud`, a GUID the jwtRule lists (else an unknown one); else the first audience the jwtRule
     /// accepts (nil: it accepts any).
-    func audience(issuer: String, service: ObjectKey, accepted: [String]) -> String? {
+    public func audience(issuer: String, service: ObjectKey, accepted: [String]) -> String? {
         if let values = declared["\(service.name).\(service.namespace ?? "default")"], let first = values.first(where: accepted.contains) ?? values.first {
             return first
         }

@@ -192,6 +192,9 @@ struct AccessDiffCommand: ParsableCommand {
     @Option(help: "The git revision to compare with (read with git, no checkout).")
     var base: String
 
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when the change newly allows something (newly-allowed) or changes anything (any).")
+    var failOn: DiffFailure?
+
     @Option(name: [.short, .long], help: "text, json or markdown.")
     var format: MatrixFormat = .text
 
@@ -231,6 +234,7 @@ struct AccessDiffCommand: ParsableCommand {
         var writer = MatrixWriter(format: format, list: "changes", named: meshes.contains { $0.name != nil })
         FileHandle.writeToStandardOutput(writer.header())
         var complete = baseRead && head.complete
+        var (widened, changed) = (false, false)
         for mesh in meshes where complete {
             // The same environment at the base revision; one that did not exist there was empty.
             let before = baseMeshes.first { $0.name == mesh.name }?.index ?? MeshIndex(resources: [], options: mesh.index.options)
@@ -239,12 +243,26 @@ struct AccessDiffCommand: ParsableCommand {
                 base: AccessMatrixPlan(index: before, audiences: configuration.mintedAudiences),
                 head: AccessMatrixPlan(index: mesh.index, audiences: configuration.mintedAudiences), shouldStop: { deadline.hasPassed }
             ) { changes in
+                widened = widened || changes.contains(where: \.widens)
+                changed = changed || !changes.isEmpty
                 FileHandle.writeToStandardOutput(writer.changes(changes))
             }
         }
         FileHandle.writeToStandardOutput(writer.footer(complete: complete))
         try finish(complete: complete, timeout: timeout)
+        switch failOn {
+        case .newlyAllowed? where widened, .any? where changed: throw ExitCode.findings
+        default: break
+        }
     }
+}
+
+/// What makes `access diff` fail in CI.
+enum DiffFailure: String, ExpressibleByArgument, CaseIterable {
+    /// Something gets through that did not before.
+    case newlyAllowed = "newly-allowed"
+    /// Any outcome changes, newly allowed or newly denied.
+    case any
 }
 
 private func validateTimeout(_ timeout: Double?) throws {

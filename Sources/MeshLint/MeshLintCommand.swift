@@ -14,7 +14,7 @@ struct MeshLintCommand: ParsableCommand {
             2 usage, configuration or I/O error.
             """,
         version: ToolInfo.version,
-        subcommands: [ScanCommand.self, ReportCommand.self, AccessCommand.self, RulesCommand.self, ExplainCommand.self, InitCommand.self, VersionCommand.self],
+        subcommands: [ScanCommand.self, ReportCommand.self, AccessCommand.self, MigrateCommand.self, RulesCommand.self, ExplainCommand.self, InitCommand.self, VersionCommand.self],
         defaultSubcommand: ScanCommand.self)
 
     /// Runs the command and maps every outcome to MeshLint's exit codes: argument errors are 2,

@@ -454,6 +454,30 @@ struct AccessMatrixTests {
         #expect(changes.allSatisfy { (($0["after"] as? [String: Any])?["allowedWhen"] as? [String]) == ["any request with a valid token"] })
         let unchanged = try await meshlint(["access", "diff", "--base", "HEAD", "authentication.yaml"], directory: scratch.root)
         #expect(unchanged.stdout == "No change to who can reach what.\n")
+
+        // --fail-on for CI: the widening change fails both ways; no change fails neither.
+        for failOn in ["newly-allowed", "any"] {
+            #expect(try await meshlint(["access", "diff", "--base", "HEAD", "--fail-on", failOn], directory: scratch.root).status == 1)
+            #expect(try await meshlint(["access", "diff", "--base", "HEAD", "--fail-on", failOn, "authentication.yaml"], directory: scratch.root).status == 0)
+        }
+        #expect(try await meshlint(["access", "diff", "--base", "HEAD", "--fail-on", "sometimes"], directory: scratch.root).status == 2)
+    }
+
+    /// Restoring the deleted policy only narrows access: --fail-on any fails, --fail-on newly-allowed does not.
+    @Test func failOnTellsNarrowingFromWidening() async throws {
+        var files: [String: String] = [:]
+        let guide = packageRoot.appendingPathComponent("examples/payments-hardened")
+        for name in try FileManager.default.contentsOfDirectory(atPath: guide.path) {
+            files[name] = try String(contentsOf: guide.appendingPathComponent(name), encoding: .utf8)
+        }
+        let full = files["authorization.yaml"] ?? ""
+        files["authorization.yaml"] = full.components(separatedBy: "\n---\n").filter { !$0.contains("name: ledger-debit-allow") }
+            .joined(separator: "\n---\n")
+        let scratch = try Scratch(files, git: true)
+        defer { scratch.cleanUp() }
+        try scratch.write("authorization.yaml", full)
+        #expect(try await meshlint(["access", "diff", "--base", "HEAD", "--fail-on", "any"], directory: scratch.root).status == 1)
+        #expect(try await meshlint(["access", "diff", "--base", "HEAD", "--fail-on", "newly-allowed"], directory: scratch.root).status == 0)
     }
 }
 

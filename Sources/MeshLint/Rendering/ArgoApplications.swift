@@ -375,19 +375,7 @@ enum YAMLText {
         }
     }
 
-    static func quoted(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F { output += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2) } else { output.unicodeScalars.append(scalar) }
-            }
-        }
-        return output + "\""
-    }
+    static func quoted(_ text: String) -> String { YAMLScalar.doubleQuoted(text) }
 
     private static func isPlainSafe(_ text: String) -> Bool {
         !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import YAMLModel
 
 /// The Kustomize that renders roots: `kustomize build` or `kubectl kustomize`, found on PATH or
 /// named by `--kustomize` / `MESHLINT_KUSTOMIZE` — never by `.meshlint.yaml`, which a pull request
@@ -94,9 +95,7 @@ struct KustomizeEngine {
     }
 
     /// A YAML double-quoted scalar.
-    static func quoted(_ text: String) -> String {
-        "\"" + text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
-    }
+    static func quoted(_ text: String) -> String { YAMLScalar.doubleQuoted(text) }
 }
 
 /// The process environment as a dictionary.

@@ -3,12 +3,6 @@
 /// shows it (rewrite the screen, set its title, open a link), and a line of one must not be run by
 /// the GitHub Actions runner, which reads workflow commands from every line a step prints.
 public enum UntrustedText {
-    /// True for lower-case letters, digits, `-` and `.` only: a Kubernetes name a shell reads as
-    /// itself, so a fix may put it on a command line.
-    public static func isPlainName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E }
-    }
-
     /// `text` with every C0 and C1 control character (ESC, BEL, CSI, NEL, ...) and DEL, tab aside,
     /// replaced by U+FFFD. One character for one, so a caret under a quoted line stays aligned.
     public static func visible(_ text: String) -> String {

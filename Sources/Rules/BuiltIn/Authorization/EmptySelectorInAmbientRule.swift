@@ -149,7 +149,7 @@ struct EmptySelectorInAmbientRule: BuiltInRule {
     private static func remediation(for policy: AuthorizationPolicyView) -> String {
         let namespace = policy.namespace ?? "default"
         // A command only for names a shell cannot read as anything else (a pull request writes them).
-        let command = [policy.name, namespace].allSatisfy(UntrustedText.isPlainName)
+        let command = [policy.name, namespace].allSatisfy(PlainName.isPlain)
             ? "\nkubectl patch authorizationpolicy \(policy.name) -n \(namespace) --type json -p '[{\"op\": \"remove\", \"path\": \"/spec/selector\"}]'"
             : ""
         return """

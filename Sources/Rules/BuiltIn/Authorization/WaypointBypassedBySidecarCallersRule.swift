@@ -164,7 +164,7 @@ struct WaypointBypassedBySidecarCallersRule: BuiltInRule {
         let namespaces = Array(Set(callers.map { $0.namespace ?? "default" })).sorted()
         // Commands only for names a shell reads as themselves (a pull request writes them).
         let moves = namespaces.map { namespace in
-            UntrustedText.isPlainName(namespace)
+            PlainName.isPlain(namespace)
                 ? "kubectl label namespace \(namespace) istio-injection- istio.io/dataplane-mode=ambient"
                 : "label namespace \(namespace) istio.io/dataplane-mode: ambient and remove istio-injection"
         }
