@@ -39,7 +39,7 @@ let package = Package(
         // rules.d: an organisation's own rules, loaded from YAML.
         .target(name: "CustomRules", dependencies: ["YAMLModel", "Rules", "Access", "MeshLintConfig", "RE2Matcher"]),
         // The auditors' posture report: controls per namespace with evidence, the compliance mapping.
-        .target(name: "Posture", dependencies: ["YAMLModel", "Rules", "Access"]),
+        .target(name: "Posture", dependencies: ["YAMLModel", "Rules", "Access", "Migration"]),
         // `meshlint migrate`: a namespace's move from sidecars to ambient, its policies converted.
         .target(name: "Migration", dependencies: ["YAMLModel", "Access"]),
         .executableTarget(
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "AccessTests", dependencies: ["Access", "YAMLModel"]),
         .testTarget(name: "CustomRulesTests", dependencies: ["CustomRules", "Rules", "YAMLModel", "MeshLintConfig"]),
         .testTarget(name: "MeshLintTests", dependencies: ["MeshLint", "MeshLintConfig", "Rules", "YAMLModel"], exclude: ["Fixtures"]),
-        .testTarget(name: "PostureTests", dependencies: ["Posture", "Rules", "YAMLModel"]),
+        .testTarget(name: "PostureTests", dependencies: ["Posture", "Rules", "YAMLModel", "Access"]),
         .testTarget(name: "MigrationTests", dependencies: ["Migration", "Access", "YAMLModel"]),
     ],
     swiftLanguageModes: [.v6],

@@ -126,6 +126,10 @@ public struct PostureReport: Sendable {
     public let summary: Summary
     public let namespaces: [NamespacePosture]
     public let access: [AccessNamespace]
+    /// Each namespace that runs sidecars, and how ready it is to move to ambient.
+    public let migration: [MigrationReadiness]
+    /// Sidecar namespaces beyond the report's limit, not assessed (`meshlint migrate` assesses one).
+    public let migrationOmitted: Int
     public let expectations: [AccessExpectationResult]
     public let compliance: ComplianceMapping
     /// The rules that ran (for the compliance appendix).
@@ -159,6 +163,7 @@ public struct PostureReport: Sendable {
         }
         self.namespaces = namespaces
         access = Self.accessSummary(index: index, namespaces: Set(namespaces.filter(\.isSensitive).map(\.name)), audiences: audiences)
+        (migration, migrationOmitted) = MigrationReadiness.all(index: index, audiences: audiences)
 
         let ambient = namespaces.filter { $0.dataplaneMode == .ambient }
         summary = Summary(

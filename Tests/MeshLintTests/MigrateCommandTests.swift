@@ -74,6 +74,21 @@ struct MigrateCommandTests {
         #expect(try String(contentsOf: outside, encoding: .utf8) == "kept\n")
     }
 
+    @Test("docs/migrating-from-sidecars.md shows the example's real output")
+    func documentedOutputIsReal() async throws {
+        let page = try String(contentsOf: packageRoot.appendingPathComponent("docs/migrating-from-sidecars.md"), encoding: .utf8)
+        let block = try #require(page.components(separatedBy: "```text\n").dropFirst().first?.components(separatedBy: "\n```").first)
+        let lines = block.split(separator: "\n", omittingEmptySubsequences: false)
+        let command = try #require(lines.first).dropFirst(2).split(separator: " ").map(String.init)
+        #expect(command.first == "meshlint")
+        let run = try await meshlint(Array(command.dropFirst()))
+        #expect(run.status == 0)
+        #expect(run.stdout == lines.dropFirst().joined(separator: "\n") + "\n")
+        // The README's command runs too.
+        let readme = try String(contentsOf: packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("meshlint migrate examples/sidecar-migration --namespace payments --write-patch payments-ambient-patch.yaml"))
+    }
+
     @Test("--format markdown keeps each trace as a list")
     func markdownTraces() async throws {
         let run = try await meshlint(["migrate", "examples/sidecar-migration", "--namespace", "payments", "--format", "markdown"])

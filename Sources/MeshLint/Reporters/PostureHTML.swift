@@ -25,7 +25,7 @@ struct PostureHTML: PostureRendering {
         out.append("</header>")
         out.append("<nav aria-label=\"Contents\"><ul>" + [
             ("summary", "Summary"), comparison == nil ? nil : ("change", "Change"), ("matrix", "Control matrix"), ("evidence", "Evidence"),
-            ("access", "Access"), ("expectations", "Access expectations"), ("compliance", "Compliance mapping"), ("findings", "Findings"),
+            ("access", "Access"), ("migration", "Migration readiness"), ("expectations", "Access expectations"), ("compliance", "Compliance mapping"), ("findings", "Findings"),
         ].compactMap { $0 }.map { "<li><a href=\"#\($0.0)\">\($0.1)</a></li>" }.joined() + "</ul></nav>")
         out.append("<main>")
         sections(&out)
@@ -175,6 +175,29 @@ struct PostureHTML: PostureRendering {
                            + (callers.isEmpty ? "nobody" : "<ul>" + callers.joined() + "</ul>") + "</td><td>\(PostureReport.callers(entry.deniedCount))</td></tr>")
             }
             out.append("</tbody></table>")
+        }
+        out.append("</section>")
+    }
+
+    func migration(_ out: inout [String]) {
+        out.append("<section id=\"migration\"><h2>Migration readiness</h2>")
+        guard !report.migration.isEmpty else {
+            out.append("<p>No namespace runs sidecars.</p></section>")
+            return
+        }
+        out.append("<table><caption>Each namespace that runs sidecars, moved to ambient as meshlint migrate moves it</caption><thead><tr>"
+                   + ["Namespace", "State", "Waypoint", "Policies to convert", "Changed by the move as is", "With the patch", "Next"]
+                       .map { "<th scope=\"col\">\($0)</th>" }.joined() + "</tr></thead><tbody>")
+        for item in report.migration {
+            let notes = item.inexpressible.map { "cannot be expressed in ambient: " + $0 } + item.sidecarCallers.map { "sidecar caller: " + $0 }
+            out.append("<tr><th scope=\"row\">\(escape(item.namespace))</th><td>\(escape(item.state.rawValue))</td>"
+                       + "<td>\(escape(item.waypoint ?? "none needed"))</td><td>\(item.policiesToConvert)</td><td>\(item.rawChanges)</td>"
+                       + "<td>\(item.patchedChanges)</td><td><code>\(escape(item.command))</code>"
+                       + (notes.isEmpty ? "" : "<ul>" + notes.map { "<li>\(escape($0))</li>" }.joined() + "</ul>") + "</td></tr>")
+        }
+        out.append("</tbody></table>")
+        if report.migrationOmitted > 0 {
+            out.append("<p>\(report.migrationOmitted) more sidecar namespaces were not assessed.</p>")
         }
         out.append("</section>")
     }

@@ -12,6 +12,9 @@ enum PostureJSON {
             ("summary", summary(report.summary)),
             ("namespaces", .array(report.namespaces.map(namespace))),
             ("access", .array(report.access.map(access))),
+            ("migration", .object([
+                ("namespaces", .array(report.migration.map(migration))), ("notAssessed", .int(report.migrationOmitted)),
+            ])),
             ("expectations", .array(report.expectations.map(expectation))),
             ("compliance", compliance(report)),
             ("findings", .array(report.findings.map(finding))),
@@ -66,6 +69,16 @@ enum PostureJSON {
                     ("findings", .array(control.findings.map(JSONValue.string))),
                 ])
             })),
+        ])
+    }
+
+    private static func migration(_ item: MigrationReadiness) -> JSONValue {
+        .object([
+            ("namespace", .string(item.namespace)), ("state", .string(item.state.rawValue)), ("waypoint", optional(item.waypoint)),
+            ("policiesToConvert", .int(item.policiesToConvert)), ("patchObjects", .int(item.patchObjects)),
+            ("changedByRawMove", .int(item.rawChanges)), ("changedWithPatch", .int(item.patchedChanges)),
+            ("inexpressible", .array(item.inexpressible.map(JSONValue.string))),
+            ("sidecarCallers", .array(item.sidecarCallers.map(JSONValue.string))), ("command", .string(item.command)),
         ])
     }
 

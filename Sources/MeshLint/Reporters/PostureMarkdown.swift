@@ -130,6 +130,31 @@ struct PostureMarkdown: PostureRendering {
         }
     }
 
+    func migration(_ out: inout [String]) {
+        out += ["## Migration readiness", ""]
+        guard !report.migration.isEmpty else {
+            out += ["No namespace runs sidecars.", ""]
+            return
+        }
+        out += ["Each namespace that runs sidecars, moved to ambient as `meshlint migrate` moves it.", "",
+                "| Namespace | State | Waypoint | Policies to convert | Outcomes changed by the move as is | With the patch | Next |",
+                "|---|---|---|---|---|---|---|"]
+        for item in report.migration {
+            out.append("| \(escaped(item.namespace)) | \(escaped(item.state.rawValue)) | \(escaped(item.waypoint ?? "none needed")) | "
+                + "\(item.policiesToConvert) | \(item.rawChanges) | \(item.patchedChanges) | \(code(item.command)) |")
+        }
+        out.append("")
+        for item in report.migration where !item.inexpressible.isEmpty || !item.sidecarCallers.isEmpty {
+            out.append("- \(escaped(item.namespace)):")
+            out += item.inexpressible.map { "  - cannot be expressed in ambient: \(escaped($0))" }
+            out += item.sidecarCallers.map { "  - sidecar caller, skips the waypoint: \(escaped($0))" }
+        }
+        if report.migrationOmitted > 0 {
+            out.append("\(report.migrationOmitted) more sidecar namespaces were not assessed: run `meshlint migrate --namespace NS` for each.")
+        }
+        out.append("")
+    }
+
     func expectations(_ out: inout [String]) {
         out += ["## Access expectations", ""]
         guard !report.expectations.isEmpty else {
