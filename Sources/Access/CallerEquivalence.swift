@@ -77,7 +77,17 @@ public final class CallerTable {
         principals = identities.map { $0.map { Matching.principal(of: $0, trustDomain: trustDomain) } }
     }
 
+    private var dataplaneColumn: [CallerDataplane?]?
+
     var count: Int { callers.count }
+
+    /// How each caller's pods send their traffic (nil for callers that are not mesh identities).
+    func dataplanes(in index: MeshIndex) -> [CallerDataplane?] {
+        if let known = dataplaneColumn { return known }
+        let column = identities.map { $0.map(index.dataplane(of:)) }
+        dataplaneColumn = column
+        return column
+    }
 
     func isIdentity(_ position: Int) -> Bool { identities[position] != nil }
 
@@ -141,10 +151,12 @@ extension AccessEvaluator {
             try evaluation.run()
             evaluations += 1
             let outcome = evaluation.result.outcome
-            // Every later identity that answers the questions alike follows the same path.
+            // Every later identity that answers the questions alike, and whose pods send their
+            // traffic alike (a sidecar skips waypoints), follows the same path.
             let answers = log.entries.map { (column: table.column($0.question), answer: $0.answer) }
+            let dataplanes = table.dataplanes(in: index)
             for other in position..<table.count where outcomes[other] == nil && table.isIdentity(other)
-            && answers.allSatisfy({ $0.column[other] == $0.answer }) {
+            && dataplanes[other] == dataplanes[position] && answers.allSatisfy({ $0.column[other] == $0.answer }) {
                 outcomes[other] = outcome
             }
         }

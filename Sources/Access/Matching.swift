@@ -6,12 +6,12 @@ import YAMLModel
 ///
 /// Every value is a pattern: `*` (present: any non-empty value), `*suffix`, `prefix*`, or exact.
 /// Each function takes the pattern first and the request's attribute second.
-enum Matching {
+public enum Matching {
     // MARK: Strings
 
     /// Envoy's string matcher as istiod builds it from a policy value: `*` is any non-empty value
     /// (regex `.+`), `*suffix` and `prefix*` test the ends, anything else is exact.
-    static func string(_ pattern: String, _ value: String, ignoringCase: Bool = false) -> Bool {
+    public static func string(_ pattern: String, _ value: String, ignoringCase: Bool = false) -> Bool {
         guard ignoringCase else { return IstioStringMatch.matches(pattern, value) }
         return IstioStringMatch.matches(pattern.lowercased(), value.lowercased())
     }

@@ -33,6 +33,9 @@ public struct MigrationReport: Sendable {
     public let patchedChanges: [AccessChange]
     /// Today versus today with the patch applied: what applying it before the flip would change.
     public let patchChangesToday: [AccessChange]
+    /// Today versus the moved namespace with the patch while the dead objects still exist: the
+    /// window between the restart and their deletion.
+    public let windowChanges: [AccessChange]
     public let steps: [Step]
 
     /// True when the move with the patch changes no access.
@@ -94,18 +97,27 @@ public enum Migration {
         let raw = MeshIndex(resources: move.apply(to: index.resources), options: options)
         let patched = MeshIndex(resources: move.apply(to: kept) + patchResources, options: options)
         let todayPatched = MeshIndex(resources: index.resources + patchResources, options: options)
+        let window = MeshIndex(resources: move.apply(to: index.resources) + patchResources, options: options)
 
         let comparison = AccessComparison(namespace: namespace, states: [index, raw, patched], audiences: audiences)
         let rawChanges = comparison.changes(before: index, after: raw)
         let patchedChanges = comparison.changes(before: index, after: patched)
         let todayChanges = patchResources.isEmpty ? [] : comparison.changes(before: index, after: todayPatched)
+        let windowChanges = dead.isEmpty ? [] : comparison.changes(before: index, after: window)
 
         let sidecarCallers = move.waypoint == nil ? [] : Self.sidecarCallers(in: patched, namespace: namespace)
+        var inexpressible = converter.inexpressible
+        if move.waypoint != nil, patchedChanges.contains(where: { $0.caller == "anonymous" }) {
+            inexpressible.append(
+                "Clients outside the mesh (plaintext) never pass a waypoint, so its HTTP rules do not apply to them: "
+                    + "a STRICT PeerAuthentication for namespace \(namespace) refuses them instead")
+        }
         return MigrationReport(
             namespace: namespace, move: move, policies: converter.changes, patch: objects,
-            deletions: converter.changes.filter(\.deleteAfterMove).map(\.policy), inexpressible: converter.inexpressible,
+            deletions: converter.changes.filter(\.deleteAfterMove).map(\.policy), inexpressible: inexpressible,
             sidecarCallers: sidecarCallers, rawChanges: rawChanges, patchedChanges: patchedChanges,
-            patchChangesToday: todayChanges, steps: steps(index: index, move: move, converter: converter, todayChanges: todayChanges))
+            patchChangesToday: todayChanges, windowChanges: windowChanges,
+            steps: steps(index: index, move: move, converter: converter, todayChanges: todayChanges, windowChanges: windowChanges))
     }
 
     /// The identities outside the namespace whose workloads all keep sidecars, each with what
@@ -131,42 +143,57 @@ public enum Migration {
         return result.sorted()
     }
 
-    /// The steps in the migration guide's order, each checked against the input.
-    static func steps(index: MeshIndex, move: NamespaceMove, converter: PolicyConverter, todayChanges: [AccessChange]) -> [MigrationReport.Step] {
+    /// The steps in the migration guide's order (istio.io, "Migrate from Sidecar to Ambient",
+    /// "Enable ambient mode": the waypoint bound and ready, then ambient enabled and confirmed, then
+    /// injection removed, the pods restarted, and the old policies deleted right after), each
+    /// checked against the input.
+    static func steps(
+        index: MeshIndex, move: NamespaceMove, converter: PolicyConverter, todayChanges: [AccessChange], windowChanges: [AccessChange]
+    ) -> [MigrationReport.Step] {
         let namespace = move.namespace
         let plain = PlainName.isPlain
+        let named = plain(namespace) && (move.waypoint.map { plain($0.name) } ?? true)
+        let labels = index.namespace(namespace).object?.resource.labels
         var steps: [MigrationReport.Step] = []
         if let waypoint = move.waypoint {
             steps.append(.init(
                 summary: waypoint.isInInput
                     ? "Deploy waypoint \(namespace)/\(waypoint.name): in the input"
                     : "Deploy waypoint \(namespace)/\(waypoint.name) (\(waypoint.reason))",
-                command: !waypoint.isInInput && plain(namespace) && plain(waypoint.name)
-                    ? "istioctl waypoint apply -n \(namespace) --name \(waypoint.name)" : nil,
+                command: !waypoint.isInInput && named ? "istioctl waypoint apply -n \(namespace) --name \(waypoint.name)" : nil,
                 isDone: waypoint.isInInput))
         }
         if !converter.objects.isEmpty {
             let effect = todayChanges.isEmpty
                 ? "today's access is unchanged by it"
-                : "it changes \(todayChanges.count) of today's outcomes (see below): review before applying"
+                : "it changes \(todayChanges.count) of today's outcomes (see above): review before applying"
             steps.append(.init(summary: "Apply the patch (\(converter.objects.count) new objects) while the pods still run sidecars: \(effect)", command: nil, isDone: false))
         } else if !converter.changes.filter(\.deleteAfterMove).isEmpty {
             steps.append(.init(summary: "The converted policies are in the input", command: nil, isDone: true))
         }
-        var labels = ["\(WellKnown.dataplaneModeLabel)=\(WellKnown.dataplaneModeAmbient)"]
-        if let waypoint = move.waypoint { labels.append("\(WellKnown.useWaypointLabel)=\(waypoint.name)") }
-        labels += move.removedLabels.map { "\($0)-" }
-        steps.append(.init(
-            summary: "Label namespace \(namespace) for ambient" + (move.waypoint.map { ", bound to waypoint \(namespace)/\($0.name)" } ?? "")
-                + (move.removedLabels.isEmpty ? "" : ", removing \(move.removedLabels.joined(separator: ", "))"),
-            command: plain(namespace) && (move.waypoint.map { plain($0.name) } ?? true)
-                ? "kubectl label namespace \(namespace) --overwrite " + labels.joined(separator: " ") : nil,
-            isDone: false))
-        for workload in move.podsStillInjected {
+        if let waypoint = move.waypoint {
+            let bound = labels?[WellKnown.useWaypointLabel]?.value == waypoint.name
             steps.append(.init(
-                summary: "Remove \(WellKnown.sidecarInjectLabel) and \(WellKnown.revisionLabel) from the pod template of \(workload.resource.displayName): "
-                    + "it keeps its sidecar otherwise",
-                command: nil, isDone: false))
+                summary: "Bind the namespace to waypoint \(namespace)/\(waypoint.name) (sidecar pods ignore it) and check the waypoint is programmed",
+                command: named ? "kubectl label namespace \(namespace) \(WellKnown.useWaypointLabel)=\(waypoint.name)\nkubectl get gateway \(waypoint.name) -n \(namespace)" : nil,
+                isDone: bound))
+        }
+        steps.append(.init(
+            summary: "Enable ambient for the namespace (pods keep their sidecars until restarted) and confirm ztunnel captures it",
+            command: named ? "kubectl label namespace \(namespace) \(WellKnown.dataplaneModeLabel)=\(WellKnown.dataplaneModeAmbient)\nistioctl ztunnel-config workloads" : nil,
+            isDone: labels?[WellKnown.dataplaneModeLabel]?.value == WellKnown.dataplaneModeAmbient))
+        if !move.removedLabels.isEmpty || !move.podsStillInjected.isEmpty {
+            var summary = "Once ambient is confirmed, turn sidecar injection off"
+            if !move.removedLabels.isEmpty { summary += ": remove \(move.removedLabels.joined(separator: ", ")) from the namespace" }
+            if !move.podsStillInjected.isEmpty {
+                summary += "; remove \(WellKnown.sidecarInjectLabel) and \(WellKnown.revisionLabel) from the pod templates of "
+                    + move.podsStillInjected.map(\.resource.displayName).joined(separator: ", ") + ", which keep their sidecars otherwise"
+            }
+            steps.append(.init(
+                summary: summary,
+                command: named && !move.removedLabels.isEmpty
+                    ? "kubectl label namespace \(namespace) " + move.removedLabels.map { "\($0)-" }.joined(separator: " ") : nil,
+                isDone: false))
         }
         let kinds = Set(index.workloads(in: namespace).map { $0.resource.kind.lowercased() }).intersection(["deployment", "statefulset", "daemonset"])
         steps.append(.init(
@@ -181,8 +208,11 @@ public enum Migration {
                 guard parts.count == 2, let name = parts[1].split(separator: "/").last.map(String.init), plain(name), plain(namespace) else { return nil }
                 return "kubectl delete \(parts[0].lowercased()) \(name) -n \(namespace)"
             }
+            let window = windowChanges.isEmpty
+                ? "until then no outcome differs from today's"
+                : "until then \(windowChanges.count) outcomes differ from today's (see above)"
             steps.append(.init(
-                summary: "Delete the objects dead in ambient: " + names.joined(separator: ", "),
+                summary: "Right after the restart, delete the objects dead in ambient (\(window)): " + names.joined(separator: ", "),
                 command: commands.count == dead.count ? commands.joined(separator: "\n") : nil, isDone: false))
         }
         return steps

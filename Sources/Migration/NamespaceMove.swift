@@ -31,7 +31,9 @@ public struct NamespaceMove: Sendable {
             let found = waypoints.first { $0.key.name == waypointName }
             waypoint = WaypointChoice(
                 name: waypointName, isInInput: found != nil,
-                reason: found != nil ? "named with --waypoint" : "named with --waypoint; not in the input, so the patch creates it",
+                reason: found != nil
+                    ? "named with --waypoint"
+                    : "named with --waypoint; not in the input, so the patch creates it (running as service account \(waypointName))",
                 identity: found?.meshIdentity ?? MeshIdentity(namespace: namespace, serviceAccount: waypointName))
         } else if let label = index.namespace(namespace).object?.resource.labels[WellKnown.useWaypointLabel],
                   let bound = waypoints.first(where: { $0.key.name == label.value }) {
@@ -58,6 +60,7 @@ public struct NamespaceMove: Sendable {
         podsStillInjected = index.workloads(in: namespace).filter { workload in
             let labels = workload.podLabelValues
             return labels[WellKnown.sidecarInjectLabel] == "true" || labels[WellKnown.revisionLabel] != nil
+                || workload.podAnnotations[WellKnown.sidecarInjectLabel]?.value == "true"
         }
     }
 

@@ -4,10 +4,16 @@ import YAMLModel
 /// JSON's escapes, so that names and values taken from a pull request's manifests can never end a
 /// scalar, start a document or smuggle in a key.
 enum YAMLWriter {
-    /// A scalar as YAML: integers and booleans as written in the source when plain, else quoted.
-    static func scalar(_ text: String, plain: Bool = false) -> String {
-        if plain, !text.isEmpty, text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) }) { return text }
-        if plain, ["true", "false"].contains(text) { return text }
+    /// A scalar node as YAML: null as `null`; a plain integer or boolean as written (it keeps its
+    /// type); anything else double-quoted.
+    static func scalar(_ node: Node) -> String {
+        if node.isNull { return "null" }
+        let text = node.string ?? ""
+        if node.style == .plain {
+            let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+            if !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return text }
+            if ["true", "false", "True", "False", "TRUE", "FALSE"].contains(text) { return text }
+        }
         return quoted(text)
     }
 
@@ -25,16 +31,32 @@ enum YAMLWriter {
     /// `text` in double quotes, every character that could end it or change its meaning escaped.
     static func quoted(_ text: String) -> String { YAMLScalar.doubleQuoted(text) }
 
-    /// A node's value as block YAML lines (without the key), indented by `indent`. `rewrite` may
+    /// `key: value` as block YAML lines at `indent`: a scalar or an empty collection on the key's
+    /// line, a sequence's items at the key's indent, a mapping's pairs below it. `rewrite` may
     /// replace a scalar item of a sequence by other items, given the keys on the way to it (a `when`
     /// condition adds its `key` value, so `destination.port` values are told apart).
+    static func field(
+        _ key: String, _ node: Node, indent: Int, path: [String] = [], rewrite: ([String], String) -> [String]? = { _, _ in nil }
+    ) -> [String] {
+        let head = String(repeating: " ", count: indent) + Self.key(key) + ":"
+        switch node.kind {
+        case .scalar: return [head + " " + scalar(node)]
+        case .sequence where node.count == 0: return [head + " []"]
+        case .mapping where node.count == 0: return [head + " {}"]
+        case .sequence: return [head] + lines(of: node, indent: indent, path: path + [key], rewrite: rewrite)
+        case .mapping: return [head] + lines(of: node, indent: indent + 2, path: path + [key], rewrite: rewrite)
+        }
+    }
+
+    /// A non-empty collection's content as block YAML lines at `indent` (a sequence's `- `, a
+    /// mapping's keys); a scalar on its own.
     static func lines(
         of node: Node, indent: Int, path: [String] = [], rewrite: ([String], String) -> [String]? = { _, _ in nil }
     ) -> [String] {
         let pad = String(repeating: " ", count: indent)
         switch node.kind {
         case .scalar:
-            return [pad + scalar(node.string ?? "", plain: node.style == .plain)]
+            return [pad + scalar(node)]
         case .sequence:
             var result: [String] = []
             for item in node.items {
@@ -42,34 +64,22 @@ enum YAMLWriter {
                     result += replaced.map { pad + "- " + quoted($0) }
                     continue
                 }
-                var inner = lines(of: item, indent: indent + 2, path: path, rewrite: rewrite)
-                if let first = inner.first {
-                    inner[0] = pad + "- " + first.dropFirst(indent + 2)
+                switch item.kind {
+                case .sequence where item.count == 0: result.append(pad + "- []")
+                case .mapping where item.count == 0: result.append(pad + "- {}")
+                default:
+                    var inner = lines(of: item, indent: indent + 2, path: path, rewrite: rewrite)
+                    if let first = inner.first { inner[0] = pad + "- " + first.dropFirst(indent + 2) }
+                    result += inner
                 }
-                result += inner
             }
             return result.isEmpty ? [pad + "[]"] : result
         case .mapping:
             guard node.count > 0 else { return [pad + "{}"] }
             let conditionKey = node["key"]?.string.map { [$0] } ?? []
-            var result: [String] = []
-            for pair in node.pairs {
-                let key = pair.key.string ?? ""
-                let keyText = pad + Self.key(key) + ":"
-                let childPath = path + conditionKey + [key]
-                switch pair.value.kind {
-                case .scalar:
-                    result.append(keyText + " " + scalar(pair.value.string ?? "", plain: pair.value.style == .plain))
-                case .sequence where pair.value.count == 0:
-                    result.append(keyText + " []")
-                case .mapping where pair.value.count == 0:
-                    result.append(keyText + " {}")
-                default:
-                    result.append(keyText)
-                    result += lines(of: pair.value, indent: indent + 2, path: childPath, rewrite: rewrite)
-                }
+            return node.pairs.flatMap { pair in
+                field(pair.key.string ?? "", pair.value, indent: indent, path: path + conditionKey, rewrite: rewrite)
             }
-            return result
         }
     }
 }

@@ -19,6 +19,8 @@ import YAMLModel
         Fixture.service("stock", in: "shop", port: 80, targetPort: "8080", labels: ["istio.io/use-waypoint": "none"]),
         Fixture.deployment("frontend", in: "web", account: "frontend"),
         Fixture.deployment("frontend-canary", in: "web", account: "frontend-canary"),
+        // A sidecar caller that answers every identity question as web/frontend does: it skips the waypoint.
+        Fixture.deployment("frontend-legacy", in: "web", account: "frontend-legacy", podLabels: ["sidecar.istio.io/inject": "true"]),
         Fixture.deployment("worker", in: "batch", account: "worker"),
         Fixture.deployment("old", in: "legacy", account: "old"),
         Fixture.authorizationPolicy("cart-l7", in: "shop", spec: """
@@ -49,6 +51,7 @@ import YAMLModel
     static let callers: [AccessCaller] = [
         .anonymous,
         identity("web/frontend"), identity("web/frontend-canary"), identity("web/frontend-2"), identity("web/other"),
+        identity("web/frontend-legacy"),
         identity("batch/worker"), identity("batch/reporter"), identity("batchjobs/anything"), identity("shop/cart"),
         identity("shop/stock"), identity("legacy/old"), identity("elsewhere/frontend-canary"), identity("web/frontend"),
     ]

@@ -22,6 +22,13 @@ func meshIndex(directory: String, extra: [(String, String)] = []) throws -> Mesh
     return MeshIndex(resources: resources)
 }
 
+/// A patch object's YAML read back as the cluster would get it.
+func readBack(_ yaml: String) -> MeshIndex {
+    let file = ManifestLoader.load(path: "patch.yaml", bytes: Array(yaml.utf8))
+    #expect(file.problems.isEmpty, "\(file.problems.map(\.message))")
+    return MeshIndex(resources: file.resources)
+}
+
 func meshIndex(_ yaml: String) -> MeshIndex {
     let file = ManifestLoader.load(path: "mesh.yaml", bytes: Array(yaml.utf8))
     #expect(file.problems.isEmpty, "\(file.problems.map(\.message))")
@@ -73,7 +80,13 @@ struct MigrationTests {
         #expect(kinds["AuthorizationPolicy payments/deny-admin"] == .emptySelector)
         #expect(kinds["RequestAuthentication payments/ledger-jwt"] == .authenticationNeedsWaypoint)
         #expect(report.steps.first?.isDone == true)
-        #expect(report.steps.contains { $0.command == "kubectl label namespace payments --overwrite istio.io/dataplane-mode=ambient istio.io/use-waypoint=waypoint istio-injection-" })
+        // The guide's order: bind the waypoint, enable ambient, then turn injection off.
+        let commands = report.steps.compactMap(\.command)
+        let bind = try #require(commands.firstIndex { $0.hasPrefix("kubectl label namespace payments istio.io/use-waypoint=waypoint") })
+        let enable = try #require(commands.firstIndex { $0.hasPrefix("kubectl label namespace payments istio.io/dataplane-mode=ambient") })
+        let injectionOff = try #require(commands.firstIndex { $0 == "kubectl label namespace payments istio-injection-" })
+        #expect(bind < enable && enable < injectionOff)
+        #expect(report.windowChanges.isEmpty)
     }
 
     @Test("the patch's YAML reads back as the objects it names, with the rules at the waypoint and the waypoint admitted at ztunnel")
@@ -141,7 +154,9 @@ struct MigrationTests {
         #expect(report.move.waypoint?.isInInput == false)
         #expect(report.patch.first?.kind == "Gateway")
         let yaml = try #require(report.patch.first { $0.name == "api-get-waypoint" }?.yaml)
-        #expect(yaml.contains("ports:\n            - \"80\""))
+        let policy = try #require(readBack(yaml)
+            .authorizationPolicies(in: "shop").first)
+        #expect(policy.rules.first?.operations.first?.field("ports")?.values.map(\.value) == ["80"])
         #expect(report.keepsAccess)
     }
 

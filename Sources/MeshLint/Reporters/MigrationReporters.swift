@@ -33,6 +33,10 @@ enum MigrationText {
         lines += section("After the move as is", report.rawChanges)
         lines.append("")
         lines += section("After the move with the patch", report.patchedChanges)
+        if !report.windowChanges.isEmpty {
+            lines.append("")
+            lines += section("Between the restart and the deletion of the dead objects", report.windowChanges)
+        }
         if !report.patchChangesToday.isEmpty {
             lines.append("")
             lines += section("Applying the patch before the move", report.patchChangesToday)
@@ -111,6 +115,7 @@ enum MigrationJSON {
                 ("keepsAccess", .bool(report.keepsAccess)),
             ])),
             ("patchChangesToday", changes(report.patchChangesToday)),
+            ("untilDeletion", changes(report.windowChanges)),
             ("patch", .object([
                 ("objects", .array(report.patch.map { object in
                     .object([
@@ -145,7 +150,10 @@ enum MigrationMarkdown {
                 + "\(Markdown.text(change.today)) | \(Markdown.text(change.afterMove)) | \(patch) |")
         }
         lines.append("")
-        for (title, changes) in [("After the move as is", report.rawChanges), ("After the move with the patch", report.patchedChanges)] {
+        var sections = [("After the move as is", report.rawChanges), ("After the move with the patch", report.patchedChanges)]
+        if !report.windowChanges.isEmpty { sections.append(("Between the restart and the deletion of the dead objects", report.windowChanges)) }
+        if !report.patchChangesToday.isEmpty { sections.append(("Applying the patch before the move", report.patchChangesToday)) }
+        for (title, changes) in sections {
             lines.append("### \(title)")
             lines.append("")
             if changes.isEmpty { lines += ["No access changes.", ""]; continue }
