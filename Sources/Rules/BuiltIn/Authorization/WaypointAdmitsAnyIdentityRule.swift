@@ -83,10 +83,13 @@ struct WaypointAdmitsAnyIdentityRule: BuiltInRule {
         let index = context.index
         let evaluator = AccessEvaluator(index: index)
         var findings: [Finding] = []
+        // Services bound to a waypoint, by namespace: most namespaces have none to look at.
+        let bound = Dictionary(grouping: index.services.filter { index.binding(of: $0.resource).waypoint != nil }) { $0.namespace ?? "default" }
         for namespace in index.ambientNamespaces {
+            guard let services = bound[namespace.name] else { continue }
             let defaultDeny = index.defaultDeny(in: namespace.name)
             guard let denyPolicy = defaultDeny.policy else { continue }
-            for service in index.services where (service.namespace ?? "default") == namespace.name {
+            for service in services {
                 guard let waypoint = index.binding(of: service.resource).waypoint,
                       let port = service.ports.first?["port"]?.int,
                       !index.authorizationPolicies(at: waypoint).contains(where: {

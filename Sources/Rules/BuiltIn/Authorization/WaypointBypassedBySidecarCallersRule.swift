@@ -124,14 +124,12 @@ struct WaypointBypassedBySidecarCallersRule: BuiltInRule {
             guard let l7Policy = atWaypoint.first?.policy,
                   index.workloads(behind: service).contains(where: { index.enrollment(of: $0).mode == .ambient })
             else { return nil }
-            var bypassing: [(identity: MeshIdentity, workload: WorkloadView)] = []
-            for (identity, workload) in callers where identity != waypoint.meshIdentity {
-                let request = AccessRequest(caller: .identity(identity), destination: .service(service.key, port: port))
-                guard let result = try? evaluator.evaluate(request), result.decision.isAllowed,
-                      !result.trace.hops.contains(where: { $0.place == .waypoint(waypoint.key) })
-                else { continue }
-                bypassing.append((identity, workload))
-            }
+            // One evaluation per group of callers the policies cannot tell apart; a sidecar caller's
+            // route never passes the waypoint, so an allowed request has skipped it.
+            let candidates = callers.filter { $0.0 != waypoint.meshIdentity }
+            let request = AccessRequest(caller: .anonymous, destination: .service(service.key, port: port))
+            guard let outcomes = try? evaluator.outcomes(of: request, for: candidates.map { .identity($0.0) }) else { return nil }
+            let bypassing = zip(candidates, outcomes).filter { $0.1.decision.isAllowed }.map { (identity: $0.0.0, workload: $0.0.1) }
             guard !bypassing.isEmpty else { return nil }
             let names = bypassing.prefix(Self.namedCallers).map { "\($0.identity.namespace)/\($0.identity.serviceAccount)" }
             let rest = bypassing.count > Self.namedCallers ? " and \(bypassing.count - Self.namedCallers) more" : ""
