@@ -110,7 +110,7 @@ log "report --format markdown"
 "$meshlint" report "$repo" --format markdown --output "$work/report.md" || fail "report exited $?"
 python3 "$checker" "$work/report.md" --allow-anchors \
   --heading 'MeshLint posture report: .*' --heading 'Summary' --heading 'Control matrix' --heading 'Evidence' \
-  --heading 'Access to sensitive namespaces' --heading 'Access expectations' --heading 'Findings' \
+  --heading 'Access to sensitive namespaces' --heading 'Migration readiness' --heading 'Access expectations' --heading 'Findings' \
   --heading 'Suppressed findings' --heading 'Appendix: compliance mapping' --heading 'Ambient.*\([0-9]+\)' \
   --heading 'Sidecar.*\([0-9]+\)' --heading 'Not in the mesh.*\([0-9]+\)' --heading 'Unknown.*\([0-9]+\)' \
   --heading 'pay\[x\]\(https://evil\.example\)' --heading '<img src=x onerror=alert\(1\)>' \

@@ -35,7 +35,7 @@ enum ManifestSnapshot {
         let root = String(top.text.split(whereSeparator: { $0 == "\n" }).first ?? "")
         let prefixes = paths.compactMap { RepositoryRoot.relative($0, to: root, workingDirectory: workingDirectory) ?? ($0 == "." ? "" : nil) }
         guard let listing = Subprocess.run(["git", "-C", root, "ls-tree", "-r", "-z", "--name-only", revision]), listing.status == 0 else {
-            throw ChangeSetError("unknown git revision \(revision)")
+            throw ChangeSetError.unknownRevision(revision, root: root)
         }
         var wanted: [(path: String, display: String)] = []
         for path in listing.stdout.split(separator: 0).map({ String(decoding: $0, as: UTF8.self) })

@@ -25,7 +25,7 @@ struct ChangeSet {
         let root = String(top.text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first ?? "")
         guard let verified = Subprocess.run(["git", "-C", root, "rev-parse", "--verify", "--quiet", revision + "^{commit}"]),
               verified.status == 0
-        else { throw ChangeSetError("unknown git revision \(revision)") }
+        else { throw ChangeSetError.unknownRevision(revision, root: root) }
         guard let diff = Subprocess.run(["git", "-C", root, "diff", "--name-status", "--no-renames", "-z", revision, "--"]),
               diff.status == 0
         else { throw ChangeSetError("git diff \(revision) failed") }
@@ -113,4 +113,24 @@ struct ChangeSet {
 struct ChangeSetError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+
+    /// `revision` is not in the repository at `root`: said with what to do, above all for the
+    /// shallow clone `actions/checkout` makes by default (one commit, no base branch).
+    static func unknownRevision(_ revision: String, root: String) -> ChangeSetError {
+        var message = "unknown git revision \(revision)"
+        let shallow = Subprocess.run(["git", "-C", root, "rev-parse", "--is-shallow-repository"])?.text
+            .split(whereSeparator: \.isWhitespace).first == "true"
+        // `origin/main` names the remote and the branch to fetch.
+        let parts = revision.split(separator: "/", maxSplits: 1).map(String.init)
+        let fetch = parts.count == 2 && PlainName.isPlain(parts[0]) && !parts[1].isEmpty
+            && parts[1].allSatisfy({ $0.isLetter || $0.isNumber || "-_./".contains($0) })
+            ? "git fetch --no-tags --depth=1 \(parts[0]) \(parts[1]):refs/remotes/\(parts[0])/\(parts[1])" : nil
+        if shallow {
+            message += ": this clone is shallow (actions/checkout fetches one commit unless `fetch-depth: 0` is set)"
+            message += fetch.map { "; fetch the base first: \($0), or check out with `fetch-depth: 0`" } ?? "; check out with `fetch-depth: 0`"
+        } else if let fetch {
+            message += ": fetch it first: \(fetch)"
+        }
+        return ChangeSetError(message)
+    }
 }

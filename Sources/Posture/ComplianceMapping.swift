@@ -7,6 +7,9 @@ public struct ComplianceMapping: Sendable {
     public struct Requirement: Sendable {
         public let id: String
         public let title: String
+        /// What the reader must know about the entry (a topic the framework does not number, say);
+        /// printed with it in the report.
+        public var note: String?
     }
 
     public struct Framework: Sendable {
@@ -80,7 +83,10 @@ public struct ComplianceMapping: Sendable {
                 let requirement = try mapping(item, "a requirement", parent: list)
                 let id = try text(requirement["id"], "a requirement's id", parent: requirement)
                 guard !requirements.contains(where: { $0.id == id }) else { throw fail(requirement["id"]!, "requirement \(id) is listed twice") }
-                requirements.append(Requirement(id: id, title: try text(requirement["title"], "a requirement's title", parent: requirement)))
+                var note: String?
+                if let written = requirement["note"] { note = try text(written, "a requirement's note", parent: requirement) }
+                requirements.append(Requirement(
+                    id: id, title: try text(requirement["title"], "a requirement's title", parent: requirement), note: note))
             }
             frameworks.append(Framework(
                 id: try text(framework["id"], "a framework's id", parent: framework),

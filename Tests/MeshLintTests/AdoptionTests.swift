@@ -338,6 +338,23 @@ struct ChangedFilesTests {
         #expect(rules(try await scratch.scan(["--changed-since", "HEAD"]).json).isEmpty)
         #expect(try await scratch.scan(["--changed-since", "no-such-revision"]).run.status == 2)
     }
+
+    /// actions/checkout's default clone has one commit and no base branch: say so, and what to do.
+    @Test func aShallowCloneSaysWhatToFetch() async throws {
+        let origin = try Scratch(["ns.yaml": ambientShop], git: true)
+        defer { origin.cleanUp() }
+        try origin.shell("git commit -q --allow-empty -m second")
+        let clone = origin.root.appendingPathExtension("shallow")
+        defer { try? FileManager.default.removeItem(at: clone) }
+        try origin.shell("git clone -q --depth 1 file://\(origin.root.path) \(clone.path)")
+        let run = try await meshlint(["scan", "--changed-since", "origin/develop"], directory: clone)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("this clone is shallow"), "\(run.stderr)")
+        #expect(run.stderr.contains("fetch-depth: 0"))
+        #expect(run.stderr.contains("git fetch --no-tags --depth=1 origin develop:refs/remotes/origin/develop"))
+        let diff = try await meshlint(["access", "diff", "--base", "origin/develop"], directory: clone)
+        #expect(diff.stderr.contains("this clone is shallow"), "\(diff.stderr)")
+    }
 }
 
 @Suite("Rendered input")

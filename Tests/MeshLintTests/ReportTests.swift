@@ -110,7 +110,7 @@ struct ReportTests {
         let run = try await meshlint(["report", "examples/payments-guide", "--rules-dir", rules.path], directory: repo)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("### ACME security baseline"))
-        #expect(run.stdout.contains("| NET-1 | Deny by default | `ambient-namespace-without-default-deny` |"))
+        #expect(run.stdout.contains("| NET-1 | Deny by default | ✔ no finding from 1 rule | `ambient-namespace-without-default-deny` |"))
         #expect(!run.stdout.contains("PCI DSS"))
         try mapping.replacingOccurrences(of: "{acme: [NET-1]}", with: "{acme: [NET-2]}")
             .write(to: rules.appendingPathComponent("compliance.yaml"), atomically: true, encoding: .utf8)

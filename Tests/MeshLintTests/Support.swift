@@ -135,10 +135,10 @@ func write(_ files: [String: String], under root: URL) throws {
     }
 }
 
-/// A corpus of `../shared/bench/gen_corpus.py` in `directory`.
+/// A corpus of the repository's `bench/gen_corpus.py` in `directory`.
 func generatedCorpus(namespaces: Int, seed: Int, in directory: URL) async throws -> URL {
     let corpus = directory.appendingPathComponent("c\(namespaces)-\(seed)")
-    let generator = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/bench/gen_corpus.py")
+    let generator = packageRoot.appendingPathComponent("bench/gen_corpus.py")
     let run = try await runChild(
         URL(fileURLWithPath: "/usr/bin/env"), ["python3", generator.path, corpus.path, "--namespaces", "\(namespaces)", "--seed", "\(seed)"],
         in: directory)

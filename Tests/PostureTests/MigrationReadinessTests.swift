@@ -1,3 +1,4 @@
+import Rules
 import Testing
 @testable import Posture
 import YAMLModel
@@ -27,5 +28,44 @@ struct MigrationReadinessTests {
         let (namespaces, omitted) = MigrationReadiness.all(index: index(yaml), audiences: .init(), limit: 2)
         #expect(namespaces.map(\.namespace) == ["team-0", "team-1"])
         #expect(omitted == 1)
+    }
+}
+
+/// The compliance appendix says how each requirement stands, from its supporting rules' findings.
+@Suite("Requirement status")
+struct RequirementStatusTests {
+    @Test("a requirement whose rule has an error is failing, one with a warning weakened, one without findings has none, one without rules is not checked")
+    func statesFollowTheFindings() throws {
+        let yaml = """
+            apiVersion: meshlint.io/v1alpha1
+            kind: ComplianceMapping
+            metadata: {name: test}
+            spec:
+              frameworks:
+                - id: f
+                  title: F
+                  requirements:
+                    - {id: A, title: a}
+                    - {id: B, title: b}
+                    - {id: C, title: c}
+                    - {id: D, title: d, note: "not numbered by the framework"}
+              rules:
+                ambient-namespace-without-default-deny: {f: [A]}
+                peer-authentication-not-strict: {f: [B]}
+                singleton-waypoint: {f: [C]}
+            """
+        let mapping = try #require(try ComplianceMapping.load(Array(yaml.utf8), file: "c.yaml"))
+        let files = try exampleFiles("payments-guide")
+        let index = MeshIndex(resources: files.flatMap(\.resources))
+        let result = Linter().lint(LintContext(index: index))
+        let report = PostureReport(
+            header: .init(repository: "r", commit: nil, generatedAt: "t", version: "v", inputs: [], configuration: nil, ruleCount: 0),
+            index: index, findings: result, suppressions: [], sensitive: nil, compliance: mapping,
+            rules: RuleCatalog.builtIn.map { $0.description })
+        let framework = try #require(mapping.frameworks.first)
+        let states = framework.requirements.map { report.status(of: $0, in: framework).state }
+        #expect(states == [.noFinding, .weakened, .noFinding, .notChecked])
+        #expect(report.status(of: framework.requirements[1], in: framework).summary == "◐ weakened: 1 warning (peer-authentication-not-strict)")
+        #expect(framework.requirements[3].note == "not numbered by the framework")
     }
 }

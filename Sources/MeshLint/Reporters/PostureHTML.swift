@@ -226,11 +226,14 @@ struct PostureHTML: PostureRendering {
                    + "The mapping is data (<code>\(escape(report.compliance.source))</code>), for auditors to adjust.</p>")
         for framework in report.compliance.frameworks {
             out.append("<table><caption>\(escape(framework.title))</caption><thead><tr><th scope=\"col\">Requirement</th>"
-                       + "<th scope=\"col\">Subject</th><th scope=\"col\">Supported by</th></tr></thead><tbody>")
+                       + "<th scope=\"col\">Subject</th><th scope=\"col\">Status in this report</th><th scope=\"col\">Supported by</th></tr></thead><tbody>")
             for requirement in framework.requirements {
-                let rules = report.rules.filter { report.compliance.rules[$0.id]?[framework.id]?.contains(requirement.id) ?? false }
-                out.append("<tr><th scope=\"row\">\(escape(requirement.id))</th><td>\(escape(requirement.title))</td><td>"
-                           + (rules.isEmpty ? "no rule" : rules.map { "<code>\(escape($0.id))</code>" }.joined(separator: ", ")) + "</td></tr>")
+                let status = report.status(of: requirement, in: framework)
+                let stateClass = status.state == .failing ? "state-missing" : status.state == .weakened ? "state-partial" : "state-met"
+                out.append("<tr><th scope=\"row\">\(escape(requirement.id))</th><td>\(escape(requirement.title))"
+                           + (requirement.note.map { " <em>(\(escape($0)))</em>" } ?? "") + "</td>"
+                           + "<td class=\"\(stateClass)\">\(escape(status.summary))</td><td>"
+                           + (status.rules.isEmpty ? "no rule" : status.rules.map { "<code>\(escape($0))</code>" }.joined(separator: ", ")) + "</td></tr>")
             }
             out.append("</tbody></table>")
         }

@@ -117,10 +117,14 @@ enum PostureJSON {
                 .object([
                     ("id", .string(framework.id)), ("title", .string(framework.title)),
                     ("requirements", .array(framework.requirements.map { requirement in
-                        .object([
-                            ("id", .string(requirement.id)), ("title", .string(requirement.title)),
-                            ("supportedBy", .array(report.rules.filter { mapping.rules[$0.id]?[framework.id]?.contains(requirement.id) ?? false }
-                                .map { JSONValue.string($0.id) })),
+                        let status = report.status(of: requirement, in: framework)
+                        return .object([
+                            ("id", .string(requirement.id)), ("title", .string(requirement.title)), ("note", optional(requirement.note)),
+                            ("supportedBy", .array(status.rules.map(JSONValue.string))),
+                            ("status", .object([
+                                ("state", .string(status.state.rawValue)), ("errors", .int(status.errors)), ("warnings", .int(status.warnings)),
+                                ("notes", .int(status.notes)), ("rulesWithFindings", .array(status.rulesWithFindings.map(JSONValue.string))),
+                            ])),
                         ])
                     })),
                 ])

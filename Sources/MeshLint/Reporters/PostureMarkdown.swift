@@ -177,10 +177,12 @@ struct PostureMarkdown: PostureRendering {
                 + "(\(code(report.compliance.source))), for auditors to adjust.", "",
         ]
         for framework in report.compliance.frameworks {
-            out += ["### \(escaped(framework.title))", "", "| Requirement | Subject | Supported by |", "|---|---|---|"]
+            out += ["### \(escaped(framework.title))", "", "| Requirement | Subject | Status in this report | Supported by |", "|---|---|---|---|"]
             for requirement in framework.requirements {
-                let rules = report.rules.filter { report.compliance.rules[$0.id]?[framework.id]?.contains(requirement.id) ?? false }.map { code($0.id) }
-                out.append("| \(escaped(requirement.id)) | \(escaped(requirement.title)) | \(rules.isEmpty ? "no rule" : rules.joined(separator: ", ")) |")
+                let status = report.status(of: requirement, in: framework)
+                let rules = status.rules.map { code($0) }
+                let subject = escaped(requirement.title) + (requirement.note.map { " *(" + escaped($0) + ")*" } ?? "")
+                out.append("| \(escaped(requirement.id)) | \(subject) | \(escaped(status.summary)) | \(rules.isEmpty ? "no rule" : rules.joined(separator: ", ")) |")
             }
             out.append("")
         }
