@@ -176,3 +176,18 @@ public enum AccessError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension AccessResult {
+    /// Where and why the request was turned away: the first hop that did not allow it, and the
+    /// step that decided (a rejected token, a matching DENY, no matching ALLOW, refused plaintext).
+    /// Nil when the request is allowed.
+    public var refusal: (hop: AccessHop, step: AccessStep)? {
+        guard let hop = trace.hops.first(where: { !$0.decision.isAllowed }) else { return nil }
+        let verdicts: Set<AccessStep.Outcome> = [.denied, .refused, .unauthorized, .forbidden, .allowed]
+        let deciding = hop.steps.last { [.unauthorized, .forbidden].contains($0.outcome) }
+            ?? hop.steps.last { $0.outcome == .matched && $0.message.hasPrefix("DENY ") }
+            ?? hop.steps.last { !verdicts.contains($0.outcome) }
+            ?? hop.steps.last
+        return deciding.map { (hop, $0) }
+    }
+}

@@ -98,6 +98,9 @@ struct AccessCheckCommand: ParsableCommand {
                     method: method, path: path, host: host, headers: try AccessSpecification.headers(header),
                     token: claim.isEmpty ? nil : try AccessSpecification.claims(claim))
                 if let tokenIn { accessRequest.tokenLocation = try AccessSpecification.tokenLocation(tokenIn) }
+                if let warning = Self.unknownCaller(accessRequest.caller, in: mesh.index) {
+                    FileHandle.writeToStandardError("meshlint: warning: \(mesh.name.map { "\($0): " } ?? "")\(warning)\n")
+                }
                 results.append((mesh.name, try AccessEvaluator(index: mesh.index).evaluate(accessRequest)))
             } catch {
                 FileHandle.writeToStandardError("meshlint: \(mesh.name.map { "\($0): " } ?? "")\(error)\n")
@@ -120,6 +123,21 @@ struct AccessCheckCommand: ParsableCommand {
             }))]).serialized())
         }
         if let expect, results.contains(where: { $0.result.decision.rawValue != expect }) { throw ExitCode.findings }
+    }
+
+    /// A warning when the caller is an identity nothing in the input runs as (no workload, no
+    /// ServiceAccount): a misspelt `--from` is evaluated as a stranger, which is rarely meant.
+    static func unknownCaller(_ caller: AccessCaller, in index: MeshIndex) -> String? {
+        guard case .identity(let identity) = caller else { return nil }
+        let known = Set(index.workloads.map { index.identity(of: $0) }
+            + index.serviceAccounts.map { MeshIdentity(namespace: $0.namespace ?? "default", serviceAccount: $0.name) })
+        guard !known.contains(identity) else { return nil }
+        let name = "\(identity.namespace)/\(identity.serviceAccount)"
+        let nearest = known.map { ("\($0.namespace)/\($0.serviceAccount)", $0) }
+            .map { ($0.0, NameSimilarity.editDistance($0.0, name, limit: 3)) }
+            .filter { $0.1 <= 2 }.min { ($0.1, $0.0) < ($1.1, $1.0) }
+        return "no workload or ServiceAccount in the input runs as \(name); it is evaluated as written"
+            + (nearest.map { " (did you mean \($0.0)?)" } ?? "")
     }
 
     static func json(_ result: AccessResult) -> JSONValue {

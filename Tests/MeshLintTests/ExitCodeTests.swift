@@ -33,12 +33,26 @@ struct ExitCodeTests {
         // Three of the guide's four validation calls fail: every token is refused with 403 (its
         // audience can never match a v2 token) before authorization is reached.
         let access = findings.filter { $0["rule"] as? String == "access-expectation-failed" }
+        // The cause comes first; a case that expects deny and gets 403 passes for another reason.
+        let cause = "the token's audience \"7d3c1a52-90e4-4b8f-a6d1-2f0e9c4b8a71\" is not among the audiences [api://payments-ledger] accepted "
+            + "for issuer https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0: 403 (Audiences in Jwt are not allowed) "
+            + "— 403 at waypoint payments/payments-waypoint"
         #expect(access.compactMap { ($0["message"] as? String)?.split(separator: "\n").first.map(String.init) } == [
-            "Access case \"accounts with a valid token may debit\" expects allow but the policies give 403.",
-            "Access case \"the wrong scope is denied\" expects deny but the policies give 403.",
-            "Access case \"DELETE is denied\" expects deny but the policies give 403.",
+            cause + ", so access case \"accounts with a valid token may debit\" (expects allow) is refused.",
+            cause + ", so access case \"the wrong scope is denied\" (expects deny) is refused, but not by what it tests.",
+            cause + ", so access case \"DELETE is denied\" (expects deny) is refused, but not by what it tests.",
         ])
         #expect(findings.count == pairs.count + access.count - 1)
+    }
+
+    @Test("a caller nothing in the input runs as is evaluated, with a warning that suggests the near name")
+    func unknownCallerIsWarned() async throws {
+        let run = try await meshlint(["access", "examples/payments-hardened", "--from", "payments/acounts", "--to", "ledger.payments:8080"])
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("warning: no workload or ServiceAccount in the input runs as payments/acounts; it is evaluated as written "
+            + "(did you mean payments/accounts?)"), "\(run.stderr)")
+        let known = try await meshlint(["access", "examples/payments-hardened", "--from", "payments/accounts", "--to", "ledger.payments:8080"])
+        #expect(known.stderr.isEmpty)
     }
 
     @Test func accessCommandEvaluatesOneRequest() async throws {

@@ -138,9 +138,24 @@ struct AccessExpectationFailedRule: BuiltInRule {
             return RelatedLocation(message: step.message, file: stepFile, span: span, resource: nil)
         }
         return finding(
-            "Access case \"\(name)\" expects \(expected.rawValue) but the policies give \(result.decision.rawValue)"
-                + (result.isUncertain ? " (uncertain)" : "") + ".\n" + result.trace.description,
+            Self.headline(case: name, expected: expected, result: result) + "\n" + result.trace.description,
             on: file, at: expectPair.value.span, related: Array(related.prefix(8)))
+    }
+
+    /// The finding's first line, the cause first: a case that expects a refusal and gets another
+    /// kind of refusal passes for another reason than the one it was written to test (a token
+    /// rejected at the waypoint before the DENY it means to check is reached).
+    static func headline(case name: String, expected: AccessDecision, result: AccessResult) -> String {
+        let uncertain = result.isUncertain ? " (uncertain)" : ""
+        guard let (hop, step) = result.refusal else {
+            let granted = result.trace.hops.last.map { " by \($0.title)" } ?? ""
+            return "Access case \"\(name)\" expects \(expected.rawValue), but the request is allowed\(granted)\(uncertain)."
+        }
+        let cause = "\(step.message) — \(result.decision.rawValue) at \(hop.title)"
+        if expected.isAllowed {
+            return "\(cause), so access case \"\(name)\" (expects allow) is refused\(uncertain)."
+        }
+        return "\(cause), so access case \"\(name)\" (expects \(expected.rawValue)) is refused, but not by what it tests\(uncertain)."
     }
 
     /// The request a case describes: `from`, `to` (`direct` for pod-IP), `request` (method, path,
