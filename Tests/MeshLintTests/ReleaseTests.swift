@@ -54,4 +54,15 @@ struct ReleaseTests {
             #expect(check.status == 0, "\(block)")
         }
     }
+
+    @Test("docs/ci.md documents every input of the action")
+    func everyInputIsDocumented() throws {
+        let action = try String(contentsOf: packageRoot.appendingPathComponent("action.yml"), encoding: .utf8)
+        let inputs = try #require(action.components(separatedBy: "\ninputs:\n").dropFirst().first?.components(separatedBy: "\noutputs:").first)
+        let names = inputs.split(separator: "\n").filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") && $0.hasSuffix(":") }
+            .map { String($0.dropFirst(2).dropLast()) }
+        #expect(names.contains("changed-since") && names.contains("version") && names.contains("timeout"))
+        let docs = try String(contentsOf: packageRoot.appendingPathComponent("docs/ci.md"), encoding: .utf8)
+        for name in names { #expect(docs.contains("| `\(name)` |"), "\(name)") }
+    }
 }
