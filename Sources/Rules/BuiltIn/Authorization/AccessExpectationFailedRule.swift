@@ -159,7 +159,7 @@ struct AccessExpectationFailedRule: BuiltInRule {
     }
 
     /// The request a case describes: `from`, `to` (`direct` for pod-IP), `request` (method, path,
-    /// host, headers, token claims; no `token` means no token).
+    /// host, headers, token claims, `tokenIn`: where the token travels; no `token` means no token).
     static func request(from testCase: Node, index: MeshIndex) throws -> AccessRequest {
         guard let from = testCase["from"]?.string else { throw AccessSpecification.Problem("a case needs from") }
         guard let to = testCase["to"]?.string else { throw AccessSpecification.Problem("a case needs to") }
@@ -176,8 +176,13 @@ struct AccessExpectationFailedRule: BuiltInRule {
             for pair in claims.pairs { if let key = pair.key.scalar { values[key] = AccessSpecification.claim(pair.value) } }
             token = JWTClaims(values)
         }
-        return AccessRequest(
+        var request = AccessRequest(
             caller: caller, destination: destination, method: details?["method"]?.string ?? "GET",
             path: details?["path"]?.string ?? "/", host: details?["host"]?.string, headers: headers, token: token)
+        // Where the token travels, as `access --token-in` says it: header:NAME, param:NAME, cookie:NAME, bearer.
+        if let location = details?["tokenIn"]?.string {
+            request.tokenLocation = try AccessSpecification.tokenLocation(location)
+        }
+        return request
     }
 }
