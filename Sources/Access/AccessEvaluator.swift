@@ -121,7 +121,8 @@ struct Evaluation {
         for (name, value) in request.headers { headers[name.lowercased()] = value }
         return RequestFacts(
             peer: peer, callerLog: isCaller ? callerLog : nil, trustDomain: index.trustDomain, port: port,
-            method: request.method, path: PathNormalization.base(request.path), host: host, headers: headers, token: token)
+            method: request.method, path: PathNormalization.normalize(request.path, mode: index.pathNormalization), host: host,
+            headers: headers, token: token)
     }
 
     func principal(_ identity: MeshIdentity) -> String {
@@ -133,5 +134,13 @@ struct Evaluation {
     func step(_ message: String, at span: Span, in resource: Resource?, outcome: AccessStep.Outcome) -> AccessStep {
         guard let resource else { return AccessStep(message, outcome: outcome) }
         return AccessStep(message, at: span, of: resource, outcome: outcome)
+    }
+}
+
+extension MeshIndex {
+    /// How the mesh's Envoys normalize paths: the mode the input's mesh configuration declares
+    /// (when every declaration agrees on a known one), else Istio's default BASE.
+    var pathNormalization: PathNormalization.Mode {
+        declaredSettings.agreedPathNormalization.flatMap(PathNormalization.Mode.init(rawValue:)) ?? .base
     }
 }

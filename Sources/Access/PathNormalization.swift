@@ -5,6 +5,60 @@
 /// dot segments removed as RFC 3986 (5.2.4) says; the query and fragment are never compared.
 /// Repeated slashes are kept (merging them is `MERGE_SLASHES`, not the default).
 enum PathNormalization {
+    /// `meshConfig.pathNormalization.normalization` (istio.io, "Authorization Policy
+    /// Normalization"); the order for the strictest is: `%2F`/`%5C` decoded, then BASE, then
+    /// repeated slashes merged.
+    enum Mode: String, Sendable {
+        case none = "NONE"
+        case base = "BASE"
+        case mergeSlashes = "MERGE_SLASHES"
+        case decodeAndMergeSlashes = "DECODE_AND_MERGE_SLASHES"
+    }
+
+    /// The path as an Envoy normalizes it under `mode` (the query and fragment dropped in every mode).
+    static func normalize(_ path: String, mode: Mode) -> String {
+        switch mode {
+        case .none:
+            return String(path.prefix { $0 != "?" && $0 != "#" })
+        case .base:
+            return base(path)
+        case .mergeSlashes:
+            return mergingSlashes(base(path))
+        case .decodeAndMergeSlashes:
+            let withoutQuery = String(path.prefix { $0 != "?" && $0 != "#" })
+            return mergingSlashes(base(decodingSlashes(withoutQuery)))
+        }
+    }
+
+    /// `%2F` and `%5C` (any case) as `/` and `\`.
+    private static func decodingSlashes(_ path: String) -> String {
+        var output: [UInt8] = []
+        let bytes = Array(path.utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count {
+                let pair = [bytes[index + 1], bytes[index + 2] | 0x20]
+                if pair == [UInt8(ascii: "2"), UInt8(ascii: "f")] { output.append(UInt8(ascii: "/")); index += 3; continue }
+                if pair == [UInt8(ascii: "5"), UInt8(ascii: "c")] { output.append(UInt8(ascii: "\\")); index += 3; continue }
+            }
+            output.append(bytes[index])
+            index += 1
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Runs of `/` as one.
+    private static func mergingSlashes(_ path: String) -> String {
+        var output = ""
+        var previousSlash = false
+        for character in path {
+            if character == "/", previousSlash { continue }
+            previousSlash = character == "/"
+            output.append(character)
+        }
+        return output
+    }
+
     static func base(_ path: String) -> String {
         var text = Substring(path)
         if let cut = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<cut] }

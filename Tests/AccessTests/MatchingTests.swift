@@ -101,6 +101,16 @@ struct MatchingTests {
 
 @Suite("Path normalization at the waypoint")
 struct PathNormalizationTests {
+    /// A DENY at the waypoint for /admin/* of Service shop/api.
+    static let noAdmin = Fixture.authorizationPolicy("no-admin", in: "shop", spec: """
+        \(Fixture.targetingService("api"))
+        action: DENY
+        rules:
+          - to:
+              - operation:
+                  paths: ["/admin/*"]
+        """)
+
     @Test("Istio's BASE normalization: unreserved %HH decoded once, backslashes, dot segments; slashes kept")
     func base() {
         #expect(PathNormalization.base("/public/../admin/keys") == "/admin/keys")
@@ -114,16 +124,38 @@ struct PathNormalizationTests {
         #expect(PathNormalization.base("/") == "/")
     }
 
+    @Test("the other modes of meshConfig.pathNormalization, as istio.io's normalization reference orders them")
+    func otherModes() {
+        #expect(PathNormalization.normalize("/a/../b//c?q", mode: .none) == "/a/../b//c")
+        #expect(PathNormalization.normalize("/a//b///c", mode: .mergeSlashes) == "/a/b/c")
+        #expect(PathNormalization.normalize("/a%2fb", mode: .mergeSlashes) == "/a%2fb")
+        #expect(PathNormalization.normalize("/a%2Fb%5c..%5Cadmin", mode: .decodeAndMergeSlashes) == "/a/admin")
+        #expect(PathNormalization.normalize("/x%2f%2fy", mode: .decodeAndMergeSlashes) == "/x/y")
+    }
+
+    @Test("the mode the input's mesh configuration declares is the one the waypoint applies")
+    func declaredModeApplies() throws {
+        let deny = Self.noAdmin
+        let meshConfig = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: istio, namespace: istio-system}
+            data:
+              mesh: |
+                pathNormalization:
+                  normalization: DECODE_AND_MERGE_SLASHES
+            """
+        let request = AccessRequest(caller: identity("shop/web"), destination: service("shop", "api", port: 80), path: "/public%2f..%2fadmin/keys")
+        // BASE leaves %2f alone: the DENY does not match.
+        #expect(try evaluate(shop(deny), request).decision == .allow)
+        let strict = try evaluate(shop(deny, meshConfig), request)
+        #expect(strict.decision == .deny)
+        #expect(strict.hasStep("the waypoint normalizes the path (meshConfig.pathNormalization DECODE_AND_MERGE_SLASHES)", .info))
+    }
+
     @Test("A DENY on /admin/* at the waypoint denies /public/../admin/keys, and the trace says why")
     func dotSegmentsCannotSlipPastADeny() throws {
-        let deny = Fixture.authorizationPolicy("no-admin", in: "shop", spec: """
-            \(Fixture.targetingService("api"))
-            action: DENY
-            rules:
-              - to:
-                  - operation:
-                      paths: ["/admin/*"]
-            """)
+        let deny = Self.noAdmin
         let result = try evaluate(shop(deny), AccessRequest(
             caller: identity("shop/web"), destination: service("shop", "api", port: 80), path: "/public/../admin/keys"))
         #expect(result.decision == .deny)

@@ -36,7 +36,7 @@ extension Evaluation {
             let asSent = String(request.path.prefix { $0 != "?" && $0 != "#" })
             if facts.path != asSent {
                 steps.append(AccessStep(
-                    "\(proxy.name) normalizes the path (Istio's default BASE normalization): \(asSent) is matched as \(facts.path)",
+                    "\(proxy.name) normalizes the path (\(Self.normalizationName(index.pathNormalization))): \(asSent) is matched as \(facts.path)",
                     outcome: .info))
             }
             switch authenticate(proxy, steps: &steps) {
@@ -55,6 +55,11 @@ extension Evaluation {
         }
         steps.append(AccessStep(decision.isAllowed ? proxy.forwarded : proxy.refused, outcome: decision.isAllowed ? .allowed : .denied))
         return AccessHop(place: proxy.place, steps: steps, decision: decision)
+    }
+
+    /// `Istio's default BASE normalization`, or the mode the mesh configuration declares.
+    static func normalizationName(_ mode: PathNormalization.Mode) -> String {
+        mode == .base ? "Istio's default BASE normalization" : "meshConfig.pathNormalization \(mode.rawValue)"
     }
 
     enum Authentication {

@@ -19,11 +19,16 @@ public struct DeclaredMeshSettings: Sendable {
     /// Every declaration, in input order.
     public let trustDomain: [Setting]
     public let rootNamespace: [Setting]
+    /// `meshConfig.pathNormalization.normalization`: how every Envoy of the mesh normalizes a request's
+    /// path before authorization compares it (NONE, BASE, MERGE_SLASHES, DECODE_AND_MERGE_SLASHES).
+    public let pathNormalization: [Setting]
 
     /// The trust domain every declaration names; nil when there is none or they disagree.
     public var agreedTrustDomain: String? { Self.agreed(trustDomain) }
     /// The root namespace every declaration names; nil when there is none or they disagree.
     public var agreedRootNamespace: String? { Self.agreed(rootNamespace) }
+    /// The path normalization every declaration names; nil when there is none or they disagree.
+    public var agreedPathNormalization: String? { Self.agreed(pathNormalization) }
 
     private static func agreed(_ settings: [Setting]) -> String? {
         guard let first = settings.first, settings.allSatisfy({ $0.value == first.value }) else { return nil }
@@ -33,6 +38,7 @@ public struct DeclaredMeshSettings: Sendable {
     init(resources: [Resource]) {
         var trustDomains: [Setting] = []
         var roots: [Setting] = []
+        var normalizations: [Setting] = []
         for resource in resources {
             // Within one resource the first source that sets a key wins (an IstioOperator's
             // `spec.meshConfig` over its `spec.values.meshConfig`): one declaration per resource.
@@ -43,9 +49,14 @@ public struct DeclaredMeshSettings: Sendable {
             if let (source, value) = sources.lazy.compactMap({ source in source.read("rootNamespace").map { (source, $0) } }).first {
                 roots.append(Setting(value: value.text, resource: resource, span: value.span, field: source.field + ".rootNamespace"))
             }
+            if let (source, value) = sources.lazy.compactMap({ source in source.read("pathNormalization", "normalization").map { (source, $0) } }).first {
+                normalizations.append(Setting(
+                    value: value.text, resource: resource, span: value.span, field: source.field + ".pathNormalization.normalization"))
+            }
         }
         trustDomain = trustDomains
         rootNamespace = roots
+        pathNormalization = normalizations
     }
 
     /// A `meshConfig` mapping found in a resource: a node of it, or a YAML string parsed apart (whose
@@ -56,8 +67,10 @@ public struct DeclaredMeshSettings: Sendable {
         let stringSpan: Span?
         let field: String
 
-        func read(_ key: String) -> (text: String, span: Span)? {
-            guard let value = node[key], let text = value.string, !text.isEmpty else { return nil }
+        func read(_ keys: String...) -> (text: String, span: Span)? {
+            var current: Node? = node
+            for key in keys { current = current?[key] }
+            guard let value = current, let text = value.string, !text.isEmpty else { return nil }
             return (text, stringSpan ?? value.span)
         }
     }
