@@ -44,7 +44,7 @@ struct RulesListCommand: ParsableCommand {
         let descriptions = RuleCatalog.builtIn.map { $0.description } + custom.map(\.description)
         switch format {
         case .text: FileHandle.writeToStandardOutput(RulesCommand.table(descriptions))
-        case .markdown: FileHandle.writeToStandardOutput(verbatim: RulesCommand.reference(descriptions))
+        case .markdown: FileHandle.writeToStandardOutput(RulesCommand.reference(descriptions))
         }
     }
 }
