@@ -58,6 +58,10 @@ struct AccessComparison {
     /// in any state (its first method and path, the claims and headers its conditions ask for),
     /// each without a token and, where a jwtRule could validate one, with a token as its issuer
     /// mints it.
+    /// How many distinct requests are tried per Service (each with and without a token): enough for
+    /// every rule of a real namespace, bounded for a hostile one.
+    static let maxRequestShapes = 64
+
     static func probes(for service: ServiceView, states: [MeshIndex], audiences: MintedAudiences) -> [Probe] {
         let placeholder = AccessDestination.service(service.key, port: 0)
         let namespace = service.namespace ?? "default"
@@ -67,7 +71,8 @@ struct AccessComparison {
             var description = ""
             if !claims.isEmpty { description += ", claims " + claims.keys.sorted().map { "\($0)=\(claims[$0]?.string ?? "")" }.joined(separator: ", ") }
             if !headers.isEmpty { description += ", headers " + headers.keys.sorted().map { "\($0): \(headers[$0]!)" }.joined(separator: ", ") }
-            guard seen.insert("\(method) \(path)\(description)").inserted else { return }
+            // A pull request can write thousands of rules: the requests tried are bounded.
+            guard shapes.count < maxRequestShapes, seen.insert("\(method) \(path)\(description)").inserted else { return }
             shapes.append((method, path, claims, headers, description))
         }
         add("GET", "/")

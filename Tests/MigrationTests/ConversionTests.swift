@@ -231,4 +231,22 @@ struct ConversionTests {
         let lines = YAMLWriter.lines(of: node, indent: 0)
         #expect(lines == ["rules: []", "selector: {}", "empty: null", "port: 8080", "flag: true", "text: \"yes\""])
     }
+
+    @Test("a policy with thousands of rules is compared on a bounded set of requests")
+    func requestsAreBounded() throws {
+        let rules = (0..<2_000).map { "  - to: [{operation: {paths: [\"/p\($0)\"]}}]" }.joined(separator: "\n")
+        let index = Self.shop("""
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: many, namespace: shop}
+            spec:
+              selector: {matchLabels: {app: api}}
+              rules:
+            \(rules)
+            """)
+        let service = try #require(index.services.first { $0.name == "api" })
+        let probes = AccessComparison.probes(for: service, states: [index], audiences: .init())
+        #expect(probes.count <= AccessComparison.maxRequestShapes)
+        #expect(probes.count == AccessComparison.maxRequestShapes)
+    }
 }
